@@ -1,0 +1,126 @@
+"""Which uploaded column feeds which canonical field, suggested from English and Chinese headers.
+
+The suggestion is only a starting point: the upload page shows it for the user to confirm or
+change, and validation checks that the required fields are mapped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analytics.store import CUSTOMER_COLUMNS
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # "text", "date", "number"
+    required: bool
+    synonyms: tuple[str, ...]
+
+
+TRANSACTION_FIELDS = (
+    Field("customer_id", "text", True, (
+        "customer_id", "customer id", "customer", "customer no", "customer number", "customer code",
+        "client", "client id", "account", "account id", "客户", "客户编号", "客户代码", "客户id", "客户号",
+        "客户编码", "顾客编号", "会员编号",
+    )),
+    Field("order_date", "date", True, (
+        "order_date", "order date", "date", "invoice date", "transaction date", "sale date",
+        "日期", "订单日期", "下单日期", "交易日期", "销售日期", "开票日期",
+    )),
+    Field("revenue", "number", True, (
+        "revenue", "sales", "amount", "sales amount", "net sales", "value", "total", "order value",
+        "金额", "销售额", "销售金额", "收入", "营业额", "订单金额", "含税金额", "实收金额",
+    )),
+    Field("order_id", "text", False, (
+        "order_id", "order id", "order", "order no", "order number", "invoice", "invoice no",
+        "订单", "订单号", "订单编号", "单号", "发票号",
+    )),
+    Field("cost", "number", False, ("cost", "cogs", "cost of goods", "成本", "销售成本", "成本金额")),
+    Field("gross_profit", "number", False, (
+        "gross_profit", "gross profit", "profit", "毛利", "毛利额", "利润",
+    )),
+    Field("quantity", "number", False, ("quantity", "qty", "units", "数量", "销量", "件数")),
+    Field("product", "text", False, (
+        "product", "product line", "item", "sku", "category", "产品", "产品线", "商品", "品类", "产品名称",
+    )),
+    Field("channel", "text", False, ("channel", "sales channel", "渠道", "销售渠道")),
+    Field("region", "text", False, ("region", "area", "territory", "区域", "地区", "大区", "省份")),
+    Field("sales_rep", "text", False, (
+        "sales_rep", "sales rep", "salesperson", "sales person", "rep", "owner", "account manager",
+        "销售代表", "销售员", "业务员", "客户经理",
+    )),
+)
+
+CUSTOMER_FIELDS = (
+    Field("name", "text", False, (
+        "name", "customer name", "client name", "company", "company name", "客户名称", "客户名", "名称",
+        "公司名称", "公司",
+    )),
+    Field("customer_type", "text", False, (
+        "customer_type", "customer type", "type", "客户类型", "客户类别", "类型",
+    )),
+    Field("industry", "text", False, ("industry", "sector", "行业", "所属行业")),
+    Field("account_team_size", "number", False, (
+        "account_team_size", "account team size", "team size", "account team", "服务人数", "团队人数",
+        "服务团队人数", "客户团队人数",
+    )),
+    Field("referrals", "number", False, ("referrals", "referral count", "推荐", "推荐数", "转介绍", "推荐客户数")),
+    Field("satisfaction", "number", False, ("satisfaction", "csat", "满意度", "客户满意度")),
+    Field("brand_influence", "number", False, ("brand_influence", "brand influence", "brand", "品牌影响力", "品牌影响")),
+    Field("channel_strength", "number", False, ("channel_strength", "channel strength", "渠道实力", "渠道能力", "渠道扩张")),
+    Field("industry_expansion", "number", False, ("industry_expansion", "industry expansion", "行业扩张", "行业拓展")),
+    Field("new_product_pilot", "number", False, ("new_product_pilot", "new product pilot", "新品推广", "新品试点")),
+)
+
+# A master file carries its own customer_id and region besides the attributes above.
+MASTER_FIELDS = (TRANSACTION_FIELDS[0],) + CUSTOMER_FIELDS + (TRANSACTION_FIELDS[9],)
+ALL_FIELDS = TRANSACTION_FIELDS + CUSTOMER_FIELDS
+assert {f.name for f in CUSTOMER_FIELDS} | {"customer_id", "region"} == set(CUSTOMER_COLUMNS)
+
+CUSTOMER_TYPE_SYNONYMS = {
+    "consumer": ("consumer", "end user", "user", "消费者", "用户"),
+    "purchaser": ("purchaser", "buyer", "retail customer", "顾客", "购买者"),
+    "enterprise": ("enterprise", "business", "corporate", "企业客户", "企业", "公司客户"),
+    "intermediary": ("intermediary", "reseller", "wholesaler", "中间客户", "批发商", "中间商"),
+    "dealer": ("dealer", "agent", "distributor", "terminal", "retailer", "代理商", "经销商", "终端", "分销商"),
+}
+
+
+def normalize_header(header: str) -> str:
+    """Lower case, full-width forms folded, separators and brackets dropped: 'Order_Date (元)' ~ 'orderdate'."""
+    text = header.strip().lower().replace("（", "(").replace("）", ")")
+    text = re.sub(r"\(.*?\)", "", text)
+    return re.sub(r"[\s_\-./:：]+", "", text)
+
+
+def suggest_mapping(headers: list[str], fields: tuple[Field, ...] = ALL_FIELDS) -> dict[str, str]:
+    """Canonical field -> uploaded header, each header used at most once, exact synonyms first."""
+    normalized = {normalize_header(h): h for h in reversed(headers)}
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for field in fields:
+        for synonym in field.synonyms:
+            header = normalized.get(normalize_header(synonym))
+            if header is not None and header not in used:
+                mapping[field.name] = header
+                used.add(header)
+                break
+    return mapping
+
+
+def missing_required(mapping: dict[str, str], fields: tuple[Field, ...] = TRANSACTION_FIELDS) -> list[str]:
+    return [f.name for f in fields if f.required and not mapping.get(f.name)]
+
+
+def customer_type_code(value: str | None) -> str | None:
+    """The customer type code for a free-text label in English or Chinese, or None if unknown."""
+    if value is None:
+        return None
+    key = normalize_header(str(value))
+    for code, synonyms in CUSTOMER_TYPE_SYNONYMS.items():
+        if key in {normalize_header(s) for s in synonyms}:
+            return code
+    return None

@@ -1,0 +1,95 @@
+"""Per-customer features SQL against a small hand-computed example, and the demo's shape."""
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import ingest
+from analytics.demo import generate_demo
+from analytics.features import FEATURE_COLUMNS, customer_features
+from analytics.mapping import suggest_mapping
+from analytics.readers import read_upload
+from analytics.validation import validate_transactions
+
+# Dataset ends 2025-06-30. A: three orders (one in two lines), a return; B: one order, no cost.
+ORDERS = """order,customer,date,amount,cost,channel,客户名称,客户类型,服务人数
+O1,A,2023-07-15,1000,600,Direct,Alpha,企业客户,2
+O2,A,2024-07-01,400,300,Direct,,,
+O2,A,2024-07-01,100,50,Web,,,
+O3,A,2025-06-30,500,250,Direct,,,
+R1,A,2025-06-30,-100,-60,Direct,,,
+O4,B,2025-01-01,300,,Web,,,
+"""
+
+
+@pytest.fixture
+def features(store):
+    raw = read_upload("orders.csv", ORDERS.encode("utf-8"))
+    upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
+    dataset_id = ingest.write_upload(store, upload, mode="new", digest=None)
+    return customer_features(store, dataset_id).set_index("customer_id")
+
+
+def test_features_match_hand_computation(features):
+    a = features.loc["A"]
+    assert a["name"] == "Alpha" and a["customer_type"] == "enterprise" and a["channel"] == "Direct"
+    assert (a["first_order"], a["last_order"]) == (pd.Timestamp("2023-07-15"), pd.Timestamp("2025-06-30"))
+    assert a["tenure_days"] == (date(2025, 6, 30) - date(2023, 7, 15)).days
+    assert a["recency_days"] == 0
+    assert a["orders"] == 3  # O1, O2 (two lines), O3; the return is not an order
+    assert a["revenue"] == 1900.0
+    assert a["gross_profit"] == pytest.approx(400 + 100 + 50 + 250 - 40)
+    assert a["margin_pct"] == pytest.approx(100 * 760 / 1900)
+    assert a["avg_order_value"] == pytest.approx(1900 / 3)
+    # Last 12 months: after 2024-06-30 -> O2, O3, R1 = 900; the 12 before: O1 = 1000.
+    assert (a["revenue_last_12m"], a["revenue_prev_12m"]) == (900.0, 1000.0)
+    assert a["growth"] == pytest.approx(-0.1)
+    assert a["returns_share"] == pytest.approx(100 / 2000)
+    assert a["account_team_size"] == 2.0
+    assert np.isnan(a["satisfaction"])
+
+
+def test_missing_data_is_nan_not_zero(features):
+    b = features.loc["B"]
+    assert b["name"] == "B"
+    assert b["recency_days"] == (date(2025, 6, 30) - date(2025, 1, 1)).days
+    assert np.isnan(b["growth"])  # nothing in the 12 months before
+    assert np.isnan(b["gross_profit"])  # no cost on its only line: unknown, not zero
+    assert np.isnan(b["account_team_size"])
+
+
+def test_as_of_and_start_cut_the_window(store):
+    raw = read_upload("orders.csv", ORDERS.encode("utf-8"))
+    dataset_id = ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
+    early = customer_features(store, dataset_id, as_of=date(2024, 12, 31)).set_index("customer_id")
+    assert list(early.index) == ["A"]
+    assert early.loc["A", "revenue"] == 1500.0
+    assert early.loc["A", "recency_days"] == (date(2024, 12, 31) - date(2024, 7, 1)).days
+    windowed = customer_features(store, dataset_id, start=date(2025, 1, 1)).set_index("customer_id")
+    assert windowed.loc["A", "revenue"] == 400.0
+
+
+def test_columns_follow_the_contract(features):
+    assert list(features.reset_index().columns) == list(FEATURE_COLUMNS)
+
+
+def test_demo_has_the_shape_the_dashboard_needs(store):
+    demo = generate_demo()
+    assert demo.transactions.equals(generate_demo().transactions)  # fixed seed
+    dataset_id = ingest.write_upload(store, demo, mode="new", digest=None, is_demo=True)
+    features = customer_features(store, dataset_id)
+    revenue = np.sort(features["revenue"].to_numpy())[::-1]
+    top_fifth_share = revenue[: len(revenue) // 5].sum() / revenue.sum()
+    assert 0.7 < top_fifth_share < 0.9
+    assert len(features) == 3000 and set(features["customer_type"]) == {"consumer", "purchaser", "enterprise", "intermediary", "dealer"}
+    assert (features["gross_profit"] < 0).sum() > 50  # some customers lose money
+    big = features["revenue"] > features["revenue"].quantile(0.9)
+    assert features.loc[big, "margin_pct"].median() < features.loc[~big, "margin_pct"].median()
+    assert (features["tenure_days"] < 180).sum() > 100  # new customers
+    assert (features["recency_days"] > 365).sum() > 200  # lapsed customers
+    assert (demo.transactions["revenue"] < 0).any()
+    assert features[["account_team_size", "referrals", "satisfaction", "brand_influence"]].notna().all().all()
+    span = demo.transactions["order_date"].max() - demo.transactions["order_date"].min()
+    assert 2 * 365 <= span.days <= 3 * 366

@@ -1,0 +1,95 @@
+"""The store: schema versioning, settings, and threads sharing one connection."""
+
+import threading
+
+import duckdb
+
+from analytics import ingest
+from analytics.store import Store
+from analytics.validation import ValidatedUpload, REJECT_COLUMNS
+
+import pandas as pd
+
+
+def test_schema_is_created_once_and_versioned(tmp_path):
+    path = tmp_path / "s.duckdb"
+    first = Store(path)
+    assert first.schema_version == 1
+    first.close()
+    again = Store(path)
+    assert again.schema_version == 1
+    assert again.cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+    tables = {row[0] for row in again.cursor().execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"datasets", "transactions", "customers", "settings", "schema_version"} <= tables
+    again.close()
+
+
+def test_settings_round_trip(store):
+    store.put_setting("preset:Growth", {"economic": 1, "potential": 2.5, "名称": "增长"})
+    store.put_setting("preset:Growth", {"economic": 2})
+    store.put_setting("other", [1, 2])
+    assert store.get_setting("preset:Growth") == {"economic": 2}
+    assert store.settings_with_prefix("preset:") == {"preset:Growth": {"economic": 2}}
+    store.delete_setting("preset:Growth")
+    assert store.get_setting("preset:Growth", "gone") == "gone"
+
+
+def test_a_failed_transaction_rolls_back(store):
+    try:
+        with store.transaction() as cur:
+            cur.execute("INSERT INTO settings (key, value) VALUES ('k', '1')")
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert store.get_setting("k") is None
+
+
+def one_customer_upload(index: int) -> ValidatedUpload:
+    frame = pd.DataFrame({
+        "customer_id": [f"T{index}"], "order_date": [pd.Timestamp("2024-01-01")], "revenue": [float(index)],
+        "order_id": [None], "cost": [None], "gross_profit": [None], "quantity": [None], "product": [None],
+        "channel": [None], "region": [None], "sales_rep": [None], "extra": [None],
+    })
+    return ValidatedUpload(f"f{index}.csv", 1, frame, pd.DataFrame(), pd.DataFrame(columns=REJECT_COLUMNS))
+
+
+def test_concurrent_readers_and_a_writer(store):
+    dataset_id = ingest.write_upload(store, one_customer_upload(0), mode="new", digest=None)
+    errors: list[BaseException] = []
+    seen_counts: list[int] = []
+    writes = 30
+
+    def writer():
+        try:
+            for index in range(1, writes + 1):
+                ingest.write_upload(store, one_customer_upload(index), mode="append", digest=None, dataset_id=dataset_id)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    def reader():
+        try:
+            for _ in range(60):
+                rows, total = store.cursor().execute(
+                    "SELECT count(*), sum(revenue) FROM transactions WHERE dataset_id = ?", [dataset_id]
+                ).fetchone()
+                assert total == rows * (rows - 1) / 2  # every read sees whole uploads only
+                seen_counts.append(rows)
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(seen_counts) == 240
+    final = store.cursor().execute("SELECT rows FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchone()[0]
+    assert final == writes + 1
+
+
+def test_database_file_is_plain_duckdb(store):
+    store.put_setting("k", 1)
+    store.close()
+    with duckdb.connect(str(store.path), read_only=True) as connection:
+        assert connection.execute("SELECT value FROM settings").fetchone()[0] == "1"
