@@ -13,6 +13,12 @@ if dataset.is_demo:
 
 PAGES = [
     ("pages/overview.py", "nav.overview", "🏠", True),
+    ("pages/value_model.py", "nav.value_model", "⚖️", False),
+    ("pages/concentration.py", "nav.concentration", "📈", False),
+    ("pages/customer.py", "nav.customer", "🔎", False),
+    ("pages/lifecycle.py", "nav.lifecycle", "🔄", False),
+    ("pages/lifetime_value.py", "nav.lifetime_value", "⏳", False),
+    ("pages/segments.py", "nav.segments", "🧩", False),
     ("pages/data.py", "nav.data", "🗂️", False),
 ]
 navigation = st.navigation([

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import datasets as datasets_module
+from analytics import value_model as value_model_module
 from analytics.demo import DEMO_NAME, generate_demo
 from analytics.features import customer_features
 from analytics.ingest import write_upload
@@ -99,3 +100,53 @@ def features(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
     """Per-customer features of the dataset (default: the active one), cached per version."""
     dataset = dataset or active_dataset()
     return _features(str(database_path()), dataset.dataset_id, dataset.version)
+
+
+# The value model: weights and tier settings live in the session and drive every page.
+WEIGHTS_KEY = "value_weights"
+TIER_METHOD_KEY = "tier_method"
+TIER_SHARES_KEY = "tier_shares"
+
+
+def active_weights() -> dict[str, float]:
+    """The strategist's current dimension weights (the balanced preset until changed)."""
+    return dict(st.session_state.get(WEIGHTS_KEY) or value_model_module.PRESETS["balanced"])
+
+
+def set_active_weights(weights: dict[str, float]) -> None:
+    st.session_state[WEIGHTS_KEY] = value_model_module.validate_weights(weights)
+
+
+def tier_settings() -> tuple[str, dict[str, float]]:
+    """The tiering method and its cut-off shares in use."""
+    method = st.session_state.get(TIER_METHOD_KEY, value_model_module.TIER_METHODS[0])
+    shares = st.session_state.get(TIER_SHARES_KEY) or value_model_module.DEFAULT_SHARES[method]
+    return method, dict(shares)
+
+
+def set_tier_settings(method: str, shares: dict[str, float]) -> None:
+    st.session_state[TIER_METHOD_KEY] = method
+    st.session_state[TIER_SHARES_KEY] = dict(shares)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _dimension_scores(db_path: str, dataset_id: int, version: int) -> value_model_module.DimensionScores:
+    """Percentile scores per dimension: computed once per dataset version, shared read-only."""
+    return value_model_module.dimension_scores(_features(db_path, dataset_id, version))
+
+
+def dimension_scores(dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
+    dataset = dataset or active_dataset()
+    return _dimension_scores(str(database_path()), dataset.dataset_id, dataset.version)
+
+
+def value_model(dataset: datasets_module.Dataset | None = None) -> value_model_module.ValueModel:
+    """Composite value and tiers under the active weights and tier settings (cheap to rerun)."""
+    method, shares = tier_settings()
+    return value_model_module.score_customers(dimension_scores(dataset), active_weights(), method, shares)
+
+
+def value_table(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
+    """Per-customer identity, money, composite value, tier, ranks and dimension breakdown."""
+    dataset = dataset or active_dataset()
+    return value_model_module.value_table(features(dataset), value_model(dataset))

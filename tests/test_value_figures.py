@@ -1,0 +1,116 @@
+"""Figure builders of the value page build in both languages and carry the expected traces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import strategy
+from analytics.value_model import (
+    PRESETS,
+    dimension_scores,
+    explain_customer,
+    rank_comparison,
+    score_customers,
+    value_table,
+)
+from ui.figures.theme import TIER_COLORS
+from ui.figures.value import (
+    dimension_breakdown_figure,
+    downsample_ranks,
+    pyramid_figure,
+    rank_scatter_figure,
+    relationship_matrix_figure,
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(3)
+    n = 300
+    features = pd.DataFrame({
+        "customer_id": [f"C{i:03d}" for i in range(n)],
+        "name": [f"客户{i}" for i in range(n)],
+        "customer_type": rng.choice(["consumer", "dealer", "enterprise"], n),
+        "revenue": rng.lognormal(8, 1, n),
+        "orders": rng.integers(1, 10, n),
+        "recency_days": rng.integers(0, 300, n),
+        "referrals": rng.poisson(1.0, n).astype(float),
+        "satisfaction": rng.uniform(0, 10, n),
+    })
+    features["gross_profit"] = features["revenue"] * rng.uniform(0.0, 0.5, n)
+    features["margin_pct"] = features["gross_profit"] / features["revenue"] * 100
+    model = score_customers(dimension_scores(features), PRESETS["balanced"])
+    return features, model, value_table(features, model)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pyramid_shows_counts_beside_value_share(data, lang):
+    _, _, table = data
+    pyramid = strategy.pyramid(table)
+    figure = pyramid_figure(pyramid, lang)
+    counts, shares = figure.data
+    assert counts.type == shares.type == "bar"
+    np.testing.assert_array_equal(counts.x, pyramid["customers"])
+    np.testing.assert_allclose(np.asarray(counts.base, dtype=float), -pyramid["customers"].to_numpy() / 2)  # centered
+    np.testing.assert_allclose(shares.x, pyramid["value_share"] * 100)
+    assert list(counts.marker.color) == [TIER_COLORS[tier] for tier in "SABC"]
+    assert counts.y[0].startswith("S") and counts.text[0].startswith(f"{pyramid['customers'][0]:,} (")
+    assert figure.layout.yaxis.autorange == "reversed"
+    revenue = pyramid_figure(pyramid, lang, share="revenue_share")
+    np.testing.assert_allclose(revenue.data[1].x, pyramid["revenue_share"] * 100)
+    with pytest.raises(ValueError):
+        pyramid_figure(pyramid, lang, share="orders")
+
+
+@pytest.mark.parametrize("by", ["tier", "customer_type"])
+def test_relationship_matrix_has_the_grid_and_the_groups(data, by):
+    _, _, table = data
+    placements = strategy.place_in_matrix(table, by)
+    figure = relationship_matrix_figure(placements, "zh", by=by)
+    heatmap, groups = figure.data
+    assert heatmap.type == "heatmap" and np.shape(heatmap.z) == (3, 3)
+    assert len(figure.layout.annotations) == 9 and "伙伴型" in figure.layout.annotations[6].text
+    assert groups.type == "scatter" and len(groups.x) == placements["margin_level"].notna().sum()
+    if by == "tier":
+        assert list(groups.text) == ["S", "A", "B", "C"]
+
+
+def test_dimension_breakdown_has_bars_and_average_markers(data):
+    features, model, _ = data
+    explanation = explain_customer(features, model, "C007")
+    figure = dimension_breakdown_figure(explanation, "en")
+    bars, average = figure.data
+    assert bars.type == "bar" and average.type == "scatter"
+    np.testing.assert_allclose(bars.x, explanation.breakdown["contribution"])
+    assert list(bars.y) == ["Economic value", "Influence value", "Satisfaction"]
+    assert "C007" in figure.layout.title.text
+
+
+def test_rank_scatter_has_one_trace_per_flag_and_names_on_hover(data):
+    features, model, _ = data
+    ranks = rank_comparison(features, model)
+    figure = rank_scatter_figure(ranks, "en")
+    assert [trace.name for trace in figure.data] == [
+        "Other customers", "Big sellers of low value", "Small sellers of high value"]
+    assert sum(len(trace.x) for trace in figure.data) == len(ranks)
+    flagged = ranks[ranks["flag"] == "big_seller_low_value"]
+    assert len(figure.data[1].x) == len(flagged)
+    assert any("客户" in text for text in figure.data[0].hovertext)
+
+
+def test_rank_scatter_downsamples_but_keeps_flagged_customers():
+    n = 20_000
+    rng = np.random.default_rng(0)
+    flags = np.where(rng.random(n) < 0.05, "big_seller_low_value", "none")
+    ranks = pd.DataFrame({
+        "customer_id": np.arange(n).astype(str), "name": "x", "tier": "C", "revenue": 1.0,
+        "composite": 1.0, "revenue_rank": rng.permutation(n) + 1, "value_rank": rng.permutation(n) + 1,
+        "flag": flags,
+    })
+    figure = rank_scatter_figure(ranks, "en", max_points=5000)
+    assert sum(len(trace.x) for trace in figure.data) == 5000
+    assert len(figure.data[1].x) == (flags != "none").sum()
+    assert "5,000 of 20,000" in figure.layout.title.text
+    assert len(downsample_ranks(ranks, max_points=100)) == 100
