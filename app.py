@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import state
 
-st.set_page_config(page_title="Customer value dashboard", page_icon="📊", layout="wide")
+st.set_page_config(page_title=state.t("app.title"), page_icon=":material/insights:", layout="wide")
 
 state.language_selector()
 dataset = state.dataset_selector()
@@ -12,14 +12,14 @@ if dataset.is_demo:
     st.sidebar.info(state.t("app.demo_notice"))
 
 PAGES = [
-    ("pages/overview.py", "nav.overview", "🏠", True),
-    ("pages/value_model.py", "nav.value_model", "⚖️", False),
-    ("pages/concentration.py", "nav.concentration", "📈", False),
-    ("pages/customer.py", "nav.customer", "🔎", False),
-    ("pages/lifecycle.py", "nav.lifecycle", "🔄", False),
-    ("pages/lifetime_value.py", "nav.lifetime_value", "⏳", False),
-    ("pages/segments.py", "nav.segments", "🧩", False),
-    ("pages/data.py", "nav.data", "🗂️", False),
+    ("pages/overview.py", "nav.overview", ":material/home:", True),
+    ("pages/value_model.py", "nav.value_model", ":material/tune:", False),
+    ("pages/concentration.py", "nav.concentration", ":material/stacked_line_chart:", False),
+    ("pages/customer.py", "nav.customer", ":material/person_search:", False),
+    ("pages/lifecycle.py", "nav.lifecycle", ":material/autorenew:", False),
+    ("pages/lifetime_value.py", "nav.lifetime_value", ":material/hourglass_top:", False),
+    ("pages/segments.py", "nav.segments", ":material/bubble_chart:", False),
+    ("pages/data.py", "nav.data", ":material/upload_file:", False),
 ]
 navigation = st.navigation([
     st.Page(path, title=state.t(title_key), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
