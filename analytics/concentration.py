@@ -1,0 +1,419 @@
+"""How concentrated customer value is: the 80/20 rule (二八原则), measured exactly.
+
+A metric (revenue, gross profit, composite value) is ranked once, largest first, by
+:func:`rank_metric`; every measure below reads that ranking, so one sort serves the Pareto curve,
+the Gini coefficient, the top-N shares, the HHI and the whale curve alike.
+
+Conventions, decided once for every measure:
+
+- **Negative values hold no share.** A customer whose returns exceed its purchases, or who loses
+  money, is counted at zero in the Pareto curve, the Gini coefficient, the readouts, the top-N
+  shares and the HHI: a share of "who brings the value" cannot be negative, and clipping keeps
+  Gini within [0, (n-1)/n]. Shares are therefore of the *positive* total. The money lost is not
+  hidden: the whale curve (:func:`whale_curve`) uses the signed values.
+- **HHI** is the sum of squared percentage shares, 0-10,000, as in antitrust practice
+  (10,000 = one customer has everything; below 1,500 unconcentrated, above 2,500 highly
+  concentrated in the US merger guidelines).
+- **Readouts between whole customers** follow the piecewise-linear curve: exact at whole
+  customers, interpolated between them (the top 20% of 7 customers is 1.4 customers).
+- **Undefined measures raise** :class:`ConcentrationUndefined` (a ``ValueError``) carrying a
+  ``message_key`` in the ``conc.error.*`` translations, so a page can show a sentence instead of a
+  figure: no customers, no values for the metric, nothing positive to share out, or (whale curve)
+  a total profit that is not positive. Malformed input (partly missing or infinite values,
+  out-of-range shares) raises a plain ``ValueError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+HHI_SCALE = 10_000.0
+DEFAULT_TOP_NS = (1, 5, 10, 20)
+DEFAULT_MAX_POINTS = 500
+_MIN_POINTS = 10
+RISK_LEVELS = ("low", "moderate", "high")
+
+
+class ConcentrationUndefined(ValueError):
+    """A concentration measure has no meaning for this data; ``message_key`` says why to the user."""
+
+    def __init__(self, message_key: str, detail: str):
+        super().__init__(detail)
+        self.message_key = message_key
+
+
+@dataclass(frozen=True, eq=False)
+class RankedMetric:
+    """One metric over all customers, ranked once, largest first."""
+
+    order: np.ndarray
+    """Positions in the input, largest value first."""
+    values: np.ndarray
+    """The input values in that order, signed."""
+    cumulative: np.ndarray
+    """Running total of the values clipped at zero: ``cumulative[k - 1]`` is what the top k bring."""
+    labels: np.ndarray | None
+    """Customer names in input order, or None."""
+
+    @property
+    def n_customers(self) -> int:
+        return int(self.values.size)
+
+    @property
+    def total(self) -> float:
+        """The positive total that shares are taken of."""
+        return float(self.cumulative[-1])
+
+    def top_labels(self, n: int) -> list:
+        """Names of the ``n`` largest customers (fewer when there are fewer customers)."""
+        if self.labels is None:
+            raise ValueError("the metric was ranked without labels")
+        return self.labels[self.order[:n]].tolist()
+
+
+@dataclass(frozen=True, eq=False)
+class Curve:
+    """A cumulative curve reduced to a bounded number of points, for drawing."""
+
+    rank: np.ndarray
+    """Customers included at each point, from 0 to n."""
+    customer_share: np.ndarray
+    """``rank / n``."""
+    value_share: np.ndarray
+    """Cumulative share of the total at each point."""
+    label: np.ndarray | None
+    """The customer at that rank (the last one included; "" at the origin), or None."""
+
+    @property
+    def n_customers(self) -> int:
+        return int(self.rank[-1])
+
+    def share_at(self, customer_share: float) -> float:
+        """The curve read at ``customer_share``: exact where the curve was sampled with that mark."""
+        return float(np.interp(customer_share, self.customer_share, self.value_share))
+
+
+@dataclass(frozen=True, eq=False)
+class WhaleCurve:
+    """Cumulative gross profit, most to least profitable customer, as a share of total profit."""
+
+    curve: Curve
+    total_profit: float
+    peak_share: float
+    """Highest cumulative profit over total profit: 1.35 means 135%; 1.0 when nobody loses money."""
+    peak_rank: int
+    """Customers included at the peak: the profitable ones."""
+    peak_customer_share: float
+    loss_makers: int
+    """Customers with negative gross profit."""
+    profit_destroyed: float
+    """Total profit those customers destroy, as a positive amount."""
+
+
+@dataclass(frozen=True)
+class ConcentrationSummary:
+    """The headline concentration measures of one metric."""
+
+    n_customers: int
+    total: float
+    gini: float
+    hhi: float
+    top_shares: dict[int, float]
+    top20_share: float
+
+
+@dataclass(frozen=True)
+class RiskThresholds:
+    """When dependency on the largest customers counts as moderate or high; a user may change them."""
+
+    top_n: int = 5
+    top_share_moderate: float = 0.25
+    top_share_high: float = 0.50
+    hhi_moderate: float = 1_500.0
+    hhi_high: float = 2_500.0
+
+    def __post_init__(self):
+        if not (isinstance(self.top_n, (int, np.integer)) and self.top_n >= 1):
+            raise ValueError(f"top_n must be a positive integer, got {self.top_n!r}")
+        if not 0.0 <= self.top_share_moderate <= self.top_share_high <= 1.0:
+            raise ValueError("need 0 <= top_share_moderate <= top_share_high <= 1")
+        if not 0.0 <= self.hhi_moderate <= self.hhi_high <= HHI_SCALE:
+            raise ValueError("need 0 <= hhi_moderate <= hhi_high <= 10,000")
+
+
+@dataclass(frozen=True)
+class RiskVerdict:
+    """Concentration risk of revenue: the worse of the top-N share level and the HHI level."""
+
+    level: str
+    top_n: int
+    """Customers counted, at most the number there are."""
+    top_share: float
+    hhi: float
+    top_share_level: str
+    hhi_level: str
+    thresholds: RiskThresholds = field(repr=False)
+
+
+def rank_metric(values: Iterable[float], labels: Sequence | None = None) -> RankedMetric:
+    """Rank one metric over all customers, largest first, ready for every measure in this module.
+
+    ``labels`` (one name per customer, same order as ``values``) lets curves and top lists name
+    customers. Raises :class:`ConcentrationUndefined` when there are no customers, when every value
+    is missing (e.g. gross profit without cost data), or when no customer has a positive value.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1:
+        raise ValueError(f"values must be one-dimensional, got shape {values.shape}")
+    if values.size == 0:
+        raise ConcentrationUndefined("conc.error.no_customers", "no customers")
+    if not np.isfinite(values).all():
+        if np.isnan(values).all():
+            raise ConcentrationUndefined("conc.error.missing_metric", "every value is missing")
+        raise ValueError("values must be finite; drop or fill missing values first")
+    if labels is not None:
+        labels = np.asarray(labels, dtype=object)
+        if labels.shape != values.shape:
+            raise ValueError(f"got {labels.size} labels for {values.size} values")
+    order = np.argsort(values)[::-1]
+    ranked = values[order]
+    cumulative = np.cumsum(np.maximum(ranked, 0.0))
+    if cumulative[-1] <= 0.0:
+        raise ConcentrationUndefined("conc.error.no_positive_total", "no customer has a positive value")
+    return RankedMetric(order=order, values=ranked, cumulative=cumulative, labels=labels)
+
+
+def gini(ranked: RankedMetric) -> float:
+    """Gini coefficient of the clipped values: 0 when all are equal, (n-1)/n when one has everything.
+
+    Exact over all customers. With y sorted largest first and C its running totals,
+    G = (2 * sum(C) - (n + 1) * total) / (n * total), the usual formula written with prefix sums.
+    """
+    n, total = ranked.n_customers, ranked.total
+    return max(0.0, float((2.0 * ranked.cumulative.sum() - (n + 1) * total) / (n * total)))
+
+
+def share_of_top(ranked: RankedMetric, customer_share: float) -> float:
+    """Share of the total brought by the top ``customer_share`` (0-1) of customers."""
+    _check_share(customer_share, "customer_share")
+    position = customer_share * ranked.n_customers
+    whole = min(int(position), ranked.n_customers - 1)
+    before = ranked.cumulative[whole - 1] if whole > 0 else 0.0
+    within = (position - whole) * max(ranked.values[whole], 0.0)
+    return float((before + within) / ranked.total)
+
+
+def customers_for_share(ranked: RankedMetric, value_share: float) -> float:
+    """Smallest share of customers (0-1), largest first, that brings ``value_share`` of the total."""
+    _check_share(value_share, "value_share")
+    target = value_share * ranked.total  # never above the total, so some customer reaches it
+    whole = int(np.searchsorted(ranked.cumulative, target, side="left"))
+    before = ranked.cumulative[whole - 1] if whole > 0 else 0.0
+    within = min(1.0, (target - before) / ranked.values[whole])  # that customer's value is positive
+    return float((whole + within) / ranked.n_customers)
+
+
+def top_n_shares(ranked: RankedMetric, ns: Iterable[int] = DEFAULT_TOP_NS) -> dict[int, float]:
+    """Share of the total brought by the ``n`` largest customers, for each ``n`` (all when fewer)."""
+    shares = {}
+    for n in ns:
+        if not (isinstance(n, (int, np.integer)) and n >= 1):
+            raise ValueError(f"top-N counts must be positive integers, got {n!r}")
+        shares[int(n)] = float(ranked.cumulative[min(n, ranked.n_customers) - 1] / ranked.total)
+    return shares
+
+
+def hhi(ranked: RankedMetric) -> float:
+    """Herfindahl-Hirschman index of the customers' shares, on the 0-10,000 scale."""
+    positive = ranked.values[: _count_positive(ranked)]
+    return float(HHI_SCALE * np.dot(positive, positive) / ranked.total**2)
+
+
+def concentration_summary(
+    ranked: RankedMetric, ns: Iterable[int] = DEFAULT_TOP_NS
+) -> ConcentrationSummary:
+    """Gini, HHI, top-N shares and the share of the top 20% of one metric."""
+    return ConcentrationSummary(
+        n_customers=ranked.n_customers,
+        total=ranked.total,
+        gini=gini(ranked),
+        hhi=hhi(ranked),
+        top_shares=top_n_shares(ranked, ns),
+        top20_share=share_of_top(ranked, 0.2),
+    )
+
+
+def pareto_curve(
+    ranked: RankedMetric, max_points: int = DEFAULT_MAX_POINTS, marks: Iterable[float] = (0.2,)
+) -> Curve:
+    """Cumulative share of customers against cumulative share of the metric, largest first.
+
+    At most ``max_points`` points, always with both ends and the whole customers on either side of
+    each mark (a customer share such as 0.2), so the curve read at a mark is exact.
+    """
+    n = ranked.n_customers
+    ranks = _curve_ranks(n, max_points, _mark_ranks(n, marks))
+    return _curve(ranked, ranks, _prefixed(ranked.cumulative, ranks) / ranked.total)
+
+
+def whale_curve(
+    ranked: RankedMetric, max_points: int = DEFAULT_MAX_POINTS, marks: Iterable[float] = ()
+) -> WhaleCurve:
+    """The whale curve of gross profit: where profit is made and where it is given back.
+
+    ``ranked`` must be gross profit with its sign (see :func:`rank_metric`). Raises
+    :class:`ConcentrationUndefined` when total profit is not positive, since shares of it mean
+    nothing. The curve keeps the peak among its at most ``max_points`` points.
+    """
+    n = ranked.n_customers
+    profit = np.cumsum(ranked.values)
+    total = float(profit[-1])
+    if total <= 0.0:
+        raise ConcentrationUndefined("conc.error.no_profit", "total gross profit is not positive")
+    peak_rank = _count_positive(ranked)
+    loss_makers = n - int(np.searchsorted(-ranked.values, 0.0, side="right"))
+    ranks = _curve_ranks(n, max_points, np.append(_mark_ranks(n, marks), peak_rank))
+    peak_profit = float(profit[peak_rank - 1])
+    return WhaleCurve(
+        curve=_curve(ranked, ranks, _prefixed(profit, ranks) / total),
+        total_profit=total,
+        peak_share=peak_profit / total,
+        peak_rank=peak_rank,
+        peak_customer_share=peak_rank / n,
+        loss_makers=loss_makers,
+        profit_destroyed=peak_profit - total,
+    )
+
+
+def concentration_risk(
+    revenue: RankedMetric, thresholds: RiskThresholds | None = None
+) -> RiskVerdict:
+    """Dependency on the largest customers: their revenue share and the HHI against thresholds.
+
+    The same fact is a strength (large, stable contracts) and a risk (losing one hurts), so the
+    verdict is something to watch, not a fault; the overall level is the worse of the two signals.
+    """
+    thresholds = thresholds or RiskThresholds()
+    top_n = min(thresholds.top_n, revenue.n_customers)
+    top_share = top_n_shares(revenue, (top_n,))[top_n]
+    index = hhi(revenue)
+    top_share_level = _level(top_share, thresholds.top_share_moderate, thresholds.top_share_high)
+    hhi_level = _level(index, thresholds.hhi_moderate, thresholds.hhi_high)
+    return RiskVerdict(
+        level=max(top_share_level, hhi_level, key=RISK_LEVELS.index),
+        top_n=top_n,
+        top_share=top_share,
+        hhi=index,
+        top_share_level=top_share_level,
+        hhi_level=hhi_level,
+        thresholds=thresholds,
+    )
+
+
+def overview_kpis(
+    features: pd.DataFrame, tiers: Iterable | None = None, active_days: int = 365
+) -> pd.DataFrame:
+    """Headline numbers of the customer base: a row "all" and, given tiers, one row per tier.
+
+    ``features`` is the per-customer features frame; ``tiers`` one tier label per row (row order),
+    rows in category order when categorical, else sorted; customers without a tier only count in
+    "all". A customer is active when its last order is within the last ``active_days`` days of the
+    features' as-of date (``recency_days < active_days``). Columns: customers, active_customers,
+    customer_share, revenue, revenue_share, gross_profit (NaN without cost data), margin_pct
+    (0-100, NaN when revenue <= 0 or no profit), top20_share (revenue share of the group's top 20%,
+    NaN when undefined). Raises :class:`ConcentrationUndefined` when there are no customers.
+    """
+    if len(features) == 0:
+        raise ConcentrationUndefined("conc.error.no_customers", "no customers")
+    if active_days <= 0:
+        raise ValueError(f"active_days must be positive, got {active_days!r}")
+    total_revenue = float(features["revenue"].sum())
+    rows = {"all": _kpi_row(features, active_days, len(features), total_revenue)}
+    if tiers is not None:
+        tiers = pd.Series(tiers).reset_index(drop=True)
+        if len(tiers) != len(features):
+            raise ValueError(f"got {len(tiers)} tier labels for {len(features)} customers")
+        if isinstance(tiers.dtype, pd.CategoricalDtype):
+            names = tiers.cat.categories
+        else:
+            names = sorted(tiers.dropna().unique())
+        for name in names:
+            group = features[(tiers == name).to_numpy()]
+            rows[name] = _kpi_row(group, active_days, len(features), total_revenue)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _kpi_row(group: pd.DataFrame, active_days: int, all_customers: int, total_revenue: float) -> dict:
+    revenue = float(group["revenue"].sum())
+    gross_profit = float(group["gross_profit"].sum(min_count=1))
+    try:
+        top20 = share_of_top(rank_metric(group["revenue"].to_numpy()), 0.2)
+    except ConcentrationUndefined:
+        top20 = np.nan
+    return {
+        "customers": len(group),
+        "active_customers": int((group["recency_days"] < active_days).sum()),
+        "customer_share": len(group) / all_customers,
+        "revenue": revenue,
+        "revenue_share": revenue / total_revenue if total_revenue > 0 else np.nan,
+        "gross_profit": gross_profit,
+        "margin_pct": 100.0 * gross_profit / revenue if revenue > 0 else np.nan,
+        "top20_share": top20,
+    }
+
+
+def _check_share(share: float, name: str) -> None:
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1, got {share!r}")
+
+
+def _count_positive(ranked: RankedMetric) -> int:
+    """Customers with a positive value: a prefix of the ranking."""
+    return int(np.searchsorted(-ranked.values, 0.0, side="left"))
+
+
+def _level(value: float, moderate: float, high: float) -> str:
+    return "high" if value >= high else "moderate" if value >= moderate else "low"
+
+
+def _mark_ranks(n: int, marks: Iterable[float]) -> np.ndarray:
+    """The whole customers on either side of each mark (a customer share)."""
+    ranks = []
+    for mark in marks:
+        _check_share(mark, "mark")
+        ranks += [int(np.floor(mark * n)), int(np.ceil(mark * n))]
+    return np.asarray(ranks, dtype=np.int64)
+
+
+def _curve_ranks(n: int, max_points: int, required: np.ndarray) -> np.ndarray:
+    """At most ``max_points`` ranks from 0 to n: the required ones, then half spread evenly and
+    half geometrically, so the steep head keeps its individual customers and the tail its shape."""
+    if max_points < _MIN_POINTS:
+        raise ValueError(f"max_points must be at least {_MIN_POINTS}, got {max_points}")
+    if n + 1 <= max_points:
+        return np.arange(n + 1)
+    required = np.unique(np.concatenate([[0, n], required]).astype(np.int64))
+    budget = max_points - required.size
+    if budget < 2:
+        raise ValueError(f"max_points={max_points} leaves no room beside {required.size} required points")
+    even = np.linspace(0, n, budget // 2)
+    geometric = np.geomspace(1, n, budget - budget // 2)
+    return np.unique(np.concatenate([required, np.rint(even), np.rint(geometric)]).astype(np.int64))
+
+
+def _prefixed(running: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """Running totals at ``ranks`` customers, with 0 for none."""
+    return np.where(ranks > 0, running[np.maximum(ranks - 1, 0)], 0.0)
+
+
+def _curve(ranked: RankedMetric, ranks: np.ndarray, value_share: np.ndarray) -> Curve:
+    labels = None
+    if ranked.labels is not None:
+        labels = np.empty(ranks.size, dtype=object)
+        labels[0] = ""
+        labels[1:] = ranked.labels[ranked.order[ranks[1:] - 1]]
+    return Curve(rank=ranks, customer_share=ranks / ranked.n_customers, value_share=value_share, label=labels)

@@ -1,0 +1,192 @@
+"""Figures and sentences of the 80/20 view, drawn from :mod:`analytics.concentration` results.
+
+Curves arrive already reduced to a bounded number of points, and coordinates are rounded to
+five decimals, so a figure stays a few dozen kilobytes however many customers there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from analytics.concentration import Curve, RiskVerdict, WhaleCurve
+from ui.figures.theme import ACCENT, NEUTRAL
+from ui.i18n import DEFAULT_LANGUAGE, translate
+
+METRIC_COLORS = {"revenue": "#1f77b4", "gross_profit": "#2ca02c", "value": "#9467bd"}
+RISK_COLORS = {"low": "#d8f3dc", "moderate": "#ffe8a3", "high": "#ffc9c0"}
+_DECIMALS = 5
+
+
+def pareto_figure(
+    curves: Mapping[str, Curve], mark_share: float | None = 0.2, lang: str = DEFAULT_LANGUAGE
+) -> go.Figure:
+    """Pareto curves of one or more metrics (keys: revenue, gross_profit, value) on one chart.
+
+    Draws the equality diagonal and, when ``mark_share`` is given, marks each curve there; sample
+    the curves with that mark (``pareto_curve(..., marks=(mark_share,))``) so the mark is exact.
+    """
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1], y=[0, 1], mode="lines", name=translate("conc.pareto.equality", lang),
+            line={"color": NEUTRAL, "dash": "dot", "width": 1}, hoverinfo="skip",
+        )
+    )
+    for position, (metric, curve) in enumerate(curves.items()):
+        name = translate(f"conc.metric.{metric}", lang)
+        color = METRIC_COLORS[metric]
+        figure.add_trace(_curve_trace(curve, name, color, lang))
+        if mark_share is not None:
+            share = curve.share_at(mark_share)
+            figure.add_annotation(
+                x=mark_share, y=share, ax=40, ay=30 + 28 * position, arrowcolor=color,
+                font={"color": color},
+                text=translate("conc.pareto.mark", lang, customers=percent(mark_share), share=percent(share)),
+            )
+    if mark_share is not None:
+        figure.add_vline(x=mark_share, line={"color": ACCENT, "dash": "dash", "width": 1})
+    figure.update_layout(
+        title=translate("conc.pareto.title", lang),
+        xaxis={"title": translate("conc.pareto.x_axis", lang), "tickformat": ".0%", "range": [0, 1]},
+        yaxis={"title": translate("conc.pareto.y_axis", lang), "tickformat": ".0%", "range": [0, 1.02]},
+        hovermode="closest",
+        legend={"x": 0.98, "y": 0.02, "xanchor": "right", "yanchor": "bottom"},
+    )
+    return figure
+
+
+def whale_figure(whale: WhaleCurve, lang: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """The whale curve with the 100% line, the peak annotated and the loss-making customers shaded."""
+    curve = whale.curve
+    color = METRIC_COLORS["gross_profit"]
+    figure = go.Figure(_curve_trace(curve, translate("conc.metric.gross_profit", lang), color, lang))
+    figure.add_hline(
+        y=1.0, line={"color": NEUTRAL, "dash": "dash", "width": 1},
+        annotation_text=translate("conc.whale.total_line", lang), annotation_position="bottom left",
+    )
+    if whale.loss_makers:
+        figure.add_vrect(
+            x0=1.0 - whale.loss_makers / curve.n_customers, x1=1.0, fillcolor=ACCENT, opacity=0.12,
+            line_width=0, annotation_position="top left",
+            annotation_text=translate("conc.whale.loss_zone", lang, count=f"{whale.loss_makers:,}"),
+        )
+    figure.add_annotation(
+        x=whale.peak_customer_share, y=whale.peak_share, ax=0, ay=-35, arrowcolor=ACCENT,
+        text=translate(
+            "conc.whale.peak", lang,
+            peak=percent(whale.peak_share), customers=percent(whale.peak_customer_share),
+        ),
+    )
+    low = min(0.0, float(curve.value_share.min()))
+    figure.update_layout(
+        title=translate("conc.whale.title", lang),
+        xaxis={"title": translate("conc.pareto.x_axis", lang), "tickformat": ".0%", "range": [0, 1]},
+        yaxis={
+            "title": translate("conc.whale.y_axis", lang), "tickformat": ".0%",
+            "range": [low, 1.15 * whale.peak_share],
+        },
+        showlegend=False,
+    )
+    return figure
+
+
+def risk_gauge(verdict: RiskVerdict, lang: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """The top customers' revenue share on a gauge banded by the moderate and high thresholds."""
+    thresholds = verdict.thresholds
+    bands = [
+        ("low", 0.0, thresholds.top_share_moderate),
+        ("moderate", thresholds.top_share_moderate, thresholds.top_share_high),
+        ("high", thresholds.top_share_high, 1.0),
+    ]
+    level = translate(f"conc.risk.level.{verdict.level}", lang)
+    return go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=100.0 * verdict.top_share,
+            number={"suffix": "%", "valueformat": ".0f"},
+            title={"text": translate("conc.risk.gauge", lang, n=verdict.top_n, level=level)},
+            gauge={
+                "axis": {"range": [0, 100], "ticksuffix": "%"},
+                "bar": {"color": NEUTRAL},
+                "steps": [
+                    {"range": [100 * start, 100 * end], "color": RISK_COLORS[name]}
+                    for name, start, end in bands
+                ],
+            },
+        )
+    ).update_layout(height=260, margin={"t": 70, "b": 10, "l": 30, "r": 30})
+
+
+def risk_sentence(verdict: RiskVerdict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The verdict in words; from moderate up, with the note that dependency is also a strength."""
+    sentence = translate(
+        f"conc.risk.sentence.{verdict.level}", lang,
+        n=verdict.top_n, share=percent(verdict.top_share), hhi=f"{verdict.hhi:,.0f}",
+    )
+    if verdict.level == "low":
+        return sentence
+    return translate("conc.risk.with_note", lang, sentence=sentence, note=translate("conc.risk.note", lang))
+
+
+def whale_sentence(whale: WhaleCurve, lang: str = DEFAULT_LANGUAGE) -> str:
+    """How many customers lose money and how much profit they take back."""
+    if not whale.loss_makers:
+        return translate("conc.whale.no_losses", lang)
+    return translate(
+        "conc.whale.summary", lang,
+        count=f"{whale.loss_makers:,}", amount=f"{whale.profit_destroyed:,.0f}", peak=percent(whale.peak_share),
+    )
+
+
+def top_readout(
+    metric: str, customer_share: float, value_share: float, lang: str = DEFAULT_LANGUAGE
+) -> str:
+    """'The top X% of customers bring Y% of <metric>.'"""
+    return translate(
+        "conc.readout.top", lang, customers=percent(customer_share), share=percent(value_share),
+        metric=translate(f"conc.metric_phrase.{metric}", lang),
+    )
+
+
+def inverse_readout(
+    metric: str, value_share: float, customer_share: float, lang: str = DEFAULT_LANGUAGE
+) -> str:
+    """'Y% of <metric> comes from the top X% of customers.'"""
+    return translate(
+        "conc.readout.inverse", lang, customers=percent(customer_share), share=percent(value_share),
+        metric=translate(f"conc.metric_phrase.{metric}", lang),
+    )
+
+
+def percent(share: float) -> str:
+    """A share as a percentage: whole from 10% up, two significant digits below (2.1%, 0.37%)."""
+    value = 100.0 * share
+    if value == 0.0 or abs(value) >= 10.0:
+        return f"{value:.0f}%"
+    return "<0.01%" if abs(value) < 0.01 else f"{value:.2g}%"
+
+
+def _curve_trace(curve: Curve, name: str, color: str, lang: str) -> go.Scatter:
+    """One curve, its hover naming the customer at each point when names are known."""
+    lines = [
+        f"{translate('conc.hover.rank', lang)}: %{{customdata[0]:,}}",
+        f"{translate('conc.hover.customers', lang)}: %{{x:.1%}}",
+        f"{translate('conc.hover.share', lang)}: %{{y:.1%}}",
+    ]
+    if curve.label is None:
+        customdata = curve.rank[:, np.newaxis]
+    else:
+        customdata = np.column_stack([curve.rank.astype(object), curve.label])
+        lines.insert(0, f"{translate('conc.hover.customer', lang)}: %{{customdata[1]}}")
+    return go.Scatter(
+        x=np.round(curve.customer_share, _DECIMALS),
+        y=np.round(curve.value_share, _DECIMALS),
+        customdata=customdata,
+        mode="lines",
+        name=name,
+        line={"color": color, "width": 2},
+        hovertemplate="<br>".join(lines) + f"<extra>{name}</extra>",
+    )
