@@ -1,0 +1,98 @@
+"""Figures of the customer-segment page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from analytics.segments import Projection, Segmentation
+from ui.i18n import translate
+
+SEGMENT_COLORS = px.colors.qualitative.Safe
+
+
+def segment_names(profiles: pd.DataFrame, lang: str = "en") -> pd.Series:
+    """Display name per cluster: the translated name, numbered when several clusters share it."""
+    names = {}
+    for cluster, row in profiles.iterrows():
+        name = translate(row["name_key"], lang)
+        if row["name_number"]:
+            name = translate("seg.name_numbered", lang, name=name, number=int(row["name_number"]))
+        names[cluster] = name
+    return pd.Series(names, name="segment")
+
+
+def _segment_color(cluster: int) -> str:
+    return SEGMENT_COLORS[int(cluster) % len(SEGMENT_COLORS)]
+
+
+def projection_figure(projection: Projection, profiles: pd.DataFrame, lang: str = "en",
+                      customer_names: pd.Series | None = None) -> go.Figure:
+    """Scatter of the sampled customers on the first two principal components, one colour a segment.
+
+    ``customer_names`` (indexed by customer_id) is shown on hover; the id is used without it.
+    """
+    names = segment_names(profiles, lang)
+    points = projection.points
+    labels = points["customer_id"].astype(str)
+    if customer_names is not None:
+        labels = points["customer_id"].map(customer_names).fillna(labels).astype(str)
+    customer = translate("seg.hover.customer", lang)
+    figure = go.Figure()
+    for cluster, group in points.groupby("cluster"):
+        figure.add_trace(go.Scatter(
+            x=group["x"], y=group["y"], mode="markers", name=names[cluster],
+            marker={"color": _segment_color(cluster), "size": 6, "opacity": 0.7},
+            customdata=labels.loc[group.index],
+            hovertemplate=f"{customer}: %{{customdata}}<extra>%{{fullData.name}}</extra>",
+        ))
+    first, second = projection.explained_variance_ratio
+    figure.update_layout(
+        title=translate("seg.projection.title", lang),
+        xaxis_title=translate("seg.projection.axis", lang, number=1, share=first),
+        yaxis_title=translate("seg.projection.axis", lang, number=2, share=second),
+        legend={"itemsizing": "constant"},
+    )
+    return figure
+
+
+def profile_heatmap(segmentation: Segmentation, lang: str = "en") -> go.Figure:
+    """Segments x features: colour is the segment's mean in standard deviations from the average
+    (on the log scale used for clustering); hover shows the plain average."""
+    centers = segmentation.centers
+    profiles = segmentation.profiles
+    names = segment_names(profiles, lang).loc[centers.index]
+    raw_means = profiles.reindex(index=centers.index, columns=centers.columns)
+    average = translate("seg.profile.mean", lang)
+    figure = go.Figure(go.Heatmap(
+        z=centers.to_numpy(),
+        x=[translate(f"seg.feature.{column}", lang) for column in centers.columns],
+        y=names.tolist(),
+        customdata=raw_means.to_numpy(),
+        colorscale="RdBu", reversescale=True, zmid=0,
+        colorbar={"title": translate("seg.profile.colorbar", lang)},
+        hovertemplate=f"%{{y}} · %{{x}}<br>{average}: %{{customdata:,.1f}}<br>z = %{{z:.2f}}<extra></extra>",
+    ))
+    figure.update_layout(title=translate("seg.profile.title", lang), yaxis_autorange="reversed")
+    return figure
+
+
+def crosstab_heatmap(crosstab: pd.DataFrame, profiles: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Customers per segment (rows) and tier (columns) from ``cluster_tier_crosstab``."""
+    names = segment_names(profiles, lang).loc[crosstab.index]
+    figure = go.Figure(go.Heatmap(
+        z=crosstab.to_numpy(),
+        x=[str(tier) for tier in crosstab.columns],
+        y=names.tolist(),
+        text=crosstab.to_numpy(), texttemplate="%{text:,}",
+        colorscale="Blues", showscale=False,
+        hovertemplate="%{y} · %{x}: %{z:,}<extra></extra>",
+    ))
+    figure.update_layout(
+        title=translate("seg.crosstab.title", lang),
+        xaxis_title=translate("seg.crosstab.tier", lang),
+        xaxis_type="category",
+        yaxis_autorange="reversed",
+    )
+    return figure

@@ -1,0 +1,159 @@
+"""Texts of the lifetime-value (``clv.``) and customer-segment (``seg.``) pages."""
+
+STRINGS = {
+    # ------------------------------------------------------------------ lifetime value
+    "clv.title": {"en": "Lifetime value", "zh": "客户终身价值"},
+    "clv.intro": {
+        "en": "Potential value: what each customer is expected to buy from now on if the "
+              "relationship continues. A purchase model (BG/NBD) estimates how many purchases are "
+              "still to come and whether the customer is still active; a spend model (Gamma-Gamma) "
+              "estimates the amount per purchase.",
+        "zh": "潜在价值：若客户关系继续，客户今后预计带来的购买。购买模型（BG/NBD）估计客户未来的"
+              "购买次数以及客户是否仍然活跃；消费模型（Gamma-Gamma）估计每次购买的金额。",
+    },
+    "clv.returns_rule": {
+        "en": "A purchase is a day with net revenue of zero or more. Days on which returns outweigh "
+              "purchases are treated as returns, not purchases; they still lower the margin.",
+        "zh": "净销售额大于或等于零的一天记为一次购买。退货多于购买的日子视为退货而非购买，但仍计入毛利率。",
+    },
+    "clv.horizon_months": {"en": "Horizon (months)", "zh": "预测期（月）"},
+    "clv.discount_rate": {"en": "Annual discount rate", "zh": "年折现率"},
+    "clv.split_date": {"en": "Split date (calibration / holdout)", "zh": "分割日期（校准期 / 检验期）"},
+    "clv.split_help": {
+        "en": "The model is fitted on purchases up to this date and compared with what customers "
+              "bought afterwards.",
+        "zh": "模型用该日期及之前的购买来拟合，再与客户在该日期之后的实际购买对比。",
+    },
+    "clv.col.frequency": {"en": "Repeat purchases", "zh": "重复购买次数"},
+    "clv.col.recency": {"en": "First to last purchase", "zh": "首次至末次购买间隔"},
+    "clv.col.T": {"en": "Time since first purchase", "zh": "首次购买至今时长"},
+    "clv.col.monetary_value": {"en": "Mean repeat spend", "zh": "重复购买平均金额"},
+    "clv.col.margin": {"en": "Gross margin", "zh": "毛利率"},
+    "clv.col.frequency_holdout": {"en": "Purchases after the split", "zh": "分割日后购买次数"},
+    "clv.col.duration_holdout": {"en": "Holdout length", "zh": "检验期长度"},
+    "clv.col.probability_alive": {"en": "Probability still active", "zh": "仍活跃概率"},
+    "clv.col.expected_purchases": {"en": "Expected purchases", "zh": "预期购买次数"},
+    "clv.col.expected_spend": {"en": "Expected spend per purchase", "zh": "预期单次消费额"},
+    "clv.col.clv": {"en": "Lifetime value (discounted revenue)", "zh": "终身价值（折现销售额）"},
+    "clv.col.expected_gross_profit": {"en": "Expected gross profit", "zh": "预期毛利"},
+    "clv.unit.days": {"en": "days", "zh": "天"},
+    "clv.unit.weeks": {"en": "weeks", "zh": "周"},
+    "clv.model.bgnbd": {"en": "Purchase model (BG/NBD)", "zh": "购买模型（BG/NBD）"},
+    "clv.model.gamma_gamma": {"en": "Spend model (Gamma-Gamma)", "zh": "消费模型（Gamma-Gamma）"},
+    "clv.fit.parameters": {"en": "Parameters", "zh": "参数"},
+    "clv.fit.log_likelihood": {"en": "Log-likelihood", "zh": "对数似然"},
+    "clv.fit.customers": {"en": "Customers", "zh": "客户数"},
+    "clv.fit.repeat_customers": {"en": "Repeat customers", "zh": "重复购买客户数"},
+    "clv.fit.converged": {"en": "Converged", "zh": "已收敛"},
+    "clv.fit.iterations": {"en": "Iterations", "zh": "迭代次数"},
+    "clv.param.r": {"en": "r: shape of purchase rates across customers",
+                    "zh": "r：客户购买率分布的形状参数"},
+    "clv.param.alpha": {"en": "alpha: scale of purchase rates (time unit)",
+                        "zh": "alpha：客户购买率分布的尺度参数（时间单位）"},
+    "clv.param.a": {"en": "a: drop-out probability, first shape", "zh": "a：流失概率分布的第一形状参数"},
+    "clv.param.b": {"en": "b: drop-out probability, second shape", "zh": "b：流失概率分布的第二形状参数"},
+    "clv.param.p": {"en": "p: shape of spend per purchase", "zh": "p：单次消费额分布的形状参数"},
+    "clv.param.q": {"en": "q: shape of mean spend across customers",
+                    "zh": "q：客户平均消费额分布的形状参数"},
+    "clv.param.v": {"en": "v: scale of mean spend across customers",
+                    "zh": "v：客户平均消费额分布的尺度参数"},
+    "clv.error.no_purchases": {
+        "en": "No purchases were found up to the chosen date.",
+        "zh": "截至所选日期没有找到任何购买。",
+    },
+    "clv.error.too_few_repeat_customers": {
+        "en": "Only {repeat_customers} of {customers} customers bought more than once; the models "
+              "need at least {required}. Choose a later date or a longer history.",
+        "zh": "{customers} 个客户中只有 {repeat_customers} 个有重复购买，模型至少需要 {required} 个。"
+              "请选择更晚的日期或更长的历史数据。",
+    },
+    "clv.error.no_holdout_period": {
+        "en": "There are no purchases after {calibration_end}: choose an earlier split date.",
+        "zh": "{calibration_end} 之后没有购买记录：请选择更早的分割日期。",
+    },
+    "clv.error.fit_failed": {
+        "en": "The model could not be fitted to these {customers} customers ({repeat_customers} "
+              "repeat buyers): their purchase pattern does not fit its assumptions.",
+        "zh": "无法用这 {customers} 个客户（其中 {repeat_customers} 个重复购买客户）拟合模型："
+              "其购买模式不符合模型假设。",
+    },
+    "clv.error.spend_mean_undefined": {
+        "en": "Spend per purchase of the {repeat_customers} repeat customers is too dispersed to "
+              "give an average; expected value cannot be computed, purchase forecasts still can.",
+        "zh": "{repeat_customers} 个重复购买客户的单次消费额离散过大，无法得到平均值；"
+              "无法计算预期价值，但仍可预测购买次数。",
+    },
+    "clv.holdout.title": {"en": "Predicted and actual purchases after the split date",
+                          "zh": "分割日后的预测购买与实际购买"},
+    "clv.holdout.x": {"en": "Repeat purchases before the split date", "zh": "分割日前的重复购买次数"},
+    "clv.holdout.y": {"en": "Purchases per customer after the split date", "zh": "分割日后人均购买次数"},
+    "clv.holdout.actual": {"en": "Actual", "zh": "实际"},
+    "clv.holdout.predicted": {"en": "Predicted", "zh": "预测"},
+    "clv.holdout.customers": {"en": "Customers", "zh": "客户数"},
+    "clv.holdout.summary": {
+        "en": "Actual {actual:,.0f} purchases, predicted {predicted:,.0f}; mean absolute error "
+              "{mae:.2f} per customer.",
+        "zh": "实际购买 {actual:,.0f} 次，预测 {predicted:,.0f} 次；每个客户的平均绝对误差为 {mae:.2f}。",
+    },
+    # ------------------------------------------------------------------ segments
+    "seg.title": {"en": "Customer segments", "zh": "客户细分"},
+    "seg.intro": {
+        "en": "Customers are grouped by behaviour and value (recency, orders, revenue, margin, "
+              "tenure, growth, potential value). Tiers say how valuable customers are; segments "
+              "say how they behave, so each group can get its own strategy.",
+        "zh": "按行为与价值（最近购买、订单数、销售额、毛利率、合作时长、增长、潜在价值）对客户分组。"
+              "等级说明客户有多大价值，细分说明客户的行为方式，以便为每组客户制定相应策略。",
+    },
+    "seg.method": {"en": "Method", "zh": "方法"},
+    "seg.method.kmeans": {"en": "K-means", "zh": "K 均值聚类"},
+    "seg.method.gmm": {"en": "Gaussian mixture", "zh": "高斯混合模型"},
+    "seg.n_clusters": {"en": "Number of segments", "zh": "细分数量"},
+    "seg.n_clusters.auto": {"en": "Automatic (best silhouette)", "zh": "自动（轮廓系数最优）"},
+    "seg.silhouette": {"en": "Silhouette (higher means better separated)",
+                       "zh": "轮廓系数（越高分组越清晰）"},
+    "seg.chosen": {"en": "{clusters} segments, silhouette {score:.2f}",
+                   "zh": "{clusters} 个细分，轮廓系数 {score:.2f}"},
+    "seg.feature.recency_days": {"en": "Days since last order", "zh": "距最近订单天数"},
+    "seg.feature.orders": {"en": "Orders", "zh": "订单数"},
+    "seg.feature.revenue": {"en": "Revenue", "zh": "销售额"},
+    "seg.feature.margin_pct": {"en": "Margin %", "zh": "毛利率 %"},
+    "seg.feature.tenure_days": {"en": "Tenure (days)", "zh": "合作时长（天）"},
+    "seg.feature.growth": {"en": "Revenue growth", "zh": "销售额增长"},
+    "seg.feature.potential_value": {"en": "Potential value", "zh": "潜在价值"},
+    "seg.feature.gross_profit": {"en": "Gross profit", "zh": "毛利"},
+    "seg.col.segment": {"en": "Segment", "zh": "细分"},
+    "seg.col.customers": {"en": "Customers", "zh": "客户数"},
+    "seg.col.share": {"en": "Share of customers", "zh": "客户占比"},
+    "seg.col.revenue_share": {"en": "Share of revenue", "zh": "销售额占比"},
+    "seg.col.gross_profit_share": {"en": "Share of gross profit", "zh": "毛利占比"},
+    "seg.col.potential_value_share": {"en": "Share of potential value", "zh": "潜在价值占比"},
+    "seg.name.new": {"en": "New", "zh": "新客户"},
+    "seg.name.lapsed": {"en": "Lapsed", "zh": "流失客户"},
+    "seg.name.at_risk": {"en": "Valuable, at risk", "zh": "高价值待挽回"},
+    "seg.name.high_value_low_margin": {"en": "High sales, low margin", "zh": "高销售低毛利"},
+    "seg.name.loyal_high_value": {"en": "Loyal, high value", "zh": "忠诚高价值"},
+    "seg.name.high_potential": {"en": "High potential", "zh": "高潜力"},
+    "seg.name.growing": {"en": "Growing", "zh": "成长型"},
+    "seg.name.occasional_low_value": {"en": "Occasional, low value", "zh": "偶发低价值"},
+    "seg.name.regular": {"en": "Regular", "zh": "常规客户"},
+    "seg.name_numbered": {"en": "{name} {number}", "zh": "{name} {number}"},
+    "seg.projection.title": {"en": "Map of customers by segment", "zh": "客户细分分布图"},
+    "seg.projection.axis": {"en": "Component {number} ({share:.0%} of variation)",
+                            "zh": "主成分 {number}（解释 {share:.0%} 的差异）"},
+    "seg.projection.note": {"en": "Showing {shown:,} of {total:,} customers.",
+                            "zh": "显示 {total:,} 个客户中的 {shown:,} 个。"},
+    "seg.hover.customer": {"en": "Customer", "zh": "客户"},
+    "seg.profile.title": {"en": "Segment profiles", "zh": "细分画像"},
+    "seg.profile.colorbar": {"en": "Std. dev. from average", "zh": "偏离均值（标准差）"},
+    "seg.profile.mean": {"en": "Average", "zh": "平均值"},
+    "seg.crosstab.title": {"en": "Customers by segment and tier", "zh": "各细分与等级的客户数"},
+    "seg.crosstab.tier": {"en": "Tier", "zh": "等级"},
+    "seg.error.too_few_customers": {
+        "en": "Segments need at least {required} customers; this dataset has {customers}.",
+        "zh": "客户细分至少需要 {required} 个客户，当前数据集只有 {customers} 个。",
+    },
+    "seg.error.no_usable_features": {
+        "en": "None of the {customers} customers' features varies enough to form segments.",
+        "zh": "{customers} 个客户的各项特征差异都不足以形成细分。",
+    },
+}
