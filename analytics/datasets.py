@@ -26,21 +26,19 @@ class Dataset:
 
 
 _SELECT = """
-    SELECT d.dataset_id, d.name, d.created, d.source_file, d.rows, d.customers, d.date_min,
-           d.date_max, d.is_demo, d.version,
-           EXISTS (SELECT 1 FROM transactions t
-                   WHERE t.dataset_id = d.dataset_id AND t.gross_profit IS NOT NULL) AS has_cost
-    FROM datasets d
+    SELECT dataset_id, name, created, source_file, rows, customers, date_min, date_max, is_demo,
+           version, has_cost
+    FROM datasets
 """
 
 
 def list_datasets(store: Store) -> list[Dataset]:
-    rows = store.cursor().execute(_SELECT + " ORDER BY d.dataset_id").fetchall()
+    rows = store.cursor().execute(_SELECT + " ORDER BY dataset_id").fetchall()
     return [Dataset(*row) for row in rows]
 
 
 def get_dataset(store: Store, dataset_id: int) -> Dataset | None:
-    row = store.cursor().execute(_SELECT + " WHERE d.dataset_id = ?", [dataset_id]).fetchone()
+    row = store.cursor().execute(_SELECT + " WHERE dataset_id = ?", [dataset_id]).fetchone()
     return None if row is None else Dataset(*row)
 
 

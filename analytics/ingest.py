@@ -96,13 +96,15 @@ def _refresh_statistics(cur, dataset_id: int, digest: str | None, source_file: s
         """
         UPDATE datasets SET
             rows = s.rows, customers = s.customers, date_min = s.date_min, date_max = s.date_max,
+            has_cost = s.has_cost,
             file_hashes = CASE WHEN $digest IS NULL THEN file_hashes
                                ELSE list_append(file_hashes, CAST($digest AS VARCHAR)) END,
             source_file = coalesce(CAST($source_file AS VARCHAR), source_file),
             version = version + 1
         FROM (
             SELECT count(*) AS rows, count(DISTINCT customer_id) AS customers,
-                   min(order_date) AS date_min, max(order_date) AS date_max
+                   min(order_date) AS date_min, max(order_date) AS date_max,
+                   count(gross_profit) > 0 AS has_cost
             FROM transactions WHERE dataset_id = $dataset_id
         ) s
         WHERE datasets.dataset_id = $dataset_id

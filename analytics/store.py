@@ -47,6 +47,7 @@ _MIGRATIONS = (
         date_max DATE,
         file_hashes VARCHAR[] NOT NULL DEFAULT [],
         is_demo BOOLEAN NOT NULL DEFAULT false,
+        has_cost BOOLEAN NOT NULL DEFAULT false,
         version INTEGER NOT NULL DEFAULT 1
     );
     CREATE TABLE transactions (

@@ -40,6 +40,7 @@ def _mapping_widgets(raw: readers.RawTable, fields: tuple) -> dict[str, str]:
     headers = list(raw.frame.columns)
     suggested = mapping.suggest_mapping(headers, fields)
     options = [""] + headers
+    labels = {header: header for header in headers} | {"": t("upload.not_mapped")}
     chosen = {}
     columns = st.columns(3)
     for index, field in enumerate(fields):
@@ -47,7 +48,7 @@ def _mapping_widgets(raw: readers.RawTable, fields: tuple) -> dict[str, str]:
         default = suggested.get(field.name, "")
         value = columns[index % 3].selectbox(
             label, options, index=options.index(default), key=f"map_{raw.filename}_{raw.sheet}_{field.name}",
-            format_func=lambda h: h or t("upload.not_mapped"),
+            format_func=labels.get,
         )
         if value:
             chosen[field.name] = value
@@ -104,10 +105,8 @@ def _import(result, kind, data, current) -> None:
 def upload_tab(current: datasets_module.Dataset) -> None:
     if message := st.session_state.pop("upload_done", None):
         st.success(message)
-    kind = st.radio(
-        t("upload.kind"), ["transactions", "customers"], horizontal=True, key="upload_kind",
-        format_func=lambda k: t(f"upload.kind_{k}"),
-    )
+    kinds = {kind: t(f"upload.kind_{kind}") for kind in ("transactions", "customers")}
+    kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key="upload_kind", format_func=kinds.get)
     uploaded = st.file_uploader(t("upload.file"), type=["csv", "txt", "xlsx", "xls"], help=t("upload.help"), key="upload_file")
     if uploaded is None:
         return
@@ -143,10 +142,8 @@ def upload_tab(current: datasets_module.Dataset) -> None:
     _report(result)
 
     if kind == "transactions":
-        st.radio(
-            t("upload.destination"), list(ingest.MODES), key="upload_mode", horizontal=True,
-            format_func=lambda m: t(f"upload.mode_{m}", name=current.name),
-        )
+        modes = {mode: t(f"upload.mode_{mode}", name=current.name) for mode in ingest.MODES}
+        st.radio(t("upload.destination"), list(modes), key="upload_mode", horizontal=True, format_func=modes.get)
         if st.session_state["upload_mode"] == "new":
             st.text_input(t("upload.dataset_name"), value=uploaded.name.rsplit(".", 1)[0], key="upload_name")
     else:

@@ -131,3 +131,16 @@ def test_same_file_twice_is_refused(app_database):
     upload(app, "s.csv", GBK_SALES.encode("utf-8"))
     app.button(key="upload_import").click().run()
     assert any("already uploaded" in e.value for e in app.error)
+
+
+def test_upload_flow_in_chinese(app_database):
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["lang"] = "zh"
+    app.run()
+    app.switch_page("pages/data.py").run()
+    upload(app, "销售.csv", GBK_SALES.encode("gbk"))
+    assert app.title[0].value == "数据"
+    app.radio(key="upload_mode").set_value("new").run()
+    app.button(key="upload_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("已从 销售.csv 导入 3 行" in s.value for s in app.success)

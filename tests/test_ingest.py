@@ -149,3 +149,10 @@ def test_rename_and_delete(store):
     assert store.cursor().execute("SELECT count(*) FROM transactions WHERE dataset_id = ?", [drop]).fetchone()[0] == 0
     with pytest.raises(ValueError):
         rename_dataset(store, keep, "   ")
+
+
+def test_dataset_without_cost_is_marked(store):
+    dataset_id = upload(store, "customer,date,amount\nA,2024-01-01,10\n")
+    assert get_dataset(store, dataset_id).has_cost is False
+    upload(store, SECOND, mode="append", dataset_id=dataset_id, filename="with_cost.csv")
+    assert get_dataset(store, dataset_id).has_cost is True
