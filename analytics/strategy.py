@@ -234,7 +234,8 @@ def strategy_cards(
         implied_level = implied.get(tier)
         level = target_level(tier, implied_level)
         bond = BONDS[level]
-        top = members.sort_values(["composite", "customer_id"], ascending=[False, True], kind="stable")
+        # Rows are in customer_id order, so keep="first" breaks ties by customer_id.
+        top = members.nlargest(top_n, "composite", keep="first")
         cards.append(StrategyCard(
             tier=tier,
             customers=int(row["customers"]),
@@ -251,7 +252,7 @@ def strategy_cards(
             kpis=TIER_KPIS[tier],
             resource_share=float(blend * row["value_share"] + (1 - blend) * row["customer_share"]),
             warnings=_warnings(row, implied_level, level),
-            top_customers=top[top_columns].head(top_n).reset_index(drop=True),
+            top_customers=top[top_columns].reset_index(drop=True),
         ))
     return cards
 
