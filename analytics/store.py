@@ -47,7 +47,6 @@ _MIGRATIONS = (
         date_max DATE,
         file_hashes VARCHAR[] NOT NULL DEFAULT [],
         is_demo BOOLEAN NOT NULL DEFAULT false,
-        has_cost BOOLEAN NOT NULL DEFAULT false,
         version INTEGER NOT NULL DEFAULT 1
     );
     CREATE TABLE transactions (
@@ -85,6 +84,13 @@ _MIGRATIONS = (
         key VARCHAR PRIMARY KEY,
         value JSON NOT NULL,
         updated TIMESTAMP NOT NULL DEFAULT current_timestamp
+    );
+    """,
+    # 2: whether a dataset has profit data, kept at ingest rather than scanned on every listing.
+    """
+    ALTER TABLE datasets ADD COLUMN has_cost BOOLEAN DEFAULT false;
+    UPDATE datasets SET has_cost = EXISTS (
+        SELECT 1 FROM transactions t WHERE t.dataset_id = datasets.dataset_id AND t.gross_profit IS NOT NULL
     );
     """,
 )

@@ -1,7 +1,142 @@
-"""Placeholder until this page lands."""
+"""The 80/20 view in depth: Pareto curves and readouts, Gini, top-N shares, HHI, the whale
+curve, the concentration risk, and the customers at both ends (the largest and the loss makers)."""
 
+import pandas as pd
 import streamlit as st
 
-from ui import state
+from analytics import concentration
+from ui import filters, state
+from ui.figures.concentration import (
+    customer_table,
+    inverse_readout,
+    pareto_figure,
+    percent,
+    risk_gauge,
+    risk_sentence,
+    top_readout,
+    whale_figure,
+    whale_sentence,
+)
+from ui.state import lang, t
 
-st.title(state.t("nav.concentration"))
+METRICS = {"revenue": "revenue", "gross_profit": "gross_profit", "value": "composite"}
+TOP_CUSTOMERS = 20
+LOSS_MAKERS_SHOWN = 100
+
+
+def ranked_metrics(table: pd.DataFrame) -> dict[str, concentration.RankedMetric]:
+    """Every metric that can be ranked; for the others, a note saying why not (missing cost data
+    is said where profit is shown: the whale curve and the loss makers)."""
+    ranked = {}
+    for metric, column in METRICS.items():
+        try:
+            ranked[metric] = filters.ranked(table, column)
+        except concentration.ConcentrationUndefined as undefined:
+            if undefined.message_key != "conc.error.missing_metric":
+                st.info(t("conc.metric_note", metric=t(f"conc.metric.{metric}"), note=t(undefined.message_key)))
+    return ranked
+
+
+def curves_and_readouts(ranked: dict[str, concentration.RankedMetric]) -> None:
+    st.subheader(t("conc.page.readouts"))
+    left, right = st.columns(2)
+    top = left.slider(t("conc.page.top_slider"), 1, 100, 20, format="%d%%", key="conc_top_share",
+                      persist_state="session") / 100
+    share = right.slider(t("conc.page.share_slider"), 1, 100, 80, format="%d%%", key="conc_value_share",
+                         persist_state="session") / 100
+    for metric, metric_ranked in ranked.items():
+        left.markdown(top_readout(metric, top, concentration.share_of_top(metric_ranked, top), lang()))
+        right.markdown(inverse_readout(metric, share, concentration.customers_for_share(metric_ranked, share), lang()))
+    curves = {metric: concentration.pareto_curve(r, marks=(top,)) for metric, r in ranked.items()}
+    st.plotly_chart(pareto_figure(curves, mark_share=top, lang=lang()))
+
+
+def measures(ranked: dict[str, concentration.RankedMetric]) -> None:
+    """Gini, HHI and top-N shares, one column per metric."""
+    st.subheader(t("conc.page.measures"))
+    summaries = {metric: concentration.concentration_summary(r) for metric, r in ranked.items()}
+    rows = {
+        t("conc.kpi.gini"): [f"{s.gini:.3f}" for s in summaries.values()],
+        t("conc.kpi.hhi"): [f"{s.hhi:,.0f}" for s in summaries.values()],
+    }
+    for n in concentration.DEFAULT_TOP_NS:
+        rows[t("conc.kpi.top_n", n=n)] = [percent(s.top_shares[n]) for s in summaries.values()]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=[t(f"conc.metric.{m}") for m in summaries])
+    st.dataframe(table.rename_axis(t("conc.page.measure")).reset_index(), hide_index=True)
+    st.caption(t("conc.page.measures_help", gini=t("conc.kpi.gini"), gini_help=t("conc.kpi.gini_help"),
+                 hhi=t("conc.kpi.hhi"), hhi_help=t("conc.kpi.hhi_help")))
+
+
+def whale(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
+    st.subheader(t("conc.page.whale"))
+    if not selection.has_profit:
+        st.info(t("data.no_cost"))
+        return
+    try:
+        curve = concentration.whale_curve(filters.ranked(table, "gross_profit"))
+    except concentration.ConcentrationUndefined as undefined:
+        st.info(t(undefined.message_key))
+        return
+    st.markdown(whale_sentence(curve, lang()))
+    st.plotly_chart(whale_figure(curve, lang()))
+
+
+def risk(revenue: concentration.RankedMetric | None) -> None:
+    st.subheader(t("conc.risk.title"))
+    with st.expander(t("conc.page.thresholds")):
+        filters.risk_threshold_inputs()
+    thresholds, valid = filters.risk_thresholds()
+    if not valid:
+        st.error(t("conc.page.bad_thresholds"))
+    if revenue is None:
+        return  # ranked_metrics already said why
+    verdict = concentration.concentration_risk(revenue, thresholds)
+    left, right = st.columns(2)
+    left.plotly_chart(risk_gauge(verdict, lang()))
+    right.markdown(risk_sentence(verdict, lang()))
+    right.caption(t(
+        "conc.risk.thresholds", n=thresholds.top_n, share_moderate=percent(thresholds.top_share_moderate),
+        share_high=percent(thresholds.top_share_high), hhi_moderate=f"{thresholds.hhi_moderate:,.0f}",
+        hhi_high=f"{thresholds.hhi_high:,.0f}",
+    ))
+
+
+def customers_at_both_ends(table: pd.DataFrame, revenue: concentration.RankedMetric | None,
+                           selection: filters.CustomerSelection) -> None:
+    left, right = st.columns(2)
+    with left:
+        top = table.nlargest(TOP_CUSTOMERS, "revenue")
+        st.subheader(t("conc.page.top_customers", n=len(top)))
+        shares = None if revenue is None else top["revenue"].clip(lower=0) / revenue.total
+        st.dataframe(customer_table(top, lang(), shares), hide_index=True)
+    with right:
+        st.subheader(t("conc.page.loss_makers"))
+        if not selection.has_profit:
+            st.info(t("data.no_cost"))
+            return
+        losing = table[table["gross_profit"] < 0]
+        if losing.empty:
+            st.markdown(t("conc.whale.no_losses"))
+            return
+        shown = losing.nsmallest(LOSS_MAKERS_SHOWN, "gross_profit")
+        st.caption(t("conc.page.loss_makers_shown", shown=f"{len(shown):,}", total=f"{len(losing):,}"))
+        st.dataframe(customer_table(shown, lang()), hide_index=True)
+
+
+def concentration_page() -> None:
+    st.title(t("nav.concentration"))
+    selection = filters.customer_selection(state.active_dataset(), "concentration")
+    if selection.features.empty:
+        st.info(t("app.no_customers"))
+        return
+    table = filters.value_table(selection)
+    ranked = ranked_metrics(table)
+    if ranked:
+        curves_and_readouts(ranked)
+        measures(ranked)
+    whale(table, selection)
+    risk(ranked.get("revenue"))
+    customers_at_both_ends(table, ranked.get("revenue"), selection)
+
+
+concentration_page()

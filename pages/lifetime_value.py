@@ -1,7 +1,178 @@
-"""Placeholder until this page lands."""
+"""Lifetime value page: fit the purchase and spend models, check them on a holdout, see the value.
 
+The fit on the whole history (``state.lifetime_fit``) gives the value model its potential
+dimension; the horizon and discount rate set here (``state.set_clv_settings``) apply on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
+from analytics import clv
+from analytics.datasets import Dataset
+from analytics.value_model import TIERS
 from ui import state
+from ui.figures.clv import distribution_figure, holdout_figure, tier_value_figure
+from ui.state import t
 
-st.title(state.t("nav.lifetime_value"))
+MAX_HORIZON_MONTHS = 120
+HORIZON_INPUT_KEY = "clv_horizon_input"
+DISCOUNT_INPUT_KEY = "clv_discount_input"
+SPLIT_SHARE = 2 / 3  # default split: two thirds of the history to fit, the rest to check
+VALUE_CHART_QUANTILE = 0.99
+TOP_CUSTOMERS = 20
+MONEY = ("clv", "expected_gross_profit")  # shown in whole units
+
+
+def settings_inputs() -> None:
+    """Horizon and discount rate; copied into ``state.clv_settings`` so they outlive page switches."""
+    months, rate = state.clv_settings()
+    st.session_state.setdefault(HORIZON_INPUT_KEY, months)
+    st.session_state.setdefault(DISCOUNT_INPUT_KEY, round(rate * 100, 2))
+    horizon, discount = st.columns(2)
+    horizon.number_input(t("clv.horizon_months"), 1, MAX_HORIZON_MONTHS, step=1, key=HORIZON_INPUT_KEY,
+                         help=t("clv.horizon_help"))
+    discount.number_input(t("clv.discount_rate"), 0.0, 100.0, step=1.0, format="%.1f", key=DISCOUNT_INPUT_KEY,
+                          help=t("clv.discount_help"))
+    state.set_clv_settings(int(st.session_state[HORIZON_INPUT_KEY]), st.session_state[DISCOUNT_INPUT_KEY] / 100)
+
+
+def number(value: float) -> str:
+    """Parameters span orders of magnitude: four significant digits, thousands separated when large."""
+    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
+
+
+def model_summary(summary: clv.FitSummary) -> None:
+    st.markdown(f"**{t(f'clv.model.{summary.model}')}**")
+    rows = [(t(f"clv.param.{name}"), number(value)) for name, value in summary.params.items()] + [
+        (t("clv.fit.log_likelihood"), f"{summary.log_likelihood:,.1f}"),
+        (t("clv.fit.customers"), f"{summary.n_customers:,}"),
+        (t("clv.fit.repeat_customers"), f"{summary.n_repeat_customers:,}"),
+        (t("clv.fit.converged"), t("clv.fit.yes" if summary.converged else "clv.fit.no")),
+        (t("clv.fit.iterations"), f"{summary.iterations:,}"),
+    ]
+    st.dataframe(pd.DataFrame(rows, columns=[t("clv.fit.item"), t("clv.fit.value")]), hide_index=True)
+
+
+def fit_section(fit: state.LifetimeFit) -> None:
+    st.subheader(t("clv.section.fit"))
+    for column, model in zip(st.columns(2), (fit.purchases, fit.spend)):
+        if model is not None:
+            with column:
+                model_summary(model.fit)
+
+
+def default_split(first: dt.date, last: dt.date) -> dt.date:
+    return first + (last - first) * SPLIT_SHARE
+
+
+def validation_section(dataset: Dataset) -> None:
+    st.subheader(t("clv.section.validation"))
+    first, last = dataset.date_min, dataset.date_max
+    if first is None or (last - first).days < 2:
+        st.warning(t("clv.error.no_holdout_period", calibration_end=last))
+        return
+    one_day = dt.timedelta(days=1)
+    split = st.date_input(t("clv.split_date"), value=default_split(first, last), min_value=first + one_day,
+                          max_value=last - one_day, key=f"clv_split_{dataset.dataset_id}_{dataset.version}",
+                          help=t("clv.split_help"))
+    try:
+        with st.spinner(t("clv.checking")):
+            check = state.holdout_check(split, dataset)
+    except clv.InsufficientDataError as error:
+        st.warning(t(f"clv.error.{error.reason}", **error.counts))
+        return
+    mae, actual, predicted = st.columns(3)
+    mae.metric(t("clv.holdout.mae"), f"{check.mean_absolute_error:.2f}")
+    actual.metric(t("clv.holdout.actual_total"), f"{check.actual_total:,.0f}")
+    predicted.metric(t("clv.holdout.predicted_total"), f"{check.predicted_total:,.0f}",
+                     delta=f"{check.predicted_total - check.actual_total:+,.0f}", delta_color="off")
+    st.plotly_chart(holdout_figure(check, state.lang()), width="stretch", key="clv_holdout")
+    st.caption(t("clv.holdout.summary", actual=check.actual_total, predicted=check.predicted_total,
+                 mae=check.mean_absolute_error))
+
+
+def distribution_section(predictions: pd.DataFrame) -> None:
+    st.subheader(t("clv.section.distribution"))
+    limit = predictions["clv"].quantile(VALUE_CHART_QUANTILE)
+    value, alive = st.columns(2)
+    value.plotly_chart(distribution_figure(predictions.loc[predictions["clv"] <= limit, "clv"],
+                                           "clv.dist.value_title", "clv.col.clv", state.lang()),
+                       width="stretch", key="clv_value_histogram")
+    value.caption(t("clv.dist.clipped", limit=limit))
+    alive.plotly_chart(distribution_figure(predictions["probability_alive"], "clv.dist.alive_title",
+                                           "clv.col.probability_alive", state.lang(), percent=True),
+                       width="stretch", key="clv_alive_histogram")
+
+
+def per_tier(predictions: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:
+    """Lifetime value summed and averaged per tier, every tier listed even when empty."""
+    joined = predictions.join(tiers, how="inner")
+    table = joined.groupby("tier", observed=False).agg(
+        customers=("clv", "size"), clv_total=("clv", "sum"), clv_mean=("clv", "mean"),
+        profit_total=("expected_gross_profit", "sum"), alive_mean=("probability_alive", "mean"),
+    ).reindex(list(TIERS))
+    table["clv_share"] = table["clv_total"] / table["clv_total"].sum()
+    return table
+
+
+def tier_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) -> None:
+    st.subheader(t("clv.section.tiers"))
+    st.caption(t("clv.tier.note"))
+    table = per_tier(predictions, state.tiers(dataset))
+    columns = ["customers", "clv_total", "clv_mean"] + (["profit_total"] if with_profit else []) + [
+        "clv_share", "alive_mean"]
+    percents = ("clv_share", "alive_mean")
+    shown = table[columns].apply(lambda column: (column * 100).round(1) if column.name in percents else column.round(0))
+    shown.insert(0, "tier", [t(f"value.tier.{tier}") for tier in table.index])
+    labels = {"tier": t("clv.tier.tier"), **{c: t(f"clv.tier.{c}") for c in columns}}
+    formats = {c: "%.1f%%" if c in percents else "localized" for c in columns}
+    st.plotly_chart(tier_value_figure(table, state.lang()), width="stretch", key="clv_tier_value")
+    st.dataframe(shown.rename(columns=labels), hide_index=True, column_config={
+        labels[c]: st.column_config.NumberColumn(format=formats[c]) for c in columns
+    })
+
+
+def top_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) -> None:
+    st.subheader(t("clv.section.top"))
+    names = state.features(dataset).set_index("customer_id")["name"]
+    top = predictions.nlargest(TOP_CUSTOMERS, "clv").join(state.tiers(dataset))
+    columns = ["probability_alive", "expected_purchases", "clv"] + (["expected_gross_profit"] if with_profit else [])
+    shown = pd.DataFrame({
+        t("value.col.customer_id"): top.index,
+        t("value.col.name"): names.reindex(top.index).to_numpy(),
+        t("clv.tier.tier"): top["tier"].astype(str).to_numpy(),
+        **{t(f"clv.col.{c}"): (top[c].round(0) if c in MONEY else top[c]).to_numpy() for c in columns},
+    })
+    st.dataframe(shown, hide_index=True, column_config={
+        t("clv.col.probability_alive"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+        t("clv.col.expected_purchases"): st.column_config.NumberColumn(format="%.1f"),
+        t("clv.col.clv"): st.column_config.NumberColumn(format="localized"),
+        t("clv.col.expected_gross_profit"): st.column_config.NumberColumn(format="localized"),
+    })
+
+
+st.title(t("clv.title"))
+st.caption(t("clv.intro"))
+st.caption(t("clv.returns_rule"))
+dataset = state.active_dataset()
+settings_inputs()
+with st.spinner(t("clv.fitting")):
+    fit = state.lifetime_fit(dataset)
+    predictions = state.lifetime_values(dataset)
+(st.success if fit.fitted else st.warning)(state.potential_source_note(dataset))
+if fit.purchases is not None:
+    fit_section(fit)
+    st.divider()
+    validation_section(dataset)
+if predictions is not None:
+    with_profit = state.clv_status(dataset).measure == "expected_gross_profit"
+    st.divider()
+    distribution_section(predictions)
+    st.divider()
+    tier_section(predictions, dataset, with_profit)
+    st.divider()
+    top_section(predictions, dataset, with_profit)

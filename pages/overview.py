@@ -1,9 +1,133 @@
-"""Executive overview: the landing page."""
+"""Executive overview, the landing page: on one screen, how concentrated the business is, which
+customers carry it, which ones cost money and how dependent it is on a handful of accounts."""
 
+import math
+
+import pandas as pd
 import streamlit as st
 
-from ui import state
+from analytics import concentration, strategy
+from ui import filters, state
+from ui.figures.concentration import (
+    amount,
+    customer_table,
+    pareto_figure,
+    percent,
+    risk_sentence,
+    whale_sentence,
+)
+from ui.figures.theme import TIER_COLORS
+from ui.figures.value import pyramid_figure
+from ui.state import lang, t
 
-st.title(state.t("nav.overview"))
-features = state.features()
-st.metric(state.t("data.col_customers"), f"{len(features):,}")
+VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
+
+
+def kpi_cards(selection: filters.CustomerSelection) -> None:
+    kpis = concentration.overview_kpis(selection.features, active_days=filters.ACTIVE_DAYS).loc["all"]
+    customers, active, revenue, profit, margin, top20 = st.columns(6)
+    customers.metric(t("data.col_customers"), f"{int(kpis['customers']):,}", border=True)
+    active.metric(t("conc.kpi.active"), f"{int(kpis['active_customers']):,}", border=True,
+                  help=t("conc.kpi.active_customers", days=filters.ACTIVE_DAYS))
+    money_metric(revenue, "conc.kpi.revenue", kpis["revenue"])
+    money_metric(profit, "conc.kpi.gross_profit", kpis["gross_profit"])
+    margin_text = t("conc.na") if math.isnan(kpis["margin_pct"]) else f"{kpis['margin_pct']:.1f}%"
+    top20_text = t("conc.na") if math.isnan(kpis["top20_share"]) else percent(kpis["top20_share"])
+    margin.metric(t("conc.kpi.margin_pct"), margin_text, help=t("conc.kpi.margin_help"), border=True)
+    top20.metric(t("conc.kpi.top20"), top20_text, help=t("conc.kpi.top20_help"), border=True)
+    if not selection.has_profit:
+        st.info(t("data.no_cost"))
+
+
+def money_metric(slot, label_key: str, value: float) -> None:
+    """A compact amount on the card, the exact one in its help; "n/a" when unknown."""
+    if math.isnan(value):
+        slot.metric(t(label_key), t("conc.na"), border=True)
+    else:
+        slot.metric(t(label_key), amount(value, lang()), help=t("conc.kpi.exact", amount=f"{value:,.2f}"), border=True)
+
+
+def dependency(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
+    """The risk verdict with its two-sided note, the largest customers, and the loss makers."""
+    st.subheader(t("conc.overview.dependency"))
+    try:
+        revenue = filters.ranked(table, "revenue")
+    except concentration.ConcentrationUndefined as undefined:
+        undefined_note("revenue", undefined)
+        return
+    thresholds, _ = filters.risk_thresholds()
+    verdict = concentration.concentration_risk(revenue, thresholds)
+    VERDICT_BOXES[verdict.level](risk_sentence(verdict, lang()))
+    if verdict.level == "low":  # risk_sentence adds the note from moderate up; the overview always shows it
+        st.caption(t("conc.risk.note"))
+    if selection.has_profit:
+        try:
+            st.markdown(whale_sentence(concentration.whale_curve(filters.ranked(table, "gross_profit")), lang()))
+        except concentration.ConcentrationUndefined as undefined:
+            undefined_note("gross_profit", undefined)
+    st.markdown(f"**{t('conc.overview.largest', n=verdict.top_n)}**")
+    largest = table.nlargest(verdict.top_n, "revenue")
+    shares = largest["revenue"].clip(lower=0) / revenue.total
+    st.dataframe(customer_table(largest, lang(), shares), hide_index=True)
+
+
+def undefined_note(metric: str, undefined: concentration.ConcentrationUndefined) -> None:
+    st.info(t("conc.metric_note", metric=t(f"conc.metric.{metric}"), note=t(undefined.message_key)))
+
+
+def pyramid(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
+    st.subheader(t("conc.overview.pyramid"))
+    options = ["value_share", "revenue_share"] + (["gross_profit_share"] if selection.has_profit else [])
+    labels = {option: t(f"value.fig.{option}") for option in options}
+    share = st.radio(t("conc.overview.pyramid_share"), options, horizontal=True, key="overview_pyramid_share",
+                     format_func=labels.get)
+    st.plotly_chart(pyramid_figure(strategy.pyramid(table), lang(), share=share))
+
+
+def curve(table: pd.DataFrame) -> None:
+    st.subheader(t("conc.overview.curve"))
+    curves = {}
+    for metric, column in (("revenue", "revenue"), ("gross_profit", "gross_profit"), ("value", "composite")):
+        try:
+            curves[metric] = concentration.pareto_curve(filters.ranked(table, column), marks=(0.2,))
+        except concentration.ConcentrationUndefined:
+            continue  # the KPI cards and the notes already say which measure is missing
+    if curves:
+        st.plotly_chart(pareto_figure(curves, mark_share=0.2, lang=lang()))
+
+
+def strategy_lines(table: pd.DataFrame) -> None:
+    """One line per tier: its weight in the business, the relationship to aim for, the first action."""
+    st.subheader(t("conc.overview.strategy"))
+    for card in strategy.strategy_cards(table, top_n=0):
+        swatch = f'<span style="color:{TIER_COLORS[card.tier]}">&#9632;</span>'
+        line = t(
+            "conc.overview.strategy_line", tier=t(f"value.tier.{card.tier}"), customers=f"{card.customers:,}",
+            revenue_share=t("conc.na") if math.isnan(card.revenue_share) else percent(card.revenue_share),
+            level=t("value.card.target_level", level=t(f"value.level.{card.target_level}")),
+            action=t(card.actions[0]),
+        )
+        st.markdown(f"{swatch} {line}", unsafe_allow_html=True)
+
+
+def overview() -> None:
+    st.title(t("nav.overview"))
+    selection = filters.customer_selection(state.active_dataset(), "overview")
+    if selection.features.empty:
+        st.info(t("app.no_customers"))
+        return
+    kpi_cards(selection)
+    table = filters.value_table(selection)
+    left, right = st.columns(2)
+    with left:
+        pyramid(table, selection)
+    with right:
+        curve(table)
+    left, right = st.columns(2)
+    with left:
+        dependency(table, selection)
+    with right:
+        strategy_lines(table)
+
+
+overview()

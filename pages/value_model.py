@@ -1,7 +1,463 @@
-"""Placeholder until this page lands."""
+"""Value Model page: weigh the value dimensions, grade customers into S/A/B/C, see each tier's strategy.
 
+The sliders drive ``state.active_weights`` and ``state.tier_settings`` so every page follows. A
+rerun re-scores the cached dimension scores only (``state.value_model``); everything below is
+derived from that one scored model.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
+from analytics import export, strategy
+from analytics import value_model as vm
 from ui import state
+from ui.figures.theme import TIER_COLORS
+from ui.figures.value import (
+    pyramid_figure,
+    rank_scatter_figure,
+    relationship_matrix_figure,
+)
+from ui.i18n import TABLE, translate
+from ui.state import t
 
-st.title(state.t("nav.value_model"))
+WEIGHT_MAX = 5.0
+WEIGHT_STEP = 0.5
+PRESET_PICK_KEY = "value_preset_pick"
+PRESET_NAME_KEY = "value_preset_name"
+PRESET_PENDING_DELETE_KEY = "value_preset_pending_delete"
+FLASH_KEY = "value_flash"
+METHOD_KEY = "value_tier_method"
+TOP_CUSTOMERS = 5
+FLAGGED_SHOWN = 10
+EXPORT_PREVIEW_ROWS = 50
+
+
+def weight_key(dimension: str) -> str:
+    return f"value_weight_{dimension}"
+
+
+def cutoff_key(tier: str) -> str:
+    return f"value_cutoff_{tier}"
+
+
+def flash(kind: str, text: str) -> None:
+    """Keep a callback's message for the rerun it triggers (callbacks run before the page)."""
+    st.session_state[FLASH_KEY] = (kind, text)
+
+
+def show_flash() -> None:
+    if message := st.session_state.pop(FLASH_KEY, None):
+        kind, text = message
+        getattr(st, kind)(text)
+
+
+def percent(share: float) -> str:
+    return t("value.fig.no_data") if not np.isfinite(share) else f"{share:.1%}"
+
+
+def money(amount: float) -> str:
+    return t("value.fig.no_data") if not np.isfinite(amount) else f"{amount:,.0f}"
+
+
+def code_label(prefix: str):
+    """A ``format_func`` bound to the current language: widgets may call it outside the script
+    run (AppTest does), where the session and its language are out of reach."""
+    lang = state.lang()
+    return lambda code: translate(prefix + code, lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# Weights and presets
+
+
+def slider_weights(weights: dict[str, float]) -> dict[str, float]:
+    """Weights scaled into the slider range; scaling keeps every dimension's share unchanged."""
+    largest = max(weights.values())
+    scale = WEIGHT_MAX / largest if largest > WEIGHT_MAX else 1.0
+    return {dimension: weights[dimension] * scale for dimension in vm.DIMENSIONS}
+
+
+def put_weights_in_sliders(weights: dict[str, float], overwrite: bool) -> None:
+    """Slider state must be set before the sliders render: on first show, or from a callback."""
+    for dimension, weight in slider_weights(vm.validate_weights(weights)).items():
+        if overwrite or weight_key(dimension) not in st.session_state:
+            st.session_state[weight_key(dimension)] = weight
+
+
+def weights_from_sliders() -> dict[str, float]:
+    return {dimension: float(st.session_state[weight_key(dimension)]) for dimension in vm.DIMENSIONS}
+
+
+def usable(weights: dict[str, float], scores: vm.DimensionScores) -> bool:
+    """Whether the weights give some available dimension a positive weight."""
+    return any(weights.get(dimension, 0) > 0 for dimension in scores.dimensions)
+
+
+def preset_label(preset: vm.Preset, lang: str) -> str:
+    if preset.shipped:
+        return translate(f"value.preset.{preset.name}", lang)
+    return translate("value.preset_custom_label", lang, name=preset.name)
+
+
+def load_picked_preset() -> None:
+    name = st.session_state[PRESET_PICK_KEY]
+    try:
+        weights = vm.load_preset(state.get_store(), name)
+    except KeyError:
+        flash("error", t("value.preset_missing", name=name))
+        return
+    put_weights_in_sliders(weights, overwrite=True)
+    label = t(f"value.preset.{name}") if name in vm.PRESETS else name
+    flash("success", t("value.preset_loaded", name=label))
+
+
+def save_current_weights() -> None:
+    name = st.session_state.get(PRESET_NAME_KEY, "").strip()
+    if not name:
+        flash("error", t("value.preset_name_missing"))
+        return
+    if name in vm.PRESETS:
+        flash("error", t("value.preset_shipped_readonly"))
+        return
+    if len(name) > vm.MAX_PRESET_NAME_LENGTH:
+        flash("error", t("value.preset_name_too_long", limit=vm.MAX_PRESET_NAME_LENGTH))
+        return
+    try:
+        weights = vm.validate_weights(weights_from_sliders())
+    except ValueError:
+        flash("error", t("value.weights_all_zero"))
+        return
+    store = state.get_store()
+    existed = name in {preset.name for preset in vm.list_presets(store)}
+    vm.save_preset(store, name, weights)
+    st.session_state[PRESET_PICK_KEY] = name
+    flash("success", t("value.preset_replaced" if existed else "value.preset_saved", name=name))
+
+
+def ask_to_delete() -> None:
+    st.session_state[PRESET_PENDING_DELETE_KEY] = st.session_state[PRESET_PICK_KEY]
+
+
+def cancel_delete() -> None:
+    st.session_state.pop(PRESET_PENDING_DELETE_KEY, None)
+
+
+def delete_pending_preset() -> None:
+    name = st.session_state.pop(PRESET_PENDING_DELETE_KEY, None)
+    try:
+        vm.delete_preset(state.get_store(), name)
+    except KeyError:
+        flash("error", t("value.preset_missing", name=name))
+        return
+    flash("success", t("value.preset_deleted", name=name))
+
+
+def preset_panel(weights_in_use: dict[str, float]) -> None:
+    presets = {preset.name: preset for preset in vm.list_presets(state.get_store())}
+    matching = next((p for p in presets.values() if vm.validate_weights(p.weights) == weights_in_use), None)
+    if st.session_state.get(PRESET_PICK_KEY) not in presets:
+        st.session_state[PRESET_PICK_KEY] = matching.name if matching else "balanced"
+    st.markdown(f"**{t('value.presets')}**")
+    lang = state.lang()
+    picked = st.selectbox(
+        t("value.preset"), list(presets), key=PRESET_PICK_KEY, format_func=lambda name: preset_label(presets[name], lang),
+    )
+    if presets[picked].shipped:
+        st.caption(t(f"value.preset_help.{picked}"))
+    load, delete = st.columns(2)
+    load.button(t("value.preset_load"), key="value_preset_load", on_click=load_picked_preset, type="primary")
+    delete.button(
+        t("value.preset_delete"), key="value_preset_delete", on_click=ask_to_delete, disabled=presets[picked].shipped,
+        help=t("value.preset_shipped_readonly") if presets[picked].shipped else None,
+    )
+    if st.session_state.get(PRESET_PENDING_DELETE_KEY) == picked:
+        st.warning(t("value.preset_delete_confirm", name=picked))
+        yes, no = st.columns(2)
+        yes.button(t("value.preset_delete_yes"), key="value_preset_delete_yes", on_click=delete_pending_preset)
+        no.button(t("value.preset_delete_cancel"), key="value_preset_delete_cancel", on_click=cancel_delete)
+    st.caption(t("value.preset_matches", name=preset_label(matching, lang)) if matching else t("value.preset_matches_none"))
+    st.text_input(t("value.preset_name"), key=PRESET_NAME_KEY, max_chars=vm.MAX_PRESET_NAME_LENGTH)
+    st.button(t("value.preset_save"), key="value_preset_save", on_click=save_current_weights)
+
+
+def dimension_notes(scores: vm.DimensionScores, potential_note: str) -> dict[str, list[str]]:
+    """Per dimension, why it or one of its sources is switched off; where potential value comes from."""
+    notes: dict[str, list[str]] = {dimension: [] for dimension in vm.DIMENSIONS}
+    for item in scores.unavailable:
+        dimension, reason = t(f"value.dim.{item.dimension}"), t(f"value.reason.{item.reason}")
+        if item.source is None:
+            notes[item.dimension].append(t("value.unavailable", dimension=dimension, reason=reason))
+        else:
+            source = t(f"value.source.{item.source}")
+            notes[item.dimension].append(t("value.unavailable_source", dimension=dimension, source=source, reason=reason))
+    if "potential" in scores.dimensions:
+        notes["potential"].append(potential_note)
+    return notes
+
+
+def weights_section(scores: vm.DimensionScores, potential_note: str) -> None:
+    """Sliders per dimension and the preset panel; makes the slider weights the active ones."""
+    st.subheader(t("value.section.weights"))
+    put_weights_in_sliders(state.active_weights(), overwrite=False)
+    notes = dimension_notes(scores, potential_note)
+    sliders, presets = st.columns([3, 2], gap="large")
+    with sliders:
+        for dimension in vm.DIMENSIONS:
+            available = dimension in scores.dimensions
+            st.slider(
+                t(f"value.dim.{dimension}"), 0.0, WEIGHT_MAX, step=WEIGHT_STEP, format="%.1f", key=weight_key(dimension),
+                help=t(f"value.dim_help.{dimension}"), disabled=not available,
+            )
+            for note in notes[dimension]:
+                (st.caption if available else st.warning)(note)
+    weights = weights_from_sliders()
+    if not usable(weights, scores):
+        sliders.warning(t("value.weights_all_zero"))
+    elif vm.validate_weights(weights) != state.active_weights():
+        state.set_active_weights(weights)
+    with presets, st.container(border=True):
+        preset_panel(state.active_weights())
+    st.caption(t("value.scoring_note"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tiers
+
+
+def reset_cutoffs() -> None:
+    """A new method starts from its own default shares (value shares differ from customer shares)."""
+    for tier, share in vm.DEFAULT_SHARES[st.session_state[METHOD_KEY]].items():
+        st.session_state[cutoff_key(tier)] = round(share * 100)
+
+
+def tier_controls() -> None:
+    """Method and cut-off sliders; makes them the active tier settings when they are valid."""
+    st.subheader(t("value.section.tiers"))
+    method, shares = state.tier_settings()
+    st.session_state.setdefault(METHOD_KEY, method)
+    for tier, share in shares.items():
+        st.session_state.setdefault(cutoff_key(tier), round(share * 100))
+    method = st.radio(
+        t("value.tier_method"), vm.TIER_METHODS, key=METHOD_KEY, horizontal=True, on_change=reset_cutoffs,
+        format_func=code_label("value.method."),
+    )
+    st.caption(t(f"value.method_help.{method}"))
+    columns = st.columns(3)
+    for column, tier in zip(columns, vm.TIERS[:-1]):
+        column.slider(t(f"value.cutoff.{method}", tier=tier), 0, 100, step=1, key=cutoff_key(tier))
+    percents = {tier: st.session_state[cutoff_key(tier)] for tier in vm.TIERS[:-1]}
+    total = sum(percents.values())
+    if total > 100:
+        st.error(t("value.cutoffs_too_large", total=total))
+        return
+    st.caption(t("value.cutoff_rest", share=100 - total) + " " + t("value.ties_note"))
+    chosen = {tier: value / 100 for tier, value in percents.items()}
+    if (method, chosen) != state.tier_settings():
+        state.set_tier_settings(method, chosen)
+
+
+def cutoffs_table(tiering: vm.Tiering) -> None:
+    cutoffs = tiering.cutoffs
+    st.markdown(f"**{t('value.cutoffs_in_use')}**")
+    st.dataframe(pd.DataFrame({
+        t("value.col.tier"): [t(f"value.tier.{tier}") for tier in cutoffs["tier"]],
+        t("value.fig.customers"): cutoffs["customers"],
+        t("value.cut.customer_share"): cutoffs["customer_share"] * 100,
+        t("value.cut.value_share"): cutoffs["value_share"] * 100,
+        t("value.cut.min_score"): cutoffs["min_score"],
+        t("value.cut.max_score"): cutoffs["max_score"],
+    }), hide_index=True, column_config={
+        t("value.fig.customers"): st.column_config.NumberColumn(format="localized"),
+        t("value.cut.customer_share"): st.column_config.NumberColumn(format="%.1f%%"),
+        t("value.cut.value_share"): st.column_config.NumberColumn(format="%.1f%%"),
+        t("value.cut.min_score"): st.column_config.NumberColumn(format="%.1f"),
+        t("value.cut.max_score"): st.column_config.NumberColumn(format="%.1f"),
+    })
+
+
+def tiers_section(model: vm.ValueModel, table: pd.DataFrame, has_profit: bool) -> None:
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        cutoffs_table(model.tiering)
+    with right:
+        shares = ["value_share", "revenue_share"] + (["gross_profit_share"] if has_profit else [])
+        share = st.radio(t("value.pyramid_share"), shares, key="value_pyramid_share", horizontal=True,
+                         format_func=code_label("value.fig."))
+        st.plotly_chart(pyramid_figure(strategy.pyramid(table), state.lang(), share=share), width="stretch")
+        st.caption(t("value.pyramid_note"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Strategy cards
+
+
+def tier_header(tier: str) -> None:
+    st.markdown(
+        f'<div style="background:{TIER_COLORS[tier]};color:white;padding:0.4rem 0.7rem;border-radius:0.4rem;'
+        f'font-weight:600">{html.escape(t(f"value.tier.{tier}"))}</div>',
+        unsafe_allow_html=True,
+    )
+
+
+def top_customers_table(top: pd.DataFrame) -> None:
+    shown = top[["customer_id", "name", "composite", "revenue"]].round({"revenue": 0})
+    st.dataframe(shown.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, column_config={
+        t("value.col.composite"): st.column_config.NumberColumn(format="%.1f"),
+        t("value.col.revenue"): st.column_config.NumberColumn(format="localized"),
+    })
+
+
+def strategy_card(card: strategy.StrategyCard) -> None:
+    tier_header(card.tier)
+    st.caption(t(f"value.tier_help.{card.tier}"))
+    if not card.customers:
+        st.info(t("value.card.empty"))
+        return
+    st.markdown(
+        f"**{t('value.card.customers', count=f'{card.customers:,}', share=percent(card.customer_share))}**  \n"
+        + t("value.card.shares", revenue=percent(card.revenue_share), profit=percent(card.gross_profit_share),
+            value=percent(card.value_share)) + "  \n"
+        + t("value.card.averages", revenue=money(card.avg_revenue), profit=money(card.avg_gross_profit))
+    )
+    lines = [
+        t("value.card.target_level", level=t(f"value.level.{card.target_level}")),
+        t("value.card.bond", bond=t(f"value.bond.{card.bond}")),
+    ]
+    if card.implied_level and card.implied_level != card.target_level:
+        lines.append(t("value.card.implied_level", level=t(f"value.level.{card.implied_level}")))
+    st.markdown("  \n".join(lines))
+    for warning in card.warnings:
+        st.warning(t(warning))
+    share = min(max(card.resource_share, 0.0), 1.0) if np.isfinite(card.resource_share) else 0.0
+    st.progress(share, text=f"{t('value.card.resource_share')}: {percent(card.resource_share)}")
+    st.markdown(f"**{t('value.card.actions')}**\n" + "".join(f"\n- {t(action)}" for action in card.actions))
+    st.markdown(f"**{t('value.card.kpis')}**\n" + "".join(f"\n- {t(kpi)}" for kpi in card.kpis))
+    st.markdown(f"**{t('value.card.top_customers')}**")
+    top_customers_table(card.top_customers)
+
+
+def strategy_section(table: pd.DataFrame) -> list[strategy.StrategyCard]:
+    st.subheader(t("value.section.strategy"))
+    blend = st.slider(t("value.card.resource_blend"), 0.0, 1.0, 1.0, step=0.1, key="value_blend",
+                      help=t("value.card.resource_blend_help"))
+    cards = strategy.strategy_cards(table, blend=blend, top_n=TOP_CUSTOMERS)
+    for column, card in zip(st.columns(len(cards)), cards):
+        with column, st.container(border=True):
+            strategy_card(card)
+    return cards
+
+
+# ---------------------------------------------------------------------------------------------
+# Relationship matrix, rank comparison, export
+
+
+def placements_table(placements: pd.DataFrame, by: str) -> None:
+    group_key = "value.tier." if by == "tier" else "ctype."
+    st.dataframe(pd.DataFrame({
+        t("value.col.group"): [t(group_key + g) if group_key + g in TABLE else g for g in placements["group"]],
+        t("value.fig.customers"): placements["customers"],
+        t("value.cut.customer_share"): placements["customer_share"] * 100,
+        t("value.col.margin_pct"): placements["margin_pct"],
+        t("value.fig.count_axis"): [t(f"value.count_level.{c}") for c in placements["count_level"]],
+        t("value.fig.margin_axis"): [t(f"value.margin_level.{m}") if m else None for m in placements["margin_level"]],
+        t("value.col.relationship_level"): [t(f"value.level.{lv}") if lv else None for lv in placements["level"]],
+        t("value.col.bond"): [t(f"value.bond.{b}") if b else None for b in placements["bond"]],
+    }), hide_index=True, column_config={
+        t("value.cut.customer_share"): st.column_config.NumberColumn(format="%.1f%%"),
+        t("value.col.margin_pct"): st.column_config.NumberColumn(format="%.1f"),
+    })
+
+
+def matrix_section(table: pd.DataFrame) -> None:
+    st.subheader(t("value.section.matrix"))
+    st.caption(t("value.matrix_note"))
+    thresholds = strategy.margin_thresholds(table)
+    if thresholds is None:
+        st.info(t("value.matrix_no_margin"))
+    for tab, by in zip(st.tabs([t("value.fig.by_tier"), t("value.fig.by_customer_type")]), ("tier", "customer_type")):
+        with tab:
+            if by not in table.columns or table[by].isna().all():
+                st.info(t("value.matrix_no_types"))
+                continue
+            placements = strategy.place_in_matrix(table, by, thresholds)
+            figure, details = st.columns([3, 2], gap="large")
+            figure.plotly_chart(relationship_matrix_figure(placements, state.lang(), by=by), width="stretch",
+                                key=f"value_matrix_{by}")
+            with details:
+                placements_table(placements, by)
+
+
+def ranks_section(table: pd.DataFrame, model: vm.ValueModel) -> None:
+    st.subheader(t("value.section.ranks"))
+    st.markdown(t("value.ranks_explain"))
+    top_share, bottom_share = 0.2, 0.5
+    # Only the columns the comparison reads: it copies what it is given.
+    ranks = vm.rank_comparison(table[["customer_id", "name", "revenue"]], model, top_share, bottom_share)
+    counts = ranks["flag"].value_counts()
+    st.info(t("value.ranks_counts", big=int(counts.get("big_seller_low_value", 0)), top=top_share,
+              bottom=bottom_share, small=int(counts.get("small_seller_high_value", 0))))
+    st.plotly_chart(rank_scatter_figure(ranks, state.lang()), width="stretch", key="value_rank_scatter")
+    columns = ["name", "tier", "revenue", "revenue_rank", "value_rank"]
+    for flag, order in (("big_seller_low_value", "revenue_rank"), ("small_seller_high_value", "value_rank")):
+        flagged = ranks[ranks["flag"] == flag].nsmallest(FLAGGED_SHOWN, order)[columns].round({"revenue": 0})
+        with st.expander(f"{t(f'value.flag.{flag}')} ({int(counts.get(flag, 0)):,})"):
+            st.dataframe(flagged.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, column_config={
+                t("value.col.revenue"): st.column_config.NumberColumn(format="localized"),
+            })
+
+
+def export_section(table: pd.DataFrame, cards: list[strategy.StrategyCard], dataset_id: int) -> None:
+    """Download buttons build their files only when clicked, so slider reruns stay cheap."""
+    st.subheader(t("value.section.export"))
+    st.caption(t("value.export_note", count=len(table)))
+    text = partial(translate, lang=state.lang())  # the files are built off the script thread: no session there
+    sheet = t("value.export_sheet")
+    csv_button, xlsx_button, _ = st.columns([1, 1, 4])
+    csv_button.download_button(
+        t("value.export_csv"), data=lambda: export.to_csv_bytes(export.tiered_customer_list(table, cards, text)),
+        file_name=f"customer_tiers_{dataset_id}.csv", mime="text/csv", key="value_export_csv", on_click="ignore",
+    )
+    too_big = len(table) >= export.EXCEL_MAX_ROWS
+    xlsx_button.download_button(
+        t("value.export_xlsx"),
+        data=lambda: export.to_xlsx_bytes(export.tiered_customer_list(table, cards, text), sheet_name=sheet),
+        file_name=f"customer_tiers_{dataset_id}.xlsx", key="value_export_xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        disabled=too_big, help=t("value.export_too_big") if too_big else None,
+    )
+    head = table.nsmallest(EXPORT_PREVIEW_ROWS, "value_rank")
+    with st.expander(t("value.export_preview", count=len(head))):
+        st.dataframe(export.tiered_customer_list(head, cards, text), hide_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+
+st.title(t("nav.value_model"))
+st.caption(t("value.page_intro"))
+show_flash()
+dataset = state.active_dataset()
+scores = state.dimension_scores(dataset)
+weights_section(scores, state.potential_source_note(dataset))
+if not usable(state.active_weights(), scores):
+    st.stop()
+
+st.divider()
+tier_controls()
+model = state.value_model(dataset)
+features = state.features(dataset)
+table = vm.value_table(features, model)
+tiers_section(model, table, has_profit=dataset.has_cost)
+st.divider()
+cards = strategy_section(table)
+st.divider()
+matrix_section(table)
+st.divider()
+ranks_section(table, model)
+st.divider()
+export_section(table, cards, dataset.dataset_id)

@@ -5,7 +5,8 @@ import threading
 import duckdb
 
 from analytics import ingest
-from analytics.store import Store
+from analytics.datasets import list_datasets
+from analytics.store import _MIGRATIONS, Store
 from analytics.validation import ValidatedUpload, REJECT_COLUMNS
 
 import pandas as pd
@@ -14,14 +15,29 @@ import pandas as pd
 def test_schema_is_created_once_and_versioned(tmp_path):
     path = tmp_path / "s.duckdb"
     first = Store(path)
-    assert first.schema_version == 1
+    assert first.schema_version == 2
     first.close()
     again = Store(path)
-    assert again.schema_version == 1
-    assert again.cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+    assert again.schema_version == 2
+    assert again.cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0] == 2
     tables = {row[0] for row in again.cursor().execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"datasets", "transactions", "customers", "settings", "schema_version"} <= tables
     again.close()
+
+
+def test_a_version_1_database_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        old.execute(_MIGRATIONS[0])
+        old.execute("INSERT INTO schema_version VALUES (1)")
+        old.execute("INSERT INTO datasets (name) VALUES ('with cost'), ('without')")
+        old.execute("INSERT INTO transactions (dataset_id, customer_id, order_date, revenue, gross_profit) "
+                    "VALUES (1, 'A', DATE '2024-01-01', 10, 3), (2, 'B', DATE '2024-01-01', 10, NULL)")
+    upgraded = Store(path)
+    assert upgraded.schema_version == 2
+    assert [d.has_cost for d in list_datasets(upgraded)] == [True, False]
+    upgraded.close()
 
 
 def test_settings_round_trip(store):

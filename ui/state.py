@@ -2,17 +2,24 @@
 
 Pages call these instead of touching the store directly, so caching sits at one boundary: the
 per-customer features are cached per (database, dataset, version) and recomputed only when an
-upload changes the dataset.
+upload changes the dataset. Results that depend on the lifetime-value horizon and discount rate
+carry both in their cache keys, so changing them on the Lifetime value page takes effect
+everywhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
+from analytics import clv as clv_module
 from analytics import datasets as datasets_module
+from analytics import segments as segments_module
 from analytics import value_model as value_model_module
 from analytics.demo import DEMO_NAME, generate_demo
 from analytics.features import customer_features
@@ -39,6 +46,16 @@ def lang() -> str:
 def t(key: str, **values) -> str:
     """The current language's text for ``key``."""
     return translate(key, lang(), **values)
+
+
+def option_labels(prefix: str) -> Callable[[object], str]:
+    """A ``format_func`` for option widgets: ``prefix + option`` translated in the current language.
+
+    The language is bound now, not looked up at call time: Streamlit's test harness calls format
+    functions outside the script run, where the session (and so the chosen language) is unknown.
+    """
+    language = lang()
+    return lambda option: translate(f"{prefix}{option}", language)
 
 
 def language_selector() -> None:
@@ -129,15 +146,165 @@ def set_tier_settings(method: str, shares: dict[str, float]) -> None:
     st.session_state[TIER_SHARES_KEY] = dict(shares)
 
 
+# Lifetime value: BG/NBD and Gamma-Gamma fitted on the whole history give the value model's
+# potential dimension; when they cannot be fitted, revenue growth stays as the proxy.
+HORIZON_KEY = "clv_horizon_months"
+DISCOUNT_KEY = "clv_discount_rate"
+DEFAULT_HORIZON_MONTHS = 12
+DEFAULT_DISCOUNT_RATE = 0.10
+
+
+def clv_settings() -> tuple[int, float]:
+    """The lifetime-value horizon (months) and annual discount rate in use."""
+    months = st.session_state.get(HORIZON_KEY, DEFAULT_HORIZON_MONTHS)
+    rate = st.session_state.get(DISCOUNT_KEY, DEFAULT_DISCOUNT_RATE)
+    return int(months), float(rate)
+
+
+def set_clv_settings(months: int, annual_discount_rate: float) -> None:
+    if months < 1 or annual_discount_rate <= -1:
+        raise ValueError("the horizon needs at least one month and the discount rate must be above -100%")
+    st.session_state[HORIZON_KEY] = int(months)
+    st.session_state[DISCOUNT_KEY] = float(annual_discount_rate)
+
+
+@dataclass(frozen=True, eq=False)
+class LifetimeFit:
+    """The models fitted on a dataset's whole history, or why they could not be (shared, read-only).
+
+    ``reason`` and ``counts`` fill ``clv.error.<reason>``. The purchase model can exist without the
+    spend model (``spend_mean_undefined``): purchases can then be forecast, values cannot.
+    """
+
+    summary: pd.DataFrame
+    purchases: clv_module.BetaGeoModel | None
+    spend: clv_module.GammaGammaModel | None
+    reason: str | None = None
+    counts: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def fitted(self) -> bool:
+        return self.spend is not None
+
+
+@dataclass(frozen=True)
+class ClvStatus:
+    """Whether the value model's potential dimension comes from the lifetime-value model, and why not.
+
+    ``measure`` is the prediction column used as potential value: ``expected_gross_profit`` when
+    the dataset has cost data, else ``clv``; None when the fit failed.
+    """
+
+    fitted: bool
+    reason: str | None
+    counts: Mapping[str, object]
+    measure: str | None
+    months: int
+    annual_discount_rate: float
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _dimension_scores(db_path: str, dataset_id: int, version: int) -> value_model_module.DimensionScores:
-    """Percentile scores per dimension: computed once per dataset version, shared read-only."""
-    return value_model_module.dimension_scores(_features(db_path, dataset_id, version))
+def _lifetime_fit(db_path: str, dataset_id: int, version: int) -> LifetimeFit:
+    """Fit once per dataset version; the horizon and discount rate do not change the fit."""
+    summary = clv_module.rfm_summary(open_store(db_path).cursor(), dataset_id)
+    purchases = None
+    try:
+        purchases = clv_module.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+        spend = clv_module.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
+    except clv_module.InsufficientDataError as error:
+        return LifetimeFit(summary, purchases, None, error.reason, dict(error.counts))
+    return LifetimeFit(summary, purchases, spend)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _lifetime_values(db_path: str, dataset_id: int, version: int, months: int, rate: float) -> pd.DataFrame | None:
+    """Per-customer predictions (index customer_id), shared read-only; None when the fit failed."""
+    fit = _lifetime_fit(db_path, dataset_id, version)
+    if not fit.fitted:
+        return None
+    return clv_module.customer_lifetime_value(fit.summary, fit.purchases, fit.spend, months=months,
+                                              annual_discount_rate=rate)
+
+
+def _potential_measure(predictions: pd.DataFrame) -> str:
+    """Gross profit when the dataset has cost data: high sales at a thin margin are not value."""
+    return "expected_gross_profit" if predictions["expected_gross_profit"].notna().any() else "clv"
+
+
+def _scoring_features(db_path: str, dataset_id: int, version: int, months: int, rate: float) -> pd.DataFrame:
+    """The features plus ``potential_value`` when the lifetime-value model fits.
+
+    Customers the model has no history for (no purchase day, only returns) get NaN: the value
+    model scores them neutral on the potential dimension.
+    """
+    features = _features(db_path, dataset_id, version)
+    predictions = _lifetime_values(db_path, dataset_id, version, months, rate)
+    if predictions is None:
+        return features
+    measure = predictions[_potential_measure(predictions)]
+    return features.assign(potential_value=features["customer_id"].map(measure))
+
+
+def _cache_key(dataset: datasets_module.Dataset | None) -> tuple[str, int, int]:
+    dataset = dataset or active_dataset()
+    return str(database_path()), dataset.dataset_id, dataset.version
+
+
+def lifetime_fit(dataset: datasets_module.Dataset | None = None) -> LifetimeFit:
+    """The BG/NBD and Gamma-Gamma fit on the dataset (default: the active one), cached per version."""
+    return _lifetime_fit(*_cache_key(dataset))
+
+
+def lifetime_values(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame | None:
+    """Per customer (index customer_id): probability_alive, expected_purchases, expected_spend, clv
+    and expected_gross_profit over the horizon in use; None when the data cannot support a fit.
+    Shared with the cache: do not modify it."""
+    return _lifetime_values(*_cache_key(dataset), *clv_settings())
+
+
+def clv_status(dataset: datasets_module.Dataset | None = None) -> ClvStatus:
+    """Whether potential value comes from the lifetime-value model (else the growth proxy) and why."""
+    fit = lifetime_fit(dataset)
+    predictions = lifetime_values(dataset)
+    months, rate = clv_settings()
+    measure = None if predictions is None else _potential_measure(predictions)
+    return ClvStatus(fit.fitted, fit.reason, dict(fit.counts), measure, months, rate)
+
+
+def potential_source_note(dataset: datasets_module.Dataset | None = None) -> str:
+    """One translated sentence saying where the value model's potential value comes from now."""
+    status = clv_status(dataset)
+    if status.fitted:
+        return t("clv.source.model", measure=t(f"clv.measure.{status.measure}"), months=status.months,
+                 rate=status.annual_discount_rate)
+    return t("clv.source.proxy", reason=t(f"clv.error.{status.reason}", **status.counts))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date) -> clv_module.HoldoutCheck:
+    summary = clv_module.calibration_holdout_summary(open_store(db_path).cursor(), dataset_id, calibration_end)
+    purchases = clv_module.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    return clv_module.holdout_check(purchases, summary)
+
+
+def holdout_check(calibration_end: dt.date, dataset: datasets_module.Dataset | None = None) -> clv_module.HoldoutCheck:
+    """The purchase model fitted up to ``calibration_end`` against what customers bought afterwards.
+
+    Raises ``clv.InsufficientDataError`` when the split leaves too little on either side.
+    """
+    return _holdout_check(*_cache_key(dataset), calibration_end)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _dimension_scores(db_path: str, dataset_id: int, version: int, months: int,
+                      rate: float) -> value_model_module.DimensionScores:
+    """Percentile scores per dimension: computed once per dataset version and lifetime-value
+    setting, shared read-only. Potential value comes from the lifetime-value model when it fits."""
+    return value_model_module.dimension_scores(_scoring_features(db_path, dataset_id, version, months, rate))
 
 
 def dimension_scores(dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
-    dataset = dataset or active_dataset()
-    return _dimension_scores(str(database_path()), dataset.dataset_id, dataset.version)
+    return _dimension_scores(*_cache_key(dataset), *clv_settings())
 
 
 def value_model(dataset: datasets_module.Dataset | None = None) -> value_model_module.ValueModel:
@@ -150,3 +317,42 @@ def value_table(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
     """Per-customer identity, money, composite value, tier, ranks and dimension breakdown."""
     dataset = dataset or active_dataset()
     return value_model_module.value_table(features(dataset), value_model(dataset))
+
+
+def tiers(dataset: datasets_module.Dataset | None = None) -> pd.Series:
+    """Tier per customer (index customer_id, ordered categorical S/A/B/C) under the active model."""
+    model = value_model(dataset)
+    labels = pd.Categorical(model.tiering.labels, categories=value_model_module.TIERS, ordered=True)
+    return pd.Series(labels, index=pd.Index(model.scores.customer_ids, name="customer_id"), name="tier")
+
+
+# Segments: clustered on the scoring features, so potential value joins when the model fits.
+SEGMENT_SEED = 0
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _segmentation(db_path: str, dataset_id: int, version: int, months: int, rate: float, method: str,
+                  n_clusters: int | None) -> segments_module.Segmentation:
+    features = _scoring_features(db_path, dataset_id, version, months, rate)
+    return segments_module.segment_customers(features, method=method, n_clusters=n_clusters,
+                                             random_state=SEGMENT_SEED)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _segment_map(db_path: str, dataset_id: int, version: int, months: int, rate: float, method: str,
+                 n_clusters: int | None) -> segments_module.Projection:
+    segmentation = _segmentation(db_path, dataset_id, version, months, rate, method, n_clusters)
+    return segments_module.projection_2d(segmentation, random_state=SEGMENT_SEED)
+
+
+def segmentation(method: str, n_clusters: int | None = None,
+                 dataset: datasets_module.Dataset | None = None) -> segments_module.Segmentation:
+    """Customer segments (``n_clusters=None``: best silhouette), cached per dataset version, method
+    and k; shared read-only. Raises ``segments.SegmentationError`` when customers cannot be clustered."""
+    return _segmentation(*_cache_key(dataset), *clv_settings(), method, n_clusters)
+
+
+def segment_map(method: str, n_clusters: int | None = None,
+                dataset: datasets_module.Dataset | None = None) -> segments_module.Projection:
+    """The 2-D map of ``segmentation(method, n_clusters, dataset)``, cached alike."""
+    return _segment_map(*_cache_key(dataset), *clv_settings(), method, n_clusters)

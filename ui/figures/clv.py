@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.clv import HoldoutCheck
-from ui.figures.theme import ACCENT, NEUTRAL
+from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import translate
 
 
@@ -32,5 +33,42 @@ def holdout_figure(check: HoldoutCheck, lang: str = "en") -> go.Figure:
         yaxis_title=translate("clv.holdout.y", lang),
         xaxis_type="category",
         legend={"orientation": "h", "y": -0.2},
+    )
+    return figure
+
+
+def distribution_figure(values: pd.Series, title_key: str, axis_key: str, lang: str = "en", bins: int = 40,
+                        percent: bool = False) -> go.Figure:
+    """Histogram of one per-customer prediction (lifetime value, probability still active)."""
+    figure = go.Figure(go.Histogram(
+        x=values, nbinsx=bins, marker_color=ACCENT,
+        hovertemplate=f"%{{x}}<br>{translate('clv.dist.customers', lang)}: %{{y:,}}<extra></extra>",
+    ))
+    figure.update_layout(
+        title=translate(title_key, lang),
+        xaxis_title=translate(axis_key, lang),
+        yaxis_title=translate("clv.dist.customers", lang),
+        xaxis_tickformat=".0%" if percent else ",.0f",
+        bargap=0.05,
+    )
+    return figure
+
+
+def tier_value_figure(per_tier: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Total lifetime value per tier (index S/A/B/C; columns clv_total, clv_mean, customers)."""
+    tiers = [str(tier) for tier in per_tier.index]
+    mean = translate("clv.tier.clv_mean", lang)
+    customers = translate("clv.tier.customers", lang)
+    figure = go.Figure(go.Bar(
+        x=tiers, y=per_tier["clv_total"], marker_color=[TIER_COLORS.get(tier, NEUTRAL) for tier in tiers],
+        customdata=per_tier[["clv_mean", "customers"]].to_numpy(),
+        hovertemplate=(f"%{{x}}: %{{y:,.0f}}<br>{mean}: %{{customdata[0]:,.0f}}"
+                       f"<br>{customers}: %{{customdata[1]:,}}<extra></extra>"),
+    ))
+    figure.update_layout(
+        title=translate("clv.tier.title", lang),
+        xaxis_title=translate("clv.tier.tier", lang),
+        yaxis_title=translate("clv.tier.clv_total", lang),
+        xaxis_type="category",
     )
     return figure

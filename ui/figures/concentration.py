@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
 from analytics.concentration import Curve, RiskVerdict, WhaleCurve
-from ui.figures.theme import ACCENT, NEUTRAL
+from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import DEFAULT_LANGUAGE, translate
 
 METRIC_COLORS = {"revenue": "#1f77b4", "gross_profit": "#2ca02c", "value": "#9467bd"}
 RISK_COLORS = {"low": "#d8f3dc", "moderate": "#ffe8a3", "high": "#ffc9c0"}
 _DECIMALS = 5
+_LOW_MARK = 0.45
 
 
 def pareto_figure(
@@ -35,14 +38,19 @@ def pareto_figure(
             line={"color": NEUTRAL, "dash": "dot", "width": 1}, hoverinfo="skip",
         )
     )
-    for position, (metric, curve) in enumerate(curves.items()):
+    # Labels of high marks stack downwards, of low marks upwards (off the x axis), so none overlap.
+    stacked = {True: 0, False: 0}
+    for metric, curve in curves.items():
         name = translate(f"conc.metric.{metric}", lang)
         color = METRIC_COLORS[metric]
         figure.add_trace(_curve_trace(curve, name, color, lang))
         if mark_share is not None:
             share = curve.share_at(mark_share)
+            high = share > _LOW_MARK
+            offset = 30 + 28 * stacked[high]
+            stacked[high] += 1
             figure.add_annotation(
-                x=mark_share, y=share, ax=40, ay=30 + 28 * position, arrowcolor=color,
+                x=mark_share, y=share, ax=40, ay=offset if high else -offset, arrowcolor=color,
                 font={"color": color},
                 text=translate("conc.pareto.mark", lang, customers=percent(mark_share), share=percent(share)),
             )
@@ -70,11 +78,12 @@ def whale_figure(whale: WhaleCurve, lang: str = DEFAULT_LANGUAGE) -> go.Figure:
     if whale.loss_makers:
         figure.add_vrect(
             x0=1.0 - whale.loss_makers / curve.n_customers, x1=1.0, fillcolor=ACCENT, opacity=0.12,
-            line_width=0, annotation_position="top left",
+            line_width=0, annotation_position="bottom right",
             annotation_text=translate("conc.whale.loss_zone", lang, count=f"{whale.loss_makers:,}"),
         )
     figure.add_annotation(
         x=whale.peak_customer_share, y=whale.peak_share, ax=0, ay=-35, arrowcolor=ACCENT,
+        xanchor="right" if whale.peak_customer_share > 0.5 else "left",  # keep the label inside the plot
         text=translate(
             "conc.whale.peak", lang,
             peak=percent(whale.peak_share), customers=percent(whale.peak_customer_share),
@@ -167,6 +176,57 @@ def percent(share: float) -> str:
     if value == 0.0 or abs(value) >= 10.0:
         return f"{value:.0f}%"
     return "<0.01%" if abs(value) < 0.01 else f"{value:.2g}%"
+
+
+def customer_table(
+    rows: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, shares: pd.Series | None = None
+) -> Styler:
+    """Customers (rows of ``value_model.value_table``) for ``st.dataframe``: name, tier in its
+    colour, revenue, ``shares`` of revenue and their running total when given, gross profit and
+    margin. Values stay numeric, so the table sorts by them; only their display is formatted."""
+    names = {column: translate(key, lang) for column, key in (
+        ("name", "value.col.name"), ("tier", "value.col.tier"), ("revenue", "value.col.revenue"),
+        ("share", "conc.col.revenue_share"), ("cumulative", "conc.col.cumulative_share"),
+        ("gross_profit", "value.col.gross_profit"), ("margin_pct", "value.col.margin_pct"),
+    )}
+    frame = pd.DataFrame({"name": rows["name"], "tier": rows["tier"].astype(str), "revenue": rows["revenue"]})
+    share_columns = []
+    if shares is not None:
+        frame["share"] = shares.to_numpy()
+        frame["cumulative"] = shares.cumsum().to_numpy()
+        share_columns = [names["share"], names["cumulative"]]
+    frame["gross_profit"] = rows["gross_profit"]
+    frame["margin_pct"] = rows["margin_pct"]
+    frame = frame.rename(columns=names)
+    na = translate("conc.na", lang)
+    tier = [names["tier"]]
+    return (
+        frame.style
+        .format("{:,.0f}", subset=[names["revenue"], names["gross_profit"]], na_rep=na)
+        .format("{:.1f}%", subset=[names["margin_pct"]], na_rep=na)
+        .format("{:.1%}", subset=share_columns)
+        .format(lambda code: translate(f"value.tier.{code}", lang), subset=tier)
+        .map(lambda code: f"color: {TIER_COLORS[code]}; font-weight: bold", subset=tier)
+    )
+
+
+def amount(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A money amount short enough for a KPI card: 503M / 12.3K in English, 5.03亿 / 1.2万 in Chinese.
+
+    The steps come from the ``conc.amount.scales`` translation, since languages group digits
+    differently (thousands and millions; 万 and 亿). Three significant digits from a step up.
+    """
+    for step in translate("conc.amount.scales", lang).split("|"):
+        power, suffix = step.split(" ", 1)
+        scale = float(power)
+        if abs(value) >= scale:
+            return f"{_three_digits(value / scale)}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _three_digits(value: float) -> str:
+    decimals = max(0, 2 - int(np.floor(np.log10(abs(value)))))
+    return f"{value:,.{decimals}f}"
 
 
 def _curve_trace(curve: Curve, name: str, color: str, lang: str) -> go.Scatter:

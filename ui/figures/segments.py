@@ -7,6 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from analytics.segments import Projection, Segmentation
+from ui.figures.theme import ACCENT, NEUTRAL
 from ui.i18n import translate
 
 SEGMENT_COLORS = px.colors.qualitative.Safe
@@ -94,5 +95,22 @@ def crosstab_heatmap(crosstab: pd.DataFrame, profiles: pd.DataFrame, lang: str =
         xaxis_title=translate("seg.crosstab.tier", lang),
         xaxis_type="category",
         yaxis_autorange="reversed",
+    )
+    return figure
+
+
+def silhouette_figure(silhouette: pd.Series, chosen: int, lang: str = "en") -> go.Figure:
+    """Mean silhouette by number of segments tried; the number in use is highlighted."""
+    counts = [int(k) for k in silhouette.index]
+    figure = go.Figure(go.Bar(
+        x=counts, y=silhouette.to_numpy(),
+        marker_color=[ACCENT if k == chosen else NEUTRAL for k in counts],
+        hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+    ))
+    figure.update_layout(
+        title=translate("seg.silhouette_title", lang),
+        xaxis_title=translate("seg.n_clusters", lang),
+        yaxis_title=translate("seg.silhouette", lang),
+        xaxis={"tickmode": "array", "tickvals": counts},
     )
     return figure

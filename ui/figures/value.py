@@ -77,7 +77,7 @@ def relationship_matrix_figure(placements: pd.DataFrame, lang: str = "en", by: s
         for col, margin in enumerate(MARGIN_LEVELS):
             level = grid.loc[count, margin]
             figure.add_annotation(
-                x=col, y=row - 0.28, showarrow=False, font={"size": 12},
+                x=col, y=row - 0.28, showarrow=False, font={"size": 12, "color": _cell_text_color(level)},
                 text=f"<b>{translate(f'value.level.{level}', lang)}</b><br>{translate(f'value.bond.{BONDS[level]}', lang)}",
             )
 
@@ -108,6 +108,11 @@ def relationship_matrix_figure(placements: pd.DataFrame, lang: str = "en", by: s
                         title=translate("value.fig.count_axis", lang))
     figure.update_layout(showlegend=False, margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return figure
+
+
+def _cell_text_color(level: str) -> str:
+    """White on the dark cells (proactive, partner) of the Blues scale, dark on the light ones."""
+    return "white" if LEVELS.index(level) >= LEVELS.index("proactive") else "#1f2937"
 
 
 def _group_label(group: str, by: str, lang: str) -> str:

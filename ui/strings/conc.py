@@ -55,7 +55,6 @@ STRINGS = {
         "zh": "没有毛利为负的客户：每个客户都在贡献毛利。",
     },
     # summary measures
-    "conc.kpi.customers": {"en": "Customers", "zh": "客户数"},
     "conc.kpi.active_customers": {
         "en": "Active customers (ordered in the last {days} days)",
         "zh": "活跃客户（最近 {days} 天内有订单）",
@@ -63,7 +62,6 @@ STRINGS = {
     "conc.kpi.revenue": {"en": "Revenue", "zh": "销售额"},
     "conc.kpi.gross_profit": {"en": "Gross profit", "zh": "毛利"},
     "conc.kpi.margin_pct": {"en": "Gross margin", "zh": "毛利率"},
-    "conc.kpi.top20_share": {"en": "Share of the top 20% of customers", "zh": "前 20% 客户的贡献占比"},
     "conc.kpi.gini": {"en": "Gini coefficient", "zh": "基尼系数"},
     "conc.kpi.gini_help": {
         "en": "0 when every customer brings the same, close to 1 when one customer brings everything.",
@@ -130,4 +128,65 @@ STRINGS = {
         "cannot be drawn.",
         "zh": "总毛利为零或负数，无法绘制鲸鱼曲线（占总毛利的比例）。",
     },
+    # amounts: "<power of ten> <suffix>" steps, largest first, so each language groups digits its way
+    "conc.amount.scales": {"en": "1e9 B|1e6 M|1e3 K", "zh": "1e8 亿|1e4 万"},
+    "conc.na": {"en": "n/a", "zh": "无数据"},
+    "conc.metric_note": {"en": "{metric}: {note}", "zh": "{metric}：{note}"},
+    # the shared filters
+    "conc.filters.dates": {"en": "Order dates", "zh": "订单日期"},
+    "conc.filters.dates_help": {
+        "en": "Only orders in this range count; recency and active customers are measured at its end.",
+        "zh": "只统计该日期范围内的订单；最近购买时间和活跃客户以范围的截止日期计算。",
+    },
+    "conc.filters.all": {"en": "All", "zh": "全部"},
+    # KPI cards
+    "conc.kpi.active": {"en": "Active customers", "zh": "活跃客户"},
+    "conc.kpi.top20": {"en": "Top 20% share", "zh": "前 20% 客户占比"},
+    "conc.kpi.top20_help": {
+        "en": "Share of revenue brought by the 20% of customers who buy the most.",
+        "zh": "购买额最高的 20% 客户贡献的销售额占比。",
+    },
+    "conc.kpi.margin_help": {"en": "Gross profit over revenue.", "zh": "毛利除以销售额。"},
+    "conc.kpi.exact": {"en": "Exactly {amount}", "zh": "精确值：{amount}"},
+    # the overview
+    "conc.overview.pyramid": {"en": "Customer pyramid", "zh": "客户金字塔"},
+    "conc.overview.pyramid_share": {"en": "Right-hand side shows", "zh": "右侧显示"},
+    "conc.overview.curve": {"en": "Who brings the value", "zh": "价值来自哪些客户"},
+    "conc.overview.dependency": {"en": "Dependency on the largest customers", "zh": "对大客户的依赖"},
+    "conc.overview.largest": {"en": "The {n} largest customers", "zh": "最大的 {n} 个客户"},
+    "conc.overview.strategy": {"en": "Strategy per tier", "zh": "各等级的客户策略"},
+    "conc.overview.strategy_line": {
+        "en": "**{tier}**: {customers} customers, {revenue_share} of revenue. {level}. First step: {action}.",
+        "zh": "**{tier}**：{customers} 个客户，贡献 {revenue_share} 的销售额。{level}。首要措施：{action}。",
+    },
+    # the 80/20 page
+    "conc.page.readouts": {"en": "Read the curves", "zh": "读取曲线"},
+    "conc.page.top_slider": {"en": "Top share of customers (X)", "zh": "头部客户占比（X）"},
+    "conc.page.share_slider": {"en": "Share of the total (Y)", "zh": "贡献占比（Y）"},
+    "conc.page.measures": {"en": "Concentration measures", "zh": "集中度指标"},
+    "conc.page.measure": {"en": "Measure", "zh": "指标"},
+    "conc.page.measures_help": {
+        "en": "{gini}: {gini_help} {hhi}: {hhi_help}",
+        "zh": "{gini}：{gini_help}{hhi}：{hhi_help}",
+    },
+    "conc.page.whale": {"en": "Where profit is made and given back", "zh": "利润在哪里产生、又在哪里流失"},
+    "conc.page.thresholds": {"en": "Risk thresholds", "zh": "风险阈值"},
+    "conc.page.bad_thresholds": {
+        "en": "Each moderate threshold must not exceed its high threshold; the default thresholds are used.",
+        "zh": "“中”阈值不能高于对应的“高”阈值；已改用默认阈值。",
+    },
+    "conc.page.top_customers": {"en": "Top {n} customers by revenue", "zh": "销售额最高的 {n} 个客户"},
+    "conc.page.loss_makers": {"en": "Loss-making customers", "zh": "毛利为负的客户"},
+    "conc.page.loss_makers_shown": {
+        "en": "The {shown} largest losses of {total} loss-making customers.",
+        "zh": "共 {total} 个毛利为负的客户，显示亏损最多的 {shown} 个。",
+    },
+    "conc.risk.input.top_n": {"en": "Top customers counted (N)", "zh": "计入的头部客户数（N）"},
+    "conc.risk.input.top_share_moderate": {"en": "Top-N share, moderate from (%)", "zh": "前 N 名占比达到（%）为中"},
+    "conc.risk.input.top_share_high": {"en": "Top-N share, high from (%)", "zh": "前 N 名占比达到（%）为高"},
+    "conc.risk.input.hhi_moderate": {"en": "HHI, moderate from", "zh": "HHI 达到此值为中"},
+    "conc.risk.input.hhi_high": {"en": "HHI, high from", "zh": "HHI 达到此值为高"},
+    # table columns
+    "conc.col.revenue_share": {"en": "Share of revenue", "zh": "销售额占比"},
+    "conc.col.cumulative_share": {"en": "Cumulative share", "zh": "累计占比"},
 }

@@ -1,0 +1,131 @@
+"""The Lifetime value and Segments pages through AppTest: demo data in both languages, the fitted
+model on screen, the number of segments following the user, and data too thin for a model."""
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_potential_integration import add_one_time_buyers
+
+from analytics import clv
+from analytics.datasets import list_datasets
+from analytics.store import open_store
+from ui.i18n import translate
+
+APP = "../app.py"
+LIFETIME = "pages/lifetime_value.py"
+SEGMENTS = "pages/segments.py"
+
+
+def open_page(page: str, **session) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in session.items():
+        app.session_state[key] = value
+    app.run()
+    app.switch_page(page)
+    return rerun(app)
+
+
+def rerun(app: AppTest) -> AppTest:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+@pytest.mark.parametrize("page, title_key, sections", [
+    (LIFETIME, "clv.title", ["clv.section.fit", "clv.section.validation", "clv.section.distribution",
+                             "clv.section.tiers", "clv.section.top"]),
+    (SEGMENTS, "seg.title", ["seg.section.choice", "seg.section.profiles", "seg.section.map", "seg.section.tiers"]),
+])
+def test_pages_render_the_demo_in_chinese_and_english(app_database, page, title_key, sections):
+    app = open_page(page, lang="zh")
+    for lang in ("zh", "en"):
+        app.session_state["lang"] = lang
+        rerun(app)
+        assert app.title[0].value == translate(title_key, lang)
+        assert texts(app.subheader) == [translate(key, lang) for key in sections]
+        assert not app.warning, texts(app.warning)
+
+
+def test_lifetime_value_page_shows_the_fitted_parameters(app_database):
+    app = open_page(LIFETIME)
+    store = open_store(str(app_database))
+    summary = clv.rfm_summary(store.cursor(), list_datasets(store)[0].dataset_id)
+    purchases = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    spend = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
+    for table, model in zip(app.dataframe[:2], (purchases, spend)):
+        shown = dict(table.value.to_numpy().tolist())
+        for name, value in model.fit.params.items():
+            assert float(shown[translate(f"clv.param.{name}")].replace(",", "")) == pytest.approx(value, rel=1e-3)
+        assert shown["Converged"] == "Yes"
+        assert shown["Customers"] == f"{model.fit.n_customers:,}"
+    assert "expected gross profit over the next 12 months" in app.success[0].value
+
+
+def test_split_date_drives_the_holdout_check(app_database):
+    app = open_page(LIFETIME)
+    store = open_store(str(app_database))
+    demo = list_datasets(store)[0]
+    assert app.date_input[0].value == demo.date_min + (demo.date_max - demo.date_min) * 2 / 3
+    split = date(2026, 3, 31)
+    app.date_input[0].set_value(split)
+    rerun(app)
+    summary = clv.calibration_holdout_summary(store.cursor(), demo.dataset_id, split)
+    check = clv.holdout_check(clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"]), summary)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Mean absolute error per customer"] == f"{check.mean_absolute_error:.2f}"
+    assert metrics["Actual purchases after the split"] == f"{check.actual_total:,.0f}"
+    assert metrics["Predicted purchases after the split"] == f"{check.predicted_total:,.0f}"
+
+
+def test_horizon_input_changes_the_values_shown(app_database):
+    app = open_page(LIFETIME)
+    top_value = app.dataframe[-1].value["Lifetime value (discounted revenue)"].iloc[0]
+    app.number_input(key="clv_horizon_input").set_value(36)
+    rerun(app)
+    assert "over the next 36 months" in app.success[0].value
+    assert app.dataframe[-1].value["Lifetime value (discounted revenue)"].iloc[0] > 2 * top_value
+
+
+def test_changing_k_changes_the_segments_shown(app_database):
+    app = open_page(SEGMENTS)
+    app.toggle(key="seg_auto").set_value(False)
+    rerun(app)
+    for clusters in (3, 6):
+        app.slider(key="seg_clusters").set_value(clusters)
+        rerun(app)
+        assert len(app.dataframe[0].value) == clusters
+        assert app.info[0].value.startswith(f"{clusters} segments")
+
+
+def test_gaussian_mixture_renders(app_database):
+    app = open_page(SEGMENTS)
+    app.toggle(key="seg_auto").set_value(False)
+    rerun(app)
+    app.slider(key="seg_clusters").set_value(3)
+    app.radio(key="seg_method").set_value("gmm")
+    rerun(app)
+    assert 2 <= len(app.dataframe[0].value) <= 3
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_data_without_repeat_buyers_gets_a_clear_message(app_database, lang):
+    dataset_id = add_one_time_buyers(app_database)
+    app = open_page(LIFETIME, active_dataset_id=dataset_id, lang=lang)
+    reason = translate("clv.error.too_few_repeat_customers", lang, customers=40, repeat_customers=0,
+                       required=clv.MIN_REPEAT_CUSTOMERS)
+    assert texts(app.warning) == [translate("clv.source.proxy", lang, reason=reason)]
+    assert not app.subheader and not app.dataframe
+    segments = open_page(SEGMENTS, active_dataset_id=dataset_id, lang=lang)
+    assert translate("seg.potential.not_used", lang) in texts(segments.caption)
+
+
+def test_too_few_customers_for_segments_get_a_clear_message(app_database):
+    dataset_id = add_one_time_buyers(app_database, customers=5)
+    app = open_page(SEGMENTS, active_dataset_id=dataset_id)
+    assert texts(app.warning) == [translate("seg.error.too_few_customers", customers=5, required=10)]
+    assert not app.dataframe

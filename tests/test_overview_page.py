@@ -1,0 +1,210 @@
+"""The executive overview and the 80/20 page through AppTest: numbers match the analytics run
+directly on the same database, filters and thresholds act on both pages, no-cost data degrades."""
+
+import json
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import concentration, strategy
+from analytics import value_model as vm
+from analytics.datasets import list_datasets
+from analytics.features import customer_features
+from analytics.ingest import file_hash, write_upload
+from analytics.mapping import suggest_mapping
+from analytics.readers import read_upload
+from analytics.store import open_store
+from analytics.validation import validate_transactions
+from ui.figures.concentration import (
+    amount,
+    inverse_readout,
+    percent,
+    risk_sentence,
+    top_readout,
+)
+from ui.filters import filter_key
+from ui.i18n import translate
+
+APP = "../app.py"
+CONCENTRATION = "pages/concentration.py"
+PAYLOAD_LIMIT = 300_000
+# Four customers, no cost column, and no order between January 20 and March 1.
+NO_COST_SALES = (
+    "customer,name,date,amount,region\n"
+    "K1,North Star,2024-01-05,1000,North\nK2,South Gate,2024-01-20,400,South\n"
+    "K1,North Star,2024-03-01,800,North\nK3,East Wind,2024-03-01,150,North\nK4,West Hill,2024-03-15,90,South\n"
+)
+
+
+def start(page: str | None = None, **session) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in session.items():
+        app.session_state[key] = value
+    app.run()
+    if page:
+        app.switch_page(page).run()
+    assert_clean(app)
+    return app
+
+
+def assert_clean(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def demo(app_database):
+    store = open_store(str(app_database))
+    dataset = list_datasets(store)[0]
+    return store, dataset, customer_features(store, dataset.dataset_id)
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def texts(app: AppTest, kind: str) -> list[str]:
+    return [element.value for element in getattr(app, kind)]
+
+
+def charts(app: AppTest) -> list[dict]:
+    specs = [chart.proto.spec for chart in app.get("plotly_chart")]
+    assert all(len(spec) <= PAYLOAD_LIMIT for spec in specs)
+    return [json.loads(spec) for spec in specs]
+
+
+def no_cost_dataset(app_database) -> int:
+    store = open_store(str(app_database))
+    raw = read_upload("no_cost.csv", NO_COST_SALES.encode())
+    upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
+    return write_upload(store, upload, mode="new", digest=file_hash(NO_COST_SALES.encode()), dataset_name="no cost")
+
+
+def test_overview_kpis_verdict_and_figures_match_the_analytics(app_database):
+    _, _, features = demo(app_database)
+    revenue = concentration.rank_metric(features["revenue"])
+    kpis = concentration.overview_kpis(features).loc["all"]
+    app = start()
+    shown = metrics(app)
+    assert shown["Customers"] == f"{len(features):,}" == "3,000"
+    assert shown["Active customers"] == f"{int(kpis['active_customers']):,}"
+    assert shown["Revenue"] == amount(kpis["revenue"])
+    assert shown["Gross profit"] == amount(kpis["gross_profit"])
+    assert shown["Gross margin"] == f"{kpis['margin_pct']:.1f}%"
+    assert shown["Top 20% share"] == percent(concentration.share_of_top(revenue, 0.2))
+    verdict = concentration.concentration_risk(revenue)
+    assert risk_sentence(verdict) in texts(app, "success") + texts(app, "warning") + texts(app, "error")
+    assert len([line for line in texts(app, "markdown") if "First step:" in line]) == 4
+    _, pareto = charts(app)
+    largest = features.loc[features["revenue"].idxmax(), "name"]
+    assert largest in json.dumps(pareto)  # hover names the customers
+
+
+def test_overview_follows_the_active_weights(app_database):
+    """Economic value alone: a weighting whose composite the plain features determine."""
+    _, _, features = demo(app_database)
+    economic_only = {"economic": 1.0}
+    table = vm.value_table(features, vm.score_customers(vm.dimension_scores(features), economic_only))
+    expected = [f"{100 * share:.1f}%" for share in strategy.pyramid(table)["value_share"]]
+    balanced = charts(start())[0]
+    assert balanced["data"][1]["text"] != expected
+    economic = charts(start(value_weights=economic_only))[0]
+    assert economic["data"][1]["text"] == expected
+
+
+@pytest.mark.parametrize("page", [None, CONCENTRATION])
+def test_pages_render_in_chinese(app_database, page):
+    app = start(page, lang="zh")
+    assert app.title[0].value == ("总览" if page is None else "二八分析")
+    assert not [text for kind in ("markdown", "caption", "info") for text in texts(app, kind) if "customers" in text]
+    if page is None:
+        assert metrics(app)["客户数"] == "3,000"
+        assert any("S 战略客户" in line for line in texts(app, "markdown"))
+    else:
+        assert any("的客户贡献了" in line for line in texts(app, "markdown"))
+
+
+def test_region_filter_and_date_window_match_the_analytics(app_database):
+    store, dataset, features = demo(app_database)
+    app = start()
+    app.multiselect(key=f"overview_{filter_key('region', dataset)}").set_value(["East"]).run()
+    assert_clean(app)
+    east = features[features["region"] == "East"]
+    assert metrics(app)["Customers"] == f"{len(east):,}"
+    assert metrics(app)["Top 20% share"] == percent(
+        concentration.share_of_top(concentration.rank_metric(east["revenue"]), 0.2))
+
+    start_day, end_day = date(2025, 1, 1), date(2025, 6, 30)
+    app.date_input(key=f"overview_{filter_key('dates', dataset)}").set_value((start_day, end_day)).run()
+    assert_clean(app)
+    window = customer_features(store, dataset.dataset_id, as_of=end_day, start=start_day)
+    window = window[window["region"] == "East"]
+    assert metrics(app)["Customers"] == f"{len(window):,}"
+    assert metrics(app)["Active customers"] == f"{int((window['recency_days'] < 365).sum()):,}"
+
+
+def test_filters_that_leave_no_customers_say_so_on_both_pages(app_database):
+    _, dataset, _ = demo(app_database)
+    app = start()
+    app.multiselect(key=f"overview_{filter_key('customer_type', dataset)}").set_value(["consumer"])
+    app.multiselect(key=f"overview_{filter_key('channel', dataset)}").set_value(["Distribution"]).run()  # dealers
+    assert_clean(app)
+    message = translate("app.no_customers")
+    assert message in texts(app, "info")
+    assert not app.metric
+    app.switch_page(CONCENTRATION).run()  # the filters hold across pages
+    assert_clean(app)
+    assert message in texts(app, "info")
+    assert not app.get("plotly_chart")
+
+
+def test_top_share_slider_and_inverse_readout_match_the_analytics(app_database):
+    _, _, features = demo(app_database)
+    revenue = concentration.rank_metric(features["revenue"])
+    app = start(CONCENTRATION)
+    assert top_readout("revenue", 0.2, concentration.share_of_top(revenue, 0.2)) in texts(app, "markdown")
+    app.slider(key="conc_top_share").set_value(35).run()
+    app.slider(key="conc_value_share").set_value(50).run()
+    assert_clean(app)
+    readouts = texts(app, "markdown")
+    moved = top_readout("revenue", 0.35, concentration.share_of_top(revenue, 0.35))
+    assert moved != top_readout("revenue", 0.2, concentration.share_of_top(revenue, 0.2))
+    assert moved in readouts
+    assert inverse_readout("revenue", 0.5, concentration.customers_for_share(revenue, 0.5)) in readouts
+    whale = concentration.whale_curve(concentration.rank_metric(features["gross_profit"]))
+    assert any(f"{whale.loss_makers:,} customers lose money" in text for text in readouts)
+
+
+def test_risk_thresholds_set_on_the_80_20_page_drive_both_verdicts(app_database):
+    app = start(CONCENTRATION)
+    app.number_input(key="risk_top_share_moderate").set_value(5.0).run()
+    assert_clean(app)
+    assert any("moderate dependency" in text and "cuts both ways" in text for text in texts(app, "markdown"))
+    app.switch_page("pages/overview.py").run()
+    assert any("moderate dependency" in text for text in texts(app, "warning"))
+
+    app.switch_page(CONCENTRATION).run()
+    app.number_input(key="risk_top_share_moderate").set_value(80.0).run()  # above the high threshold
+    assert_clean(app)
+    assert translate("conc.page.bad_thresholds") in texts(app, "error")
+    assert any("low dependency" in text for text in texts(app, "markdown"))
+
+
+def test_dataset_without_cost_renders_both_pages_without_profit(app_database):
+    dataset_id = no_cost_dataset(app_database)
+    app = start(active_dataset_id=dataset_id)
+    shown = metrics(app)
+    assert shown["Customers"] == "4"
+    assert shown["Gross profit"] == shown["Gross margin"] == "n/a"
+    assert translate("data.no_cost") in texts(app, "info")
+    assert [trace["name"] for trace in charts(app)[1]["data"]] == ["Equal shares", "Revenue", "Customer value"]
+
+    app.switch_page(CONCENTRATION).run()
+    assert_clean(app)
+    assert translate("data.no_cost") in texts(app, "info")
+    assert any("bring" in text and "revenue" in text for text in texts(app, "markdown"))
+
+    dataset = next(d for d in list_datasets(open_store(str(app_database))) if d.dataset_id == dataset_id)
+    between_orders = (date(2024, 1, 21), date(2024, 2, 29))
+    app.date_input(key=f"concentration_{filter_key('dates', dataset)}").set_value(between_orders).run()
+    assert_clean(app)
+    assert translate("app.no_customers") in texts(app, "info")

@@ -1,0 +1,193 @@
+"""The Value Model page through AppTest: sliders and presets re-tier customers as the analytics do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import strategy
+from analytics.datasets import list_datasets
+from analytics.demo import generate_demo
+from analytics.ingest import write_upload
+from analytics.store import Store
+from analytics.value_model import (
+    PRESET_PREFIX,
+    PRESETS,
+    dimension_scores,
+    score_customers,
+    value_table,
+)
+from ui import state
+from ui.i18n import TABLE, translate
+
+APP = "../app.py"
+PAGE = "pages/value_model.py"
+TOP_COLUMNS = ("customer_id", "name", "composite", "revenue")
+
+
+def open_page(lang: str = "en") -> AppTest:
+    """The app opened straight on the Value Model page (the sidebar of app.py is not in the tree)."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["lang"] = lang
+    app.switch_page(PAGE)
+    return rerun(app)
+
+
+def rerun(app: AppTest) -> AppTest:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def scoring_features(path):
+    """What the page scores: the features plus the lifetime-value potential (cached by ui.state)."""
+    store = Store(path)
+    try:
+        dataset = list_datasets(store)[-1]
+    finally:
+        store.close()
+    return state._scoring_features(str(path), dataset.dataset_id, dataset.version,
+                                   state.DEFAULT_HORIZON_MONTHS, state.DEFAULT_DISCOUNT_RATE)
+
+
+def expected(features, weights, method="by_customer_share", shares=None):
+    """What the analytics give for these weights: the model and each tier's top customers."""
+    model = score_customers(dimension_scores(features), weights, method, shares)
+    cards = strategy.strategy_cards(value_table(features, model), top_n=5)
+    return model, {card.tier: list(card.top_customers["customer_id"]) for card in cards}
+
+
+def shown_top_customers(app: AppTest) -> dict[str, list[str]]:
+    """The top-customer tables of the four strategy cards, S first."""
+    headers = [translate(f"value.col.{column}", app.session_state["lang"]) for column in TOP_COLUMNS]
+    tables = [d.value for d in app.dataframe if list(d.value.columns) == headers]
+    assert len(tables) == 4
+    return {tier: list(table[headers[0]]) for tier, table in zip("SABC", tables)}
+
+
+def cutoffs_shown(app: AppTest):
+    return app.dataframe[0].value
+
+
+def saved_presets(path) -> dict:
+    store = Store(path)
+    try:
+        return store.settings_with_prefix(PRESET_PREFIX)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("lang, title, s_tier", [("en", "Value model", "S · Strategic"), ("zh", "价值模型", "S 战略客户")])
+def test_page_renders_in_both_languages(app_database, lang, title, s_tier):
+    app = open_page(lang)
+    assert app.title[0].value == title
+    assert any(s_tier in m.value for m in app.markdown)
+    model, top = expected(scoring_features(app_database), PRESETS["balanced"])
+    assert shown_top_customers(app) == top
+    np.testing.assert_array_equal(cutoffs_shown(app).iloc[:, 1], model.tiering.cutoffs["customers"])
+    assert len(app.download_button) == 2 and not any(b.disabled for b in app.download_button)
+    # The lifetime-value model fits the demo, and the page says it is the source of potential value.
+    model_source = TABLE["clv.source.model"][lang].split("{")[0]
+    assert any(c.value.startswith(model_source) for c in app.caption)
+
+
+def test_moving_sliders_re_tiers_customers_as_the_analytics_do(app_database):
+    app = open_page()
+    before = shown_top_customers(app)
+    app.slider(key="value_weight_satisfaction").set_value(0.0)
+    app.slider(key="value_weight_economic").set_value(5.0)
+    rerun(app)
+    weights = {**PRESETS["balanced"], "satisfaction": 0.0, "economic": 5.0}
+    model, top = expected(scoring_features(app_database), weights)
+    assert shown_top_customers(app) == top != before
+    np.testing.assert_allclose(cutoffs_shown(app).iloc[:, 4], model.tiering.cutoffs["min_score"])
+    assert app.session_state["value_weights"] == weights  # every page reads these
+
+
+def test_all_zero_weights_keep_the_previous_weights(app_database):
+    app = open_page()
+    for slider in app.slider:
+        if slider.key and slider.key.startswith("value_weight_"):
+            slider.set_value(0.0)
+    rerun(app)
+    assert any("at least one available dimension" in w.value for w in app.warning)
+    assert shown_top_customers(app) == expected(scoring_features(app_database), PRESETS["balanced"])[1]
+
+
+def test_loading_the_profit_focus_preset_moves_the_sliders_and_the_tiers(app_database):
+    app = open_page()
+    app.selectbox(key="value_preset_pick").select("profit_focus")
+    app.button(key="value_preset_load").click()
+    rerun(app)
+    preset = PRESETS["profit_focus"]
+    assert {d: app.slider(key=f"value_weight_{d}").value for d in preset} == preset
+    assert shown_top_customers(app) == expected(scoring_features(app_database), preset)[1]
+    assert any("match the preset Profit focus" in c.value for c in app.caption)
+
+
+def test_custom_preset_saves_to_and_deletes_from_the_database(app_database):
+    app = open_page()
+    app.slider(key="value_weight_per_head").set_value(4.5)
+    app.text_input(key="value_preset_name").input("Stage two")
+    app.button(key="value_preset_save").click()
+    rerun(app)
+    weights = {**PRESETS["balanced"], "per_head": 4.5}
+    assert saved_presets(app_database) == {PRESET_PREFIX + "Stage two": weights}
+    assert app.selectbox(key="value_preset_pick").value == "Stage two"
+    assert any("Saved preset: Stage two" in s.value for s in app.success)
+
+    app.text_input(key="value_preset_name").input("balanced")
+    app.button(key="value_preset_save").click()
+    rerun(app)
+    assert any("Built-in presets" in e.value for e in app.error)
+
+    app.button(key="value_preset_delete").click()
+    rerun(app)
+    assert any("Delete the preset Stage two?" in w.value for w in app.warning)
+    app.button(key="value_preset_delete_cancel").click()
+    rerun(app)
+    assert PRESET_PREFIX + "Stage two" in saved_presets(app_database)
+
+    app.button(key="value_preset_delete").click()
+    rerun(app)
+    app.button(key="value_preset_delete_yes").click()
+    rerun(app)
+    assert saved_presets(app_database) == {}
+    assert "Stage two" not in app.selectbox(key="value_preset_pick").options
+    assert app.button(key="value_preset_delete").disabled  # back on a shipped preset
+
+
+def test_tier_method_and_cutoffs_change_the_tiers(app_database):
+    app = open_page()
+    app.slider(key="value_cutoff_S").set_value(10)
+    rerun(app)
+    assert list(cutoffs_shown(app).iloc[:, 1]) == [300, 450, 900, 1350]
+
+    app.radio(key="value_tier_method").set_value("by_value_share")
+    rerun(app)
+    assert [app.slider(key=f"value_cutoff_{tier}").value for tier in "SAB"] == [10, 20, 30]
+    model, top = expected(scoring_features(app_database), PRESETS["balanced"], "by_value_share", {"S": 0.1, "A": 0.2, "B": 0.3})
+    np.testing.assert_array_equal(cutoffs_shown(app).iloc[:, 1], model.tiering.cutoffs["customers"])
+    assert shown_top_customers(app) == top
+    assert app.session_state["tier_method"] == "by_value_share"
+
+    app.slider(key="value_cutoff_B").set_value(80)
+    rerun(app)
+    assert any("more than 100%" in e.value for e in app.error)
+    assert app.session_state["tier_shares"] == {"S": 0.1, "A": 0.2, "B": 0.3}
+
+
+def test_dimensions_without_data_are_disabled_with_the_reason(app_database):
+    upload = generate_demo(n_customers=200, seed=7)
+    upload.transactions["cost"] = np.nan
+    upload.transactions["gross_profit"] = np.nan
+    store = Store(app_database)
+    write_upload(store, upload, mode="new", digest=None, dataset_name="no costs")
+    store.close()
+    app = open_page()  # the newest dataset is the active one
+    assert app.slider(key="value_weight_per_head").disabled
+    assert not app.slider(key="value_weight_economic").disabled
+    assert any("Profit per head is switched off" in w.value and "no cost data" in w.value for w in app.warning)
+    assert any("computed without gross profit" in c.value for c in app.caption)
+    assert any("margin is unknown" in i.value for i in app.info)
