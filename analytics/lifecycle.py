@@ -1,0 +1,290 @@
+"""Where each customer is in its life with the company: new, growing, stable, declining, dormant, lost.
+
+A customer is judged against its OWN rhythm, not a fixed calendar: a wholesaler that orders every
+two weeks is overdue after a month, a hospital that orders twice a year is not. DuckDB computes,
+as of a date, each customer's tenure, recency (days since its last purchase day) and usual gap
+(median days between its purchase days; a purchase day is a day with positive net revenue, so
+returns are not purchases), plus a revenue trend. ``assign_stages`` then applies these rules,
+first match wins (thresholds in ``StageThresholds``):
+
+1. lost: recency beyond ``lost_gap_multiple`` x the usual gap (at least ``min_lost_days``, at
+   most ``max_lost_days``);
+2. dormant: recency beyond ``dormant_gap_multiple`` x the usual gap (at least
+   ``min_dormant_days``);
+3. new: first order at most ``new_days`` ago;
+4. growing: revenue trend >= ``growth``;
+5. declining: revenue trend <= -``decline``;
+6. stable: everyone else.
+
+The revenue trend compares the revenue of the recent window with the window before it:
+(recent - before) / before. The window is ``trend_window_days`` (default 12 months against the
+12 before), shortened to half the tenure for younger customers, so both windows lie in the
+customer's life. Revenue in the recent window after none in the one before counts as growing.
+
+A customer with a single purchase day has no gap of its own; it gets the median usual gap of the
+repeat customers (0 when there are none, so the day floors decide).
+
+When a lifetime-value model has been fitted, its probability that the customer is still active
+(``p_alive``) informs the dormant and lost stages: an overdue customer (recency beyond its usual gap) is
+lost when ``p_alive`` < ``p_alive_lost`` and dormant when ``p_alive`` < ``p_alive_dormant``, even
+before the gap multiples are reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analytics import clv
+from analytics.store import Store
+
+STAGES = ("new", "growing", "stable", "declining", "dormant", "lost")
+HISTORY_PERIODS = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class StageThresholds:
+    """The adjustable numbers behind the stage rules (see the module docstring)."""
+
+    new_days: int = 180
+    dormant_gap_multiple: float = 2.0
+    lost_gap_multiple: float = 4.0
+    min_dormant_days: int = 60
+    min_lost_days: int = 180
+    max_lost_days: int = 730
+    growth: float = 0.25  # +25% ...
+    decline: float = 0.20  # ... and -20% are the same ratio (1.25 and 1 / 1.25)
+    trend_window_days: int = 365
+    p_alive_dormant: float = 0.5
+    p_alive_lost: float = 0.2
+
+    def __post_init__(self):
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(f"{item.name} must be a finite number >= 0, got {value}")
+        if self.trend_window_days < 1:
+            raise ValueError("trend_window_days must be at least 1")
+        if not 1 <= self.dormant_gap_multiple <= self.lost_gap_multiple:
+            raise ValueError("need 1 <= dormant_gap_multiple <= lost_gap_multiple")
+        if not self.min_dormant_days <= self.min_lost_days <= self.max_lost_days:
+            raise ValueError("need min_dormant_days <= min_lost_days <= max_lost_days")
+        if not self.p_alive_lost <= self.p_alive_dormant <= 1:
+            raise ValueError("need p_alive_lost <= p_alive_dormant <= 1")
+
+
+_INPUTS_SQL = """
+WITH bounds AS (
+    SELECT coalesce(CAST($as_of AS DATE), max(order_date)) AS as_of
+    FROM transactions WHERE dataset_id = $dataset_id
+),
+days AS (
+    SELECT t.customer_id, t.order_date, sum(t.revenue) AS revenue, sum(t.gross_profit) AS gross_profit
+    FROM transactions t, bounds b
+    WHERE t.dataset_id = $dataset_id AND t.order_date <= b.as_of
+    GROUP BY t.customer_id, t.order_date
+),
+purchase_gaps AS (
+    SELECT customer_id, order_date,
+           date_diff('day', lag(order_date) OVER (PARTITION BY customer_id ORDER BY order_date), order_date) AS gap
+    FROM days
+    WHERE revenue > 0
+),
+rhythm AS (
+    SELECT customer_id, count(*) AS purchase_days, max(order_date) AS last_purchase,
+           median(gap) AS usual_gap_days, avg(gap) AS mean_gap_days
+    FROM purchase_gaps
+    GROUP BY customer_id
+),
+spans AS (
+    SELECT d.customer_id, min(d.order_date) AS first_order, max(d.order_date) AS last_order,
+           any_value(b.as_of) AS as_of,
+           -- both trend windows fit in the customer's life: 2 x window > tenure
+           CAST(least($trend_window_days, date_diff('day', min(d.order_date), any_value(b.as_of)) // 2 + 1)
+                AS INTEGER) AS trend_window_days
+    FROM days d, bounds b
+    GROUP BY d.customer_id
+),
+money AS (
+    SELECT d.customer_id,
+           sum(d.revenue) AS revenue,
+           sum(d.gross_profit) AS gross_profit,
+           coalesce(sum(d.revenue) FILTER (WHERE d.order_date > s.as_of - s.trend_window_days), 0) AS revenue_recent,
+           coalesce(sum(d.revenue) FILTER (WHERE d.order_date <= s.as_of - s.trend_window_days
+                                            AND d.order_date > s.as_of - 2 * s.trend_window_days), 0) AS revenue_before,
+           coalesce(sum(d.revenue) FILTER (WHERE d.order_date > s.as_of - INTERVAL 12 MONTH), 0) AS revenue_last_12m,
+           CASE WHEN count(d.gross_profit) > 0 THEN coalesce(
+               sum(d.gross_profit) FILTER (WHERE d.order_date > s.as_of - INTERVAL 12 MONTH), 0) END AS gross_profit_last_12m
+    FROM days d JOIN spans s USING (customer_id)
+    GROUP BY d.customer_id
+)
+SELECT s.customer_id,
+       s.first_order,
+       coalesce(r.last_purchase, s.last_order) AS last_purchase,
+       date_diff('day', s.first_order, s.as_of) AS tenure_days,
+       date_diff('day', coalesce(r.last_purchase, s.last_order), s.as_of) AS recency_days,
+       coalesce(r.purchase_days, 0) AS purchase_days,
+       r.usual_gap_days,
+       r.mean_gap_days,
+       s.trend_window_days,
+       m.revenue_recent,
+       m.revenue_before,
+       CASE WHEN m.revenue_before > 0 THEN (m.revenue_recent - m.revenue_before) / m.revenue_before END AS trend,
+       m.revenue,
+       m.gross_profit,
+       m.revenue_last_12m,
+       m.gross_profit_last_12m
+FROM spans s
+JOIN money m USING (customer_id)
+LEFT JOIN rhythm r USING (customer_id)
+ORDER BY s.customer_id
+"""
+
+_FLOAT_COLUMNS = (
+    "usual_gap_days", "mean_gap_days", "revenue_recent", "revenue_before", "trend", "revenue",
+    "gross_profit", "revenue_last_12m", "gross_profit_last_12m",
+)
+_INT_COLUMNS = ("tenure_days", "recency_days", "purchase_days", "trend_window_days")
+
+
+def lifecycle_inputs(
+    store: Store, dataset_id: int, as_of: date | None = None, trend_window_days: int = 365
+) -> pd.DataFrame:
+    """Per customer with orders up to ``as_of`` (default: the dataset's last order date), ordered
+    by customer_id: first_order, last_purchase, tenure_days, recency_days, purchase_days,
+    usual_gap_days (median) and mean_gap_days (NaN with a single purchase day),
+    trend_window_days, revenue_recent, revenue_before, trend (NaN when nothing came before),
+    revenue, gross_profit, revenue_last_12m, gross_profit_last_12m (NaN without cost data)."""
+    frame = store.cursor().execute(
+        _INPUTS_SQL, {"dataset_id": dataset_id, "as_of": as_of, "trend_window_days": int(trend_window_days)}
+    ).df()
+    for column in _FLOAT_COLUMNS:
+        frame[column] = frame[column].astype(float)
+    for column in _INT_COLUMNS:
+        frame[column] = frame[column].astype(np.int64)
+    for column in ("first_order", "last_purchase"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame["customer_id"] = frame["customer_id"].astype(str)
+    return frame
+
+
+def assign_stages(
+    inputs: pd.DataFrame, thresholds: StageThresholds = StageThresholds(), p_alive: pd.Series | None = None
+) -> pd.Categorical:
+    """The stage of every row of ``lifecycle_inputs`` under the module's rules.
+
+    ``p_alive`` (indexed by customer_id; customers it lacks are judged without it) is the
+    probability of being active from a fitted lifetime-value model.
+    """
+    gap = inputs["usual_gap_days"].to_numpy(dtype=float)
+    repeat_gaps = gap[np.isfinite(gap)]
+    gap = np.where(np.isfinite(gap), gap, np.median(repeat_gaps) if repeat_gaps.size else 0.0)
+    recency = inputs["recency_days"].to_numpy(dtype=float)
+    tenure = inputs["tenure_days"].to_numpy(dtype=float)
+    trend = inputs["trend"].to_numpy(dtype=float)
+    restarted = (inputs["revenue_before"].to_numpy(dtype=float) <= 0) & (inputs["revenue_recent"].to_numpy(dtype=float) > 0)
+
+    dormant_after = np.maximum(thresholds.dormant_gap_multiple * gap, thresholds.min_dormant_days)
+    lost_after = np.minimum(np.maximum(thresholds.lost_gap_multiple * gap, thresholds.min_lost_days),
+                            thresholds.max_lost_days)
+    dormant_after = np.minimum(dormant_after, lost_after)
+    lost = recency > lost_after
+    dormant = recency > dormant_after
+    if p_alive is not None:
+        alive = p_alive.reindex(inputs["customer_id"].astype(str)).to_numpy(dtype=float)
+        overdue = (recency > gap) & np.isfinite(alive)
+        lost |= overdue & (alive < thresholds.p_alive_lost)
+        dormant |= overdue & (alive < thresholds.p_alive_dormant)
+    with np.errstate(invalid="ignore"):
+        growing = (trend >= thresholds.growth) | restarted
+        declining = trend <= -thresholds.decline
+    stage = np.select(
+        [lost, dormant, tenure <= thresholds.new_days, growing, declining],
+        ["lost", "dormant", "new", "growing", "declining"],
+        default="stable",
+    )
+    return pd.Categorical(stage, categories=STAGES)
+
+
+def customer_stages(
+    store: Store,
+    dataset_id: int,
+    as_of: date | None = None,
+    thresholds: StageThresholds = StageThresholds(),
+    p_alive: pd.Series | None = None,
+) -> pd.DataFrame:
+    """``lifecycle_inputs`` with a ``stage`` column."""
+    inputs = lifecycle_inputs(store, dataset_id, as_of, thresholds.trend_window_days)
+    inputs["stage"] = assign_stages(inputs, thresholds, p_alive)
+    return inputs
+
+
+def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
+    """Per stage (all of ``STAGES``, in order): customers and last-12-month revenue, each with its
+    share of the total, and last-12-month gross profit."""
+    grouped = stages.groupby(pd.Categorical(stages["stage"], categories=STAGES), observed=False)
+    summary = pd.DataFrame({
+        "customers": grouped.size(),
+        "revenue_last_12m": grouped["revenue_last_12m"].sum(),
+        "gross_profit_last_12m": grouped["gross_profit_last_12m"].sum(min_count=1),
+    }).rename_axis("stage").reset_index()
+    summary["stage"] = summary["stage"].astype(str)
+    total_customers = summary["customers"].sum()
+    summary["customer_share"] = summary["customers"] / total_customers if total_customers else np.nan
+    total_revenue = summary["revenue_last_12m"].sum()
+    summary["revenue_share"] = summary["revenue_last_12m"] / total_revenue if total_revenue > 0 else np.nan
+    return summary[["stage", "customers", "customer_share", "revenue_last_12m", "revenue_share",
+                    "gross_profit_last_12m"]]
+
+
+def probability_alive(summary: pd.DataFrame, purchases: clv.BetaGeoModel) -> pd.Series:
+    """A fitted BG/NBD model's probability that each customer of ``summary`` (``clv.rfm_summary``)
+    is still active, indexed by customer_id: the ``p_alive`` of ``assign_stages``."""
+    alive = purchases.probability_alive(summary["frequency"], summary["recency"], summary["T"])
+    return pd.Series(alive, index=summary.index, name="p_alive")
+
+
+_HISTORY_SQL = """
+SELECT date_trunc($period, order_date) AS period,
+       sum(revenue) AS revenue,
+       sum(gross_profit) AS gross_profit,
+       count(DISTINCT coalesce(order_id, CAST(order_date AS VARCHAR))) FILTER (WHERE revenue > 0) AS orders
+FROM transactions
+WHERE dataset_id = $dataset_id AND customer_id = $customer_id
+GROUP BY ALL
+ORDER BY period
+"""
+
+
+def order_history(store: Store, dataset_id: int, customer_id: str, period: str = "month") -> pd.DataFrame:
+    """One customer's revenue, gross profit (NaN without cost data) and orders per ``period``
+    (month, quarter or year), oldest first; periods without orders are not listed."""
+    if period not in HISTORY_PERIODS:
+        raise ValueError(f"period must be one of {HISTORY_PERIODS}, got {period!r}")
+    frame = store.cursor().execute(
+        _HISTORY_SQL, {"period": period, "dataset_id": dataset_id, "customer_id": str(customer_id)}
+    ).df()
+    frame["period"] = pd.to_datetime(frame["period"])
+    for column in ("revenue", "gross_profit"):
+        frame[column] = frame[column].astype(float)
+    frame["orders"] = frame["orders"].astype(np.int64)
+    return frame
+
+
+_ORDERS_SQL = """
+SELECT order_date, order_id, product, revenue, gross_profit, quantity, channel
+FROM transactions
+WHERE dataset_id = $dataset_id AND customer_id = $customer_id
+ORDER BY order_date DESC, order_id DESC
+LIMIT $limit
+"""
+
+
+def recent_orders(store: Store, dataset_id: int, customer_id: str, limit: int = 100) -> pd.DataFrame:
+    """One customer's latest transaction lines, newest first."""
+    return store.cursor().execute(
+        _ORDERS_SQL, {"dataset_id": dataset_id, "customer_id": str(customer_id), "limit": int(limit)}
+    ).df()

@@ -1,0 +1,146 @@
+"""The lifecycle and customer pages through AppTest on the demo data, in English and Chinese."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import ingest, migration
+from analytics.mapping import suggest_mapping
+from analytics.readers import read_upload
+from analytics.store import Store
+from analytics.validation import validate_transactions
+from analytics.value_model import PRESETS
+from ui.i18n import translate
+
+APP = "../app.py"
+LIFECYCLE, CUSTOMER = "pages/lifecycle.py", "pages/customer.py"
+
+
+def open_page(page: str, lang: str = "en", **session) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["lang"] = lang
+    for key, value in session.items():
+        app.session_state[key] = value
+    app.switch_page(page)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def texts(elements) -> list[str]:
+    return [element.value for element in elements]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_lifecycle_page_on_the_demo(app_database, lang):
+    app = open_page(LIFECYCLE, lang)
+    assert app.title[0].value == translate("life.title", lang)
+    assert len(app.get("plotly_chart")) == 3  # stages, Sankey, transition matrix
+    headers = texts(app.header)
+    assert headers == [translate(key, lang) for key in ("life.stages_header", "life.migration_header", "life.watch_header")]
+    at_risk = translate("life.watch.at_risk", lang, count="#").split("#")[0]
+    assert any(tab.label.startswith(at_risk) for tab in app.tabs)
+    assert not app.error and not app.warning
+    app.radio(key="life_matrix_kind").set_value("values").run()
+    assert not app.exception
+
+
+def test_stage_thresholds_and_cutoffs_give_messages_not_exceptions(app_database):
+    app = open_page(LIFECYCLE)
+    app.number_input(key="life_th_lost_multiple").set_value(1.0).run()  # below the dormant multiple
+    assert texts(app.error) == [translate("life.thresholds_invalid")]
+    app.number_input(key="life_th_lost_multiple").set_value(6.0).run()
+    assert not app.error
+    assert any("6.0×" in markdown.value for markdown in app.markdown)  # the rules show the thresholds in use
+    app.date_input(key="life_before").set_value(date(2026, 9, 29)).run()
+    assert texts(app.warning) == [translate("life.cutoffs_order")]
+    assert not app.exception
+
+
+@pytest.fixture
+def gap_dataset(app_database) -> int:
+    """A second dataset with orders in 2020 and 2022 only, made the active one."""
+    rows = pd.DataFrame({
+        "customer_id": ["K1", "K2", "K1", "K3"],
+        "order_date": ["2020-01-10", "2020-02-10", "2022-01-10", "2022-01-20"],
+        "revenue": [100.0, 200.0, 150.0, 80.0],
+    })
+    raw = read_upload("gap.csv", rows.to_csv(index=False).encode("utf-8"))
+    store = Store(app_database)
+    try:
+        return ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
+                                   mode="new", digest=None, dataset_name="gap")
+    finally:
+        store.close()
+
+
+def set_cutoffs(app: AppTest, before: date, after: date) -> list[str]:
+    app.date_input(key="life_before").set_value(before)
+    app.date_input(key="life_after").set_value(after).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return texts(app.info)
+
+
+def test_cutoffs_that_leave_no_customers(gap_dataset):
+    app = open_page(LIFECYCLE, active_dataset_id=gap_dataset)
+    assert translate("life.p_alive_unavailable") in texts(app.info)  # too few repeat customers for the model
+    # Periods (2020-08-03, 2021-01-01] and (2021-01-01, 2021-06-01]: nobody bought in either.
+    messages = set_cutoffs(app, date(2021, 1, 1), date(2021, 6, 1))
+    assert translate("life.no_customers_either", before="2021-01-01", after="2021-06-01") in messages
+    assert len(app.get("plotly_chart")) == 1  # the stages only
+    # (2020-10-11, 2021-06-01] is empty, K1 and K3 bought after: everyone enters.
+    messages = set_cutoffs(app, date(2021, 6, 1), date(2022, 1, 20))
+    assert translate("life.no_customers_before", start="2020-10-11", before="2021-06-01") in messages
+    # (2019-06-01, 2020-06-01] holds the 2020 orders, nobody bought in the year after: everyone leaves.
+    messages = set_cutoffs(app, date(2020, 6, 1), date(2021, 6, 1))
+    assert translate("life.no_customers_after", before="2020-06-01", after="2021-06-01") in messages
+    assert len(app.get("plotly_chart")) == 3
+
+
+def demo_tiers(path, as_of: date) -> pd.Series:
+    """Tiers as the value page scores them (balanced weights, lifetime-value potential) at ``as_of``."""
+    store = Store(path)
+    try:
+        return migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime_value=(12, 0.10)).set_index("customer_id")["tier"]
+    finally:
+        store.close()
+
+
+def test_customer_page_finds_a_customer_by_name_and_shows_its_tier(app_database):
+    # With revenue growth as potential this customer would be S: the page must score as the value page does.
+    now, year_before = demo_tiers(app_database, date(2026, 9, 29)), demo_tiers(app_database, date(2025, 9, 29))
+    app = open_page(CUSTOMER)
+    app.text_input(key="customer_query").input("dongfang logistics 2357").run()
+    assert not app.exception
+    assert app.subheader[0].value == "Guangzhou Dongfang Logistics 2357 · C02357"
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Tier now"] == translate(f"value.tier.{now['C02357']}") == translate("value.tier.A")
+    assert metrics["Tier at 2025-09-29"] == translate(f"value.tier.{year_before['C02357']}")
+    assert app.session_state["customer_id"] == "C02357"
+    assert len(app.get("plotly_chart")) == 2  # order history, dimension breakdown
+
+
+def test_customer_page_search_without_match(app_database):
+    app = open_page(CUSTOMER)
+    app.text_input(key="customer_query").input("no such customer").run()
+    assert texts(app.info) == [translate("life.customer.no_match", query="no such customer")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_customer_page_takes_a_preselected_customer(app_database, lang):
+    app = open_page(CUSTOMER, lang, customer_id="C00042")
+    assert app.title[0].value == translate("life.customer.title", lang)
+    assert app.subheader[0].value.endswith("· C00042")
+    labels = [metric.label for metric in app.metric]
+    assert translate("life.customer.tier_now", lang) in labels and translate("life.customer.stage", lang) in labels
+
+
+def test_customer_page_follows_a_link(app_database):
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["customer_id"] = "C00007"
+    app.switch_page(CUSTOMER)
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value.endswith("· C00007")
