@@ -571,6 +571,12 @@ def customer_lifetime_value(
     )
 
 
+def potential_measure(predictions: pd.DataFrame) -> str:
+    """The prediction that stands for a customer's potential value: expected gross profit when the
+    dataset has cost data (high sales at a thin margin are not value), else ``clv`` (revenue)."""
+    return "expected_gross_profit" if predictions["expected_gross_profit"].notna().any() else "clv"
+
+
 @dataclass(frozen=True)
 class HoldoutCheck:
     """Predicted vs actual holdout purchases, overall and by number of calibration purchases.

@@ -9,7 +9,7 @@ uploaded twice is refused rather than counted twice.
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from collections.abc import Callable
 
 import duckdb
 import pandas as pd

@@ -147,8 +147,7 @@ def potential_value_at(
         return None
     predictions = clv.customer_lifetime_value(summary, purchases, spend, months=months,
                                               annual_discount_rate=annual_discount_rate)
-    has_profit = predictions["expected_gross_profit"].notna().any()
-    return predictions["expected_gross_profit" if has_profit else "clv"]
+    return predictions[clv.potential_measure(predictions)]
 
 
 def scoring_features_at(

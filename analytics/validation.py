@@ -13,7 +13,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.mapping import (
-    CUSTOMER_FIELDS, MASTER_FIELDS, TRANSACTION_FIELDS, Field, customer_type_code, missing_required,
+    CUSTOMER_FIELDS,
+    MASTER_FIELDS,
+    TRANSACTION_FIELDS,
+    Field,
+    customer_type_code,
+    missing_required,
 )
 from analytics.readers import TEXT, RawTable
 from analytics.store import CUSTOMER_COLUMNS, TRANSACTION_COLUMNS

@@ -17,8 +17,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analytics import concentration as conc  # noqa: E402
-from ui.figures import concentration as figures  # noqa: E402
+from analytics import concentration as conc
+from ui.figures import concentration as figures
 
 CUSTOMERS = 1_000_000
 SEED = 20240501

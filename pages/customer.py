@@ -5,7 +5,6 @@ Other pages link here with ``?customer_id=...`` (``st.page_link(..., query_param
 setting ``st.session_state["customer_id"]``.
 """
 
-from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +12,7 @@ import streamlit as st
 from analytics import lifecycle, migration
 from analytics.store import database_path, open_store
 from analytics.strategy import strategy_cards
-from analytics.value_model import DimensionScores, dimension_scores, explain_customer
+from analytics.value_model import explain_customer
 from ui import state
 from ui.figures import lifecycle as figures
 from ui.figures.concentration import amount
@@ -22,36 +21,7 @@ from ui.i18n import TABLE
 from ui.state import t
 
 CUSTOMER_KEY = "customer_id"
-THRESHOLDS_KEY = "life_thresholds"  # set on the lifecycle page
-USE_MODEL_KEY = "life_use_p_alive"  # set on the lifecycle page
 MAX_MATCHES = 200
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _stages(db_path: str, dataset_id: int, version: int, thresholds: tuple, use_model: bool,
-            _alive: pd.Series | None) -> pd.DataFrame:
-    """Stages of every customer (a single-order customer's stage depends on the others' usual gaps);
-    ``_alive``, unhashed, follows from the version and ``use_model``."""
-    stages = lifecycle.customer_stages(open_store(db_path), dataset_id,
-                                       thresholds=lifecycle.StageThresholds(**dict(thresholds)), p_alive=_alive)
-    return stages.set_index("customer_id")
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _scores_at(db_path: str, dataset_id: int, version: int, as_of, lifetime_value: tuple[int, float]) -> DimensionScores:
-    """Dimension scores a year back, scored like the value page scores today."""
-    return dimension_scores(migration.scoring_features_at(open_store(db_path), dataset_id, as_of, lifetime_value))
-
-
-def _stage(dataset, customer_id: str) -> pd.Series:
-    """The customer's lifecycle inputs and stage under the settings of the lifecycle page."""
-    thresholds = lifecycle.StageThresholds(**st.session_state.get(THRESHOLDS_KEY, {}))
-    use_model = st.session_state.get(USE_MODEL_KEY, True)
-    fit = state.lifetime_fit(dataset)
-    alive = lifecycle.probability_alive(fit.summary, fit.purchases) if use_model and fit.purchases is not None else None
-    stages = _stages(str(database_path()), dataset.dataset_id, dataset.version,
-                     tuple(sorted(asdict(thresholds).items())), use_model, alive)
-    return stages.loc[customer_id]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -106,13 +76,13 @@ def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
     year_before = migration.default_cutoffs(dataset.date_max)[0]
     method, shares = state.tier_settings()
     try:
-        tiers_before = migration.tiers_from_scores(_scores_at(*key, year_before, state.clv_settings()),
+        tiers_before = migration.tiers_from_scores(state.scores_at(year_before, dataset),
                                                    state.active_weights(), method, shares)
         tier_before = tiers_before.loc[tiers_before["customer_id"] == customer_id, "tier"]
         tier_before_text = t(f"value.tier.{tier_before.iloc[0]}") if len(tier_before) else t("life.customer.not_yet")
     except ValueError:  # none of the weighted dimensions had data a year ago
         tier_before_text = "–"
-    stage = _stage(dataset, customer_id)
+    stage = state.stages(dataset).set_index("customer_id").loc[customer_id]
 
     tier_now, before, stage_box = st.columns(3)
     tier_now.metric(t("life.customer.tier_now"), t(f"value.tier.{explanation.tier}"), border=True)

@@ -7,38 +7,11 @@ import streamlit as st
 
 from analytics import lifecycle, migration, watchlists
 from analytics.store import database_path, open_store
-from analytics.value_model import DimensionScores, dimension_scores
 from ui import state
 from ui.figures import lifecycle as figures
 from ui.state import t
 
-# Shared with the customer page, so a customer's stage there follows the settings made here.
-THRESHOLDS_KEY = "life_thresholds"
-USE_MODEL_KEY = "life_use_p_alive"
 CUSTOMER_PAGE = "pages/customer.py"
-
-
-def _p_alive(dataset, use_model: bool) -> pd.Series | None:
-    """The lifetime-value model's probability of being active, when asked for and fitted."""
-    fit = state.lifetime_fit(dataset)
-    if not use_model or fit.purchases is None:
-        return None
-    return lifecycle.probability_alive(fit.summary, fit.purchases)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _stages(db_path: str, dataset_id: int, version: int, thresholds: tuple, use_model: bool,
-            _alive: pd.Series | None) -> pd.DataFrame:
-    """Stages per dataset version and settings (``_alive``, unhashed, follows from both)."""
-    return lifecycle.customer_stages(open_store(db_path), dataset_id, thresholds=lifecycle.StageThresholds(**dict(thresholds)),
-                                     p_alive=_alive)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _scores_at(db_path: str, dataset_id: int, version: int, as_of, lifetime_value: tuple[int, float]) -> DimensionScores:
-    """Dimension scores as of a cut-off, scored like the value page: computed once per date,
-    re-weighted cheaply on every run."""
-    return dimension_scores(migration.scoring_features_at(open_store(db_path), dataset_id, as_of, lifetime_value))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -48,7 +21,7 @@ def _activity(db_path: str, dataset_id: int, version: int, before, after) -> pd.
 
 def _threshold_widgets() -> lifecycle.StageThresholds:
     """The expander with the stage rules and their thresholds; the last valid set is kept in the session."""
-    stored = lifecycle.StageThresholds(**st.session_state.get(THRESHOLDS_KEY, {}))
+    stored, _ = state.stage_settings()
     with st.expander(t("life.thresholds"), expanded=False):
         st.caption(t("life.thresholds_help"))
         left, middle, right = st.columns(3)
@@ -80,7 +53,6 @@ def _threshold_widgets() -> lifecycle.StageThresholds:
         except ValueError:
             st.error(t("life.thresholds_invalid"))
             thresholds = stored
-        st.session_state[THRESHOLDS_KEY] = asdict(thresholds)
         st.markdown(_rules_text(thresholds))
     return thresholds
 
@@ -96,14 +68,12 @@ def _rules_text(thresholds: lifecycle.StageThresholds) -> str:
 def stages_section(dataset) -> pd.DataFrame:
     st.header(t("life.stages_header"))
     thresholds = _threshold_widgets()
-    use_model = st.toggle(t("life.use_p_alive"), value=st.session_state.get(USE_MODEL_KEY, True),
+    use_model = st.toggle(t("life.use_p_alive"), value=state.stage_settings()[1],
                           key="life_use_p_alive_toggle", help=t("life.use_p_alive_help"))
-    st.session_state[USE_MODEL_KEY] = use_model
-    p_alive = _p_alive(dataset, use_model)
-    if use_model and p_alive is None:
+    state.set_stage_settings(thresholds, use_model)
+    if use_model and state.probability_alive(dataset) is None:
         st.info(t("life.p_alive_unavailable"))
-    stages = _stages(str(database_path()), dataset.dataset_id, dataset.version, tuple(sorted(asdict(thresholds).items())),
-                     use_model, p_alive)
+    stages = state.stages(dataset)
     summary = lifecycle.stage_summary(stages)
     st.plotly_chart(figures.stage_distribution_figure(summary, state.lang()))
     st.caption(t("life.stages_caption", date=str(dataset.date_max)))
@@ -124,7 +94,7 @@ def migration_section(dataset) -> None:
         return
     db_path = str(database_path())
     key = (db_path, dataset.dataset_id, dataset.version)
-    scores_before, scores_after = (_scores_at(*key, cutoff, state.clv_settings()) for cutoff in (before, after))
+    scores_before, scores_after = (state.scores_at(cutoff, dataset) for cutoff in (before, after))
     method, shares = state.tier_settings()
     try:
         tiers = [migration.tiers_from_scores(s, state.active_weights(), method, shares) for s in (scores_before, scores_after)]

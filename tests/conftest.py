@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analytics.demo import DEMO_NAME, generate_demo  # noqa: E402
-from analytics.ingest import write_upload  # noqa: E402
-from analytics.store import DB_PATH_ENV, Store  # noqa: E402
+from analytics.demo import DEMO_NAME, generate_demo
+from analytics.ingest import write_upload
+from analytics.store import DB_PATH_ENV, Store
 
 
 @pytest.fixture

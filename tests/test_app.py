@@ -67,6 +67,7 @@ def test_language_switch_to_chinese(app_database):
 
 
 def test_gbk_upload_through_the_data_page_lands(app_database):
+    _, (rows_before, revenue_before) = stored(app_database)
     app = start("pages/data.py")
     upload(app, "销售明细.csv", GBK_SALES.encode("gbk"))
     assert "encoding gbk" in app.caption[0].value
@@ -75,6 +76,7 @@ def test_gbk_upload_through_the_data_page_lands(app_database):
     assert not app.exception
     assert any("Imported 3 rows" in s.value for s in app.success)
     _, (rows, revenue) = stored(app_database)
+    assert (rows, revenue) == (rows_before + 3, pytest.approx(revenue_before + 2300))
     store = Store(app_database)
     datasets = list_datasets(store)
     store.close()

@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from analytics import ingest
-from analytics.datasets import delete_dataset, get_dataset, list_datasets, rename_dataset
+from analytics.datasets import (
+    delete_dataset,
+    get_dataset,
+    list_datasets,
+    rename_dataset,
+)
 from analytics.mapping import MASTER_FIELDS, suggest_mapping
 from analytics.readers import read_upload
 from analytics.store import Store

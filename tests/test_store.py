@@ -3,13 +3,12 @@
 import threading
 
 import duckdb
+import pandas as pd
 
 from analytics import ingest
 from analytics.datasets import list_datasets
 from analytics.store import _MIGRATIONS, Store
-from analytics.validation import ValidatedUpload, REJECT_COLUMNS
-
-import pandas as pd
+from analytics.validation import REJECT_COLUMNS, ValidatedUpload
 
 
 def test_schema_is_created_once_and_versioned(tmp_path):

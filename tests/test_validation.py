@@ -3,9 +3,20 @@
 import pandas as pd
 import pytest
 
-from analytics.mapping import MASTER_FIELDS, TRANSACTION_FIELDS, customer_type_code, suggest_mapping
+from analytics.mapping import (
+    MASTER_FIELDS,
+    TRANSACTION_FIELDS,
+    customer_type_code,
+    suggest_mapping,
+)
 from analytics.readers import RawTable, read_upload
-from analytics.validation import MappingError, parse_dates, parse_numbers, validate_customers, validate_transactions
+from analytics.validation import (
+    MappingError,
+    parse_dates,
+    parse_numbers,
+    validate_customers,
+    validate_transactions,
+)
 
 
 def test_suggests_mapping_from_chinese_headers():

@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 import streamlit as st
 
 from analytics import clv as clv_module
 from analytics import datasets as datasets_module
+from analytics import lifecycle as lifecycle_module
+from analytics import migration as migration_module
 from analytics import segments as segments_module
 from analytics import value_model as value_model_module
 from analytics.demo import DEMO_NAME, generate_demo
@@ -31,12 +33,20 @@ _demo_lock = threading.Lock()
 
 
 def get_store() -> Store:
-    """The process-wide store; on an empty database the demo dataset is loaded first."""
-    store = open_store(str(database_path()))
-    with _demo_lock:
-        if not datasets_module.list_datasets(store):
-            write_upload(store, generate_demo(), mode="new", digest=None, dataset_name=DEMO_NAME, is_demo=True)
-    return store
+    """The process-wide store of the configured database file."""
+    return open_store(str(database_path()))
+
+
+def available_datasets() -> list[datasets_module.Dataset]:
+    """Every dataset; an empty database gets the demo first, so every page has data to show."""
+    store = get_store()
+    available = datasets_module.list_datasets(store)
+    if not available:
+        with _demo_lock:
+            if not datasets_module.list_datasets(store):
+                write_upload(store, generate_demo(), mode="new", digest=None, dataset_name=DEMO_NAME, is_demo=True)
+            available = datasets_module.list_datasets(store)
+    return available
 
 
 def lang() -> str:
@@ -80,11 +90,10 @@ def set_active_dataset(dataset_id: int | None) -> None:
 
 def active_dataset() -> datasets_module.Dataset:
     """The dataset every page works on: the one chosen, else the newest."""
-    available = datasets_module.list_datasets(get_store())
-    by_id = {d.dataset_id: d for d in available}
+    by_id = {d.dataset_id: d for d in available_datasets()}
     chosen = st.session_state.get(ACTIVE_KEY)
     if chosen not in by_id:
-        chosen = available[-1].dataset_id
+        chosen = max(by_id)
         st.session_state[ACTIVE_KEY] = chosen
     return by_id[chosen]
 
@@ -97,7 +106,7 @@ def dataset_label(dataset: datasets_module.Dataset) -> str:
 def dataset_selector() -> datasets_module.Dataset:
     """The sidebar's dataset choice; its key follows the active dataset so code can switch it too."""
     current = active_dataset()
-    available = datasets_module.list_datasets(get_store())
+    available = available_datasets()
     ids = [d.dataset_id for d in available]
     labels = {d.dataset_id: dataset_label(d) for d in available}
     key = f"dataset_picker_{current.dataset_id}_{len(ids)}"
@@ -226,11 +235,6 @@ def _lifetime_values(db_path: str, dataset_id: int, version: int, months: int, r
                                               annual_discount_rate=rate)
 
 
-def _potential_measure(predictions: pd.DataFrame) -> str:
-    """Gross profit when the dataset has cost data: high sales at a thin margin are not value."""
-    return "expected_gross_profit" if predictions["expected_gross_profit"].notna().any() else "clv"
-
-
 def _scoring_features(db_path: str, dataset_id: int, version: int, months: int, rate: float) -> pd.DataFrame:
     """The features plus ``potential_value`` when the lifetime-value model fits.
 
@@ -241,7 +245,7 @@ def _scoring_features(db_path: str, dataset_id: int, version: int, months: int, 
     predictions = _lifetime_values(db_path, dataset_id, version, months, rate)
     if predictions is None:
         return features
-    measure = predictions[_potential_measure(predictions)]
+    measure = predictions[clv_module.potential_measure(predictions)]
     return features.assign(potential_value=features["customer_id"].map(measure))
 
 
@@ -267,7 +271,7 @@ def clv_status(dataset: datasets_module.Dataset | None = None) -> ClvStatus:
     fit = lifetime_fit(dataset)
     predictions = lifetime_values(dataset)
     months, rate = clv_settings()
-    measure = None if predictions is None else _potential_measure(predictions)
+    measure = None if predictions is None else clv_module.potential_measure(predictions)
     return ClvStatus(fit.fitted, fit.reason, dict(fit.counts), measure, months, rate)
 
 
@@ -356,3 +360,54 @@ def segment_map(method: str, n_clusters: int | None = None,
                 dataset: datasets_module.Dataset | None = None) -> segments_module.Projection:
     """The 2-D map of ``segmentation(method, n_clusters, dataset)``, cached alike."""
     return _segment_map(*_cache_key(dataset), *clv_settings(), method, n_clusters)
+
+
+# Lifecycle: the stage rules are set on the lifecycle page and followed by the customer page.
+STAGE_THRESHOLDS_KEY = "life_thresholds"
+STAGE_USE_MODEL_KEY = "life_use_p_alive"
+
+
+def stage_settings() -> tuple[lifecycle_module.StageThresholds, bool]:
+    """The stage thresholds in use, and whether the model's probability of being active informs them."""
+    thresholds = lifecycle_module.StageThresholds(**st.session_state.get(STAGE_THRESHOLDS_KEY, {}))
+    return thresholds, bool(st.session_state.get(STAGE_USE_MODEL_KEY, True))
+
+
+def set_stage_settings(thresholds: lifecycle_module.StageThresholds, use_model: bool) -> None:
+    st.session_state[STAGE_THRESHOLDS_KEY] = asdict(thresholds)
+    st.session_state[STAGE_USE_MODEL_KEY] = use_model
+
+
+def probability_alive(dataset: datasets_module.Dataset | None = None) -> pd.Series | None:
+    """The purchase model's probability that each customer is still active; None without a fit."""
+    fit = lifetime_fit(dataset)
+    return None if fit.purchases is None else lifecycle_module.probability_alive(fit.summary, fit.purchases)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _stages(db_path: str, dataset_id: int, version: int, thresholds: tuple, use_model: bool) -> pd.DataFrame:
+    fit = _lifetime_fit(db_path, dataset_id, version)
+    alive = (lifecycle_module.probability_alive(fit.summary, fit.purchases)
+             if use_model and fit.purchases is not None else None)
+    return lifecycle_module.customer_stages(open_store(db_path), dataset_id,
+                                            thresholds=lifecycle_module.StageThresholds(**dict(thresholds)),
+                                            p_alive=alive)
+
+
+def stages(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
+    """Every customer's lifecycle inputs and stage under the stage settings in use, cached."""
+    thresholds, use_model = stage_settings()
+    return _stages(*_cache_key(dataset), tuple(sorted(asdict(thresholds).items())), use_model)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _scores_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, months: int,
+               rate: float) -> value_model_module.DimensionScores:
+    features = migration_module.scoring_features_at(open_store(db_path), dataset_id, as_of, (months, rate))
+    return value_model_module.dimension_scores(features)
+
+
+def scores_at(as_of: dt.date, dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
+    """Dimension scores from the history up to ``as_of``, scored like today's (potential value from a
+    model fitted up to that date); computed once per date, re-weighted cheaply on every run."""
+    return _scores_at(*_cache_key(dataset), as_of, *clv_settings())
