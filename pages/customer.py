@@ -104,7 +104,7 @@ def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
 
     st.subheader(t("life.customer.history"))
     periods = {period: t(f"life.period.{period}") for period in lifecycle.HISTORY_PERIODS}
-    period = st.radio(t("life.customer.period"), list(periods), horizontal=True, key="customer_period",
+    period = st.radio(t("life.customer.period"), list(periods), horizontal=True, key=state.translated_options("customer_period"),
                       format_func=periods.get)
     history = _history(*key, customer_id, period)
     st.plotly_chart(figures.order_history_figure(history, state.lang()))

@@ -47,7 +47,7 @@ def _mapping_widgets(raw: readers.RawTable, fields: tuple) -> dict[str, str]:
         label = t(f"field.{field.name}") + (" *" if field.required else "")
         default = suggested.get(field.name, "")
         value = columns[index % 3].selectbox(
-            label, options, index=options.index(default), key=f"map_{raw.filename}_{raw.sheet}_{field.name}",
+            label, options, index=options.index(default), key=state.translated_options(f"map_{raw.filename}_{raw.sheet}_{field.name}"),
             format_func=labels.get,
         )
         if value:
@@ -106,7 +106,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
     if message := st.session_state.pop("upload_done", None):
         st.success(message)
     kinds = {kind: t(f"upload.kind_{kind}") for kind in ("transactions", "customers")}
-    kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key="upload_kind", format_func=kinds.get)
+    kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key=state.translated_options("upload_kind"), format_func=kinds.get)
     uploaded = st.file_uploader(t("upload.file"), type=["csv", "txt", "xlsx", "xls"], help=t("upload.help"), key="upload_file")
     if uploaded is None:
         return
@@ -143,7 +143,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
 
     if kind == "transactions":
         modes = {mode: t(f"upload.mode_{mode}", name=current.name) for mode in ingest.MODES}
-        st.radio(t("upload.destination"), list(modes), key="upload_mode", horizontal=True, format_func=modes.get)
+        st.radio(t("upload.destination"), list(modes), key=state.translated_options("upload_mode"), horizontal=True, format_func=modes.get)
         if st.session_state["upload_mode"] == "new":
             st.text_input(t("upload.dataset_name"), value=uploaded.name.rsplit(".", 1)[0], key="upload_name")
     else:

@@ -116,7 +116,7 @@ def migration_section(dataset) -> None:
         st.info(t("life.no_customers_after", before=str(before), after=str(after)))
 
     kinds = {kind: t(f"life.matrix_kind.{kind}") for kind in figures.MATRIX_KINDS}
-    kind = st.radio(t("life.matrix_kind"), list(kinds), horizontal=True, key="life_matrix_kind", format_func=kinds.get)
+    kind = st.radio(t("life.matrix_kind"), list(kinds), horizontal=True, key=state.translated_options("life_matrix_kind"), format_func=kinds.get)
     matrix = moves.counts if kind == "counts" else moves.values
     sankey, heatmap = st.columns(2)
     with sankey:
@@ -162,7 +162,7 @@ def watchlist_section(dataset, stages: pd.DataFrame) -> None:
             min_potential_score=left.slider(t("life.ws.min_potential_score"), 0, 100, 80, 5, key="life_ws_potential"),
             risk_stages=tuple(middle.multiselect(
                 t("life.ws.risk_stages"), list(stage_names), default=["declining", "dormant"],
-                format_func=stage_names.get, key="life_ws_stages")),
+                format_func=stage_names.get, key=state.translated_options("life_ws_stages"))),
             thin_margin_pct=right.number_input(t("life.ws.thin_margin_pct"), -100.0, 100.0, 5.0, 1.0, key="life_ws_margin"),
             high_cost_quantile=right.slider(t("life.ws.high_cost_quantile"), 0.5, 0.95, 0.75, 0.05, key="life_ws_quantile"),
         )

@@ -79,7 +79,7 @@ def pyramid(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
     st.subheader(t("conc.overview.pyramid"))
     options = ["value_share", "revenue_share"] + (["gross_profit_share"] if selection.has_profit else [])
     labels = {option: t(f"value.fig.{option}") for option in options}
-    share = st.radio(t("conc.overview.pyramid_share"), options, horizontal=True, key="overview_pyramid_share",
+    share = st.radio(t("conc.overview.pyramid_share"), options, horizontal=True, key=state.translated_options("overview_pyramid_share"),
                      format_func=labels.get)
     st.plotly_chart(pyramid_figure(strategy.pyramid(table), lang(), share=share))
 

@@ -32,7 +32,7 @@ SHARE_COLUMNS = ("share", "revenue_share", "gross_profit_share", "potential_valu
 def choice_controls() -> tuple[str, int | None]:
     """Method and number of segments (None: the best silhouette)."""
     method_column, count_column = st.columns(2)
-    method = method_column.radio(t("seg.method"), segments.METHODS, key=METHOD_KEY, horizontal=True,
+    method = method_column.radio(t("seg.method"), segments.METHODS, key=state.translated_options(METHOD_KEY), horizontal=True,
                                  format_func=state.option_labels("seg.method."))
     automatic = count_column.toggle(t("seg.n_clusters.auto"), value=True, key=AUTO_KEY)
     if automatic:

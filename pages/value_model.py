@@ -65,13 +65,6 @@ def money(amount: float) -> str:
     return t("value.fig.no_data") if not np.isfinite(amount) else f"{amount:,.0f}"
 
 
-def code_label(prefix: str):
-    """A ``format_func`` bound to the current language: widgets may call it outside the script
-    run (AppTest does), where the session and its language are out of reach."""
-    lang = state.lang()
-    return lambda code: translate(prefix + code, lang)
-
-
 # ---------------------------------------------------------------------------------------------
 # Weights and presets
 
@@ -166,7 +159,7 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
     st.markdown(f"**{t('value.presets')}**")
     lang = state.lang()
     picked = st.selectbox(
-        t("value.preset"), list(presets), key=PRESET_PICK_KEY, format_func=lambda name: preset_label(presets[name], lang),
+        t("value.preset"), list(presets), key=state.translated_options(PRESET_PICK_KEY), format_func=lambda name: preset_label(presets[name], lang),
     )
     if presets[picked].shipped:
         st.caption(t(f"value.preset_help.{picked}"))
@@ -244,8 +237,8 @@ def tier_controls() -> None:
     for tier, share in shares.items():
         st.session_state.setdefault(cutoff_key(tier), round(share * 100))
     method = st.radio(
-        t("value.tier_method"), vm.TIER_METHODS, key=METHOD_KEY, horizontal=True, on_change=reset_cutoffs,
-        format_func=code_label("value.method."),
+        t("value.tier_method"), vm.TIER_METHODS, key=state.translated_options(METHOD_KEY), horizontal=True, on_change=reset_cutoffs,
+        format_func=state.option_labels("value.method."),
     )
     st.caption(t(f"value.method_help.{method}"))
     columns = st.columns(3)
@@ -287,8 +280,8 @@ def tiers_section(model: vm.ValueModel, table: pd.DataFrame, has_profit: bool) -
         cutoffs_table(model.tiering)
     with right:
         shares = ["value_share", "revenue_share"] + (["gross_profit_share"] if has_profit else [])
-        share = st.radio(t("value.pyramid_share"), shares, key="value_pyramid_share", horizontal=True,
-                         format_func=code_label("value.fig."))
+        share = st.radio(t("value.pyramid_share"), shares, key=state.translated_options("value_pyramid_share"), horizontal=True,
+                         format_func=state.option_labels("value.fig."))
         st.plotly_chart(pyramid_figure(strategy.pyramid(table), state.lang(), share=share), width="stretch")
         st.caption(t("value.pyramid_note"))
 

@@ -146,3 +146,13 @@ def test_upload_flow_in_chinese(app_database):
     app.button(key="upload_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("已从 销售.csv 导入 3 行" in s.value for s in app.success)
+
+
+def test_language_switch_keeps_option_widgets_valid(app_database):
+    app = start()
+    app.radio(key="overview_pyramid_share").set_value("revenue_share")
+    app.sidebar.selectbox(key="lang_picker").select("zh").run()
+    assert not app.exception, [e.value for e in app.exception]
+    share = app.radio(key="overview_pyramid_share")
+    assert share.value == "value_share"  # reset to the default rather than orphaned
+    assert share.options[0] == "价值占比"

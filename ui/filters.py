@@ -65,9 +65,10 @@ def customer_selection(dataset: Dataset, page: str) -> CustomerSelection:
         choices = []
         for column, slot in zip(attributes, columns[1:]):
             labels = {value: _attribute_label(column, value) for value in sorted(everyone[column].dropna().unique())}
+            shared = _shared_value(column, dataset, page, "default", [])
             chosen = slot.multiselect(
                 t(f"field.{column}"), list(labels), format_func=labels.get, placeholder=t("conc.filters.all"),
-                **_shared_value(column, dataset, page, "default", []),
+                **shared | {"key": state.translated_options(shared["key"])},
             )
             if chosen:
                 choices.append((column, tuple(sorted(chosen))))

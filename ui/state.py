@@ -68,12 +68,31 @@ def option_labels(prefix: str) -> Callable[[object], str]:
     return lambda option: translate(f"{prefix}{option}", language)
 
 
+_TRANSLATED_OPTION_KEYS: set[str] = set()
+
+
+def translated_options(key: str) -> str:
+    """Register the key of an option widget whose labels are translated, and return it.
+
+    Streamlit keeps such a widget's choice as its label text, which a language switch would
+    orphan (the widget would show no choice), so switching the language resets these widgets.
+    """
+    _TRANSLATED_OPTION_KEYS.add(key)
+    return key
+
+
+def _switch_language() -> None:
+    st.session_state["lang"] = st.session_state["lang_picker"]
+    for key in _TRANSLATED_OPTION_KEYS:
+        st.session_state.pop(key, None)
+
+
 def language_selector() -> None:
     """The sidebar's language choice, kept outside the widget so it outlives page switches."""
     codes = list(LANGUAGES)
     st.sidebar.selectbox(
         translate("app.language", lang()), codes, format_func=LANGUAGES.get, key="lang_picker",
-        index=codes.index(lang()), on_change=lambda: st.session_state.update(lang=st.session_state["lang_picker"]),
+        index=codes.index(lang()), on_change=_switch_language,
     )
 
 
@@ -109,7 +128,7 @@ def dataset_selector() -> datasets_module.Dataset:
     available = available_datasets()
     ids = [d.dataset_id for d in available]
     labels = {d.dataset_id: dataset_label(d) for d in available}
-    key = f"dataset_picker_{current.dataset_id}_{len(ids)}"
+    key = translated_options(f"dataset_picker_{current.dataset_id}_{len(ids)}")
     st.sidebar.selectbox(
         t("app.dataset"), ids, index=ids.index(current.dataset_id), format_func=labels.get, key=key,
         on_change=lambda: set_active_dataset(st.session_state[key]),

@@ -226,7 +226,7 @@ def amount(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def _three_digits(value: float) -> str:
     decimals = max(0, 2 - int(np.floor(np.log10(abs(value)))))
-    return f"{value:,.{decimals}f}"
+    return f"{value:.{decimals}f}"  # no grouping: a KPI card has room for about five characters
 
 
 def _curve_trace(curve: Curve, name: str, color: str, lang: str) -> go.Scatter:
