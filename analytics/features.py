@@ -46,18 +46,28 @@ per_customer AS (
            coalesce(sum(revenue) FILTER (WHERE order_date <= as_of - INTERVAL 12 MONTH
                                           AND order_date > as_of - INTERVAL 24 MONTH), 0) AS revenue_prev_12m,
            sum(greatest(-revenue, 0)) AS returned,
-           sum(greatest(revenue, 0)) AS gross_sales,
-           mode(channel) AS channel,
-           mode(region) AS transaction_region
+           sum(greatest(revenue, 0)) AS gross_sales
     FROM tx
+    GROUP BY customer_id
+),
+-- The customer's usual channel and region: most order lines, ties to the first name.
+-- (Counting per pair and taking arg_min is markedly faster than mode() per customer.)
+channels AS (
+    SELECT customer_id, arg_min(channel, struct_pack(lines := -lines, name := channel)) AS channel
+    FROM (SELECT customer_id, channel, count(*) AS lines FROM tx WHERE channel IS NOT NULL GROUP BY ALL)
+    GROUP BY customer_id
+),
+regions AS (
+    SELECT customer_id, arg_min(region, struct_pack(lines := -lines, name := region)) AS region
+    FROM (SELECT customer_id, region, count(*) AS lines FROM tx WHERE region IS NOT NULL GROUP BY ALL)
     GROUP BY customer_id
 )
 SELECT p.customer_id,
        coalesce(c.name, p.customer_id) AS name,
        c.customer_type,
        c.industry,
-       coalesce(c.region, p.transaction_region) AS region,
-       p.channel,
+       coalesce(c.region, regions.region) AS region,
+       channels.channel,
        p.first_order,
        p.last_order,
        date_diff('day', p.first_order, p.as_of) AS tenure_days,
@@ -80,6 +90,8 @@ SELECT p.customer_id,
        c.industry_expansion,
        c.new_product_pilot
 FROM per_customer p
+LEFT JOIN channels ON channels.customer_id = p.customer_id
+LEFT JOIN regions ON regions.customer_id = p.customer_id
 LEFT JOIN customers c ON c.dataset_id = $dataset_id AND c.customer_id = p.customer_id
 ORDER BY p.customer_id
 """
