@@ -11,34 +11,18 @@ Run: .venv/bin/python bench/bench_overview_page.py [--customers N] [--repeats R]
 from __future__ import annotations
 
 import argparse
-import cProfile
-import os
-import pstats
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.demo import DEMO_NAME, generate_demo
-from analytics.ingest import write_upload
-from analytics.store import DB_PATH_ENV, Store
+from bench.page_bench import build_demo_database, profile_threads
 
 TARGET_SECONDS = 2.0
-
-
-def build_database(path: Path, customers: int) -> None:
-    start = time.perf_counter()
-    upload = generate_demo(n_customers=customers)
-    store = Store(path)
-    write_upload(store, upload, mode="new", digest=None, dataset_name=DEMO_NAME, is_demo=True)
-    store.close()
-    print(f"built {customers:,} customers, {len(upload.transactions):,} order lines in "
-          f"{time.perf_counter() - start:.1f} s")
 
 
 def overview_run():
@@ -52,26 +36,6 @@ def overview_run():
     return app
 
 
-def profile_threads(run) -> None:
-    """cProfile of ``run`` in every thread it starts: AppTest executes the script in its own thread."""
-    profilers = []
-
-    def start_profiler(*_):
-        profiler = cProfile.Profile()
-        profilers.append(profiler)
-        profiler.enable()
-
-    threading.setprofile(start_profiler)
-    try:
-        run()
-    finally:
-        threading.setprofile(None)
-    stats = pstats.Stats(profilers[0])
-    for profiler in profilers[1:]:
-        stats.add(profiler)
-    stats.sort_stats("cumulative").print_stats(45)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -81,8 +45,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.duckdb"
-        build_database(path, args.customers)
-        os.environ[DB_PATH_ENV] = str(path)
+        build_demo_database(path, args.customers)
 
         start = time.perf_counter()
         app = overview_run()

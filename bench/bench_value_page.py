@@ -10,13 +10,9 @@ Run: .venv/bin/python bench/bench_value_page.py [--customers N] [--repeats R] [-
 from __future__ import annotations
 
 import argparse
-import cProfile
-import os
-import pstats
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -25,23 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest
 
-from analytics.demo import generate_demo
-from analytics.ingest import write_upload
-from analytics.store import DB_PATH_ENV, Store
+from bench.page_bench import build_demo_database, profile_threads
 
 TARGET_SECONDS = 1.5
 PAGE = "pages/value_model.py"
 SLIDER = "value_weight_economic"
-
-
-def build_database(path: Path, customers: int) -> None:
-    start = time.perf_counter()
-    upload = generate_demo(n_customers=customers)
-    store = Store(path)
-    write_upload(store, upload, mode="new", digest=None, dataset_name="bench", is_demo=True)
-    store.close()
-    print(f"built {customers:,} customers ({len(upload.transactions):,} transactions) "
-          f"in {time.perf_counter() - start:.1f} s")
 
 
 def checked_run(app: AppTest) -> float:
@@ -62,8 +46,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.duckdb"
-        build_database(path, args.customers)
-        os.environ[DB_PATH_ENV] = str(path)
+        build_demo_database(path, args.customers)
 
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         app.switch_page(PAGE)
@@ -80,24 +63,7 @@ def main() -> None:
 
         if args.profile:
             app.slider(key=SLIDER).set_value(3.0)
-            profile_script_run(app)
-
-
-def profile_script_run(app: AppTest) -> None:
-    """cProfile of one rerun; the page script runs on its own thread, so profile that thread."""
-    profiles: list[cProfile.Profile] = []
-
-    def start_profiling(*_) -> None:
-        sys.setprofile(None)
-        profiles.append(cProfile.Profile())
-        profiles[-1].enable()
-
-    threading.setprofile(start_profiling)
-    try:
-        checked_run(app)
-    finally:
-        threading.setprofile(None)
-    pstats.Stats(*profiles).sort_stats("cumulative").print_stats(40)
+            profile_threads(lambda: checked_run(app))
 
 
 if __name__ == "__main__":

@@ -4,23 +4,13 @@ import io
 
 import pandas as pd
 import pytest
+from app_harness import APP, open_app
 from streamlit.testing.v1 import AppTest
 
 from analytics.datasets import list_datasets
 from analytics.store import Store
 
-APP = "../app.py"
 GBK_SALES = "客户编号,客户名称,订单日期,销售额,成本,备注\nK1,华东贸易,2024-01-05,1000,600,首单\nK2,西部商行,2024/02/01,500,450,\nK1,华东贸易,2024年3月1日,800,500,\n"
-
-
-def start(page: str | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    if page:
-        app.switch_page(page)
-        app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def upload(app: AppTest, filename: str, data: bytes, mime: str = "text/csv") -> None:
@@ -42,7 +32,7 @@ def stored(path) -> tuple:
 
 
 def test_app_starts_on_demo_data(app_database):
-    app = start()
+    app = open_app()
     assert any("demo data" in box.value for box in app.sidebar.info)
     assert "3,000" in [metric.value for metric in app.metric]
 
@@ -50,7 +40,7 @@ def test_app_starts_on_demo_data(app_database):
 def test_app_loads_demo_data_into_an_empty_database(tmp_path, monkeypatch):
     path = tmp_path / "fresh.duckdb"
     monkeypatch.setenv("CVD_DB_PATH", str(path))
-    app = start()
+    app = open_app()
     assert not app.exception
     store = Store(path)
     assert [d.is_demo for d in list_datasets(store)] == [True]
@@ -58,7 +48,7 @@ def test_app_loads_demo_data_into_an_empty_database(tmp_path, monkeypatch):
 
 
 def test_language_switch_to_chinese(app_database):
-    app = start()
+    app = open_app()
     app.sidebar.selectbox[0].select("zh").run()
     assert not app.exception
     assert app.title[0].value == "总览"
@@ -68,7 +58,7 @@ def test_language_switch_to_chinese(app_database):
 
 def test_gbk_upload_through_the_data_page_lands(app_database):
     _, (rows_before, revenue_before) = stored(app_database)
-    app = start("pages/data.py")
+    app = open_app("pages/data.py")
     upload(app, "销售明细.csv", GBK_SALES.encode("gbk"))
     assert "encoding gbk" in app.caption[0].value
     assert [m.value for m in app.metric][:2] == ["3", "0"]
@@ -89,7 +79,7 @@ def test_excel_upload_with_sheet_picker(app_database):
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame({"readme": ["see next sheet"]}).to_excel(writer, sheet_name="Notes", index=False)
         pd.DataFrame({"Customer": ["A", "B"], "Date": ["2024-01-01", "2024-01-02"], "Amount": [5, 7]}).to_excel(writer, sheet_name="Sales", index=False)
-    app = start("pages/data.py")
+    app = open_app("pages/data.py")
     upload(app, "book.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert any("order_date" in e.value or "Order date" in e.value for e in app.error)  # first sheet lacks fields
     app.selectbox(key="upload_sheet").select("Sales").run()
@@ -105,7 +95,7 @@ def test_excel_upload_with_sheet_picker(app_database):
 ])
 def test_unreadable_uploads_get_a_message_and_change_nothing(app_database, filename, data, message):
     before = stored(app_database)
-    app = start("pages/data.py")
+    app = open_app("pages/data.py")
     upload(app, filename, data)
     assert any(message in e.value for e in app.error), [e.value for e in app.error]
     assert not app.button(key="upload_import") if "upload_import" in [b.key for b in app.button] else True
@@ -114,7 +104,7 @@ def test_unreadable_uploads_get_a_message_and_change_nothing(app_database, filen
 
 def test_unmapped_required_field_and_all_invalid_rows(app_database):
     before = stored(app_database)
-    app = start("pages/data.py")
+    app = open_app("pages/data.py")
     upload(app, "odd.csv", b"customer,when,amount\nA,not a date,1\nB,never,2\n")
     assert any("Order date" in e.value for e in app.error)
     app.selectbox(key="map_odd.csv_None_order_date").select("when").run()
@@ -126,10 +116,10 @@ def test_unmapped_required_field_and_all_invalid_rows(app_database):
 
 
 def test_same_file_twice_is_refused(app_database):
-    app = start("pages/data.py")
+    app = open_app("pages/data.py")
     upload(app, "s.csv", GBK_SALES.encode("utf-8"))
     app.button(key="upload_import").click().run()
-    app = start("pages/data.py")
+    app = open_app("pages/data.py")
     upload(app, "s.csv", GBK_SALES.encode("utf-8"))
     app.button(key="upload_import").click().run()
     assert any("already uploaded" in e.value for e in app.error)
@@ -149,7 +139,7 @@ def test_upload_flow_in_chinese(app_database):
 
 
 def test_language_switch_keeps_option_widgets_valid(app_database):
-    app = start()
+    app = open_app()
     app.radio(key="overview_pyramid_share").set_value("revenue_share")
     app.sidebar.selectbox(key="lang_picker").select("zh").run()
     assert not app.exception, [e.value for e in app.exception]

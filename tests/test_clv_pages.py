@@ -4,7 +4,7 @@ model on screen, the number of segments following the user, and data too thin fo
 from datetime import date
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_harness import open_app, rerun, texts
 from test_potential_integration import add_one_time_buyers
 
 from analytics import clv
@@ -12,28 +12,8 @@ from analytics.datasets import list_datasets
 from analytics.store import open_store
 from ui.i18n import translate
 
-APP = "../app.py"
 LIFETIME = "pages/lifetime_value.py"
 SEGMENTS = "pages/segments.py"
-
-
-def open_page(page: str, **session) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in session.items():
-        app.session_state[key] = value
-    app.run()
-    app.switch_page(page)
-    return rerun(app)
-
-
-def rerun(app: AppTest) -> AppTest:
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def texts(elements) -> list[str]:
-    return [element.value for element in elements]
 
 
 @pytest.mark.parametrize("page, title_key, sections", [
@@ -42,7 +22,7 @@ def texts(elements) -> list[str]:
     (SEGMENTS, "seg.title", ["seg.section.choice", "seg.section.profiles", "seg.section.map", "seg.section.tiers"]),
 ])
 def test_pages_render_the_demo_in_chinese_and_english(app_database, page, title_key, sections):
-    app = open_page(page, lang="zh")
+    app = open_app(page, lang="zh")
     for lang in ("zh", "en"):
         app.session_state["lang"] = lang
         rerun(app)
@@ -52,7 +32,7 @@ def test_pages_render_the_demo_in_chinese_and_english(app_database, page, title_
 
 
 def test_lifetime_value_page_shows_the_fitted_parameters(app_database):
-    app = open_page(LIFETIME)
+    app = open_app(LIFETIME)
     store = open_store(str(app_database))
     summary = clv.rfm_summary(store.cursor(), list_datasets(store)[0].dataset_id)
     purchases = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
@@ -67,7 +47,7 @@ def test_lifetime_value_page_shows_the_fitted_parameters(app_database):
 
 
 def test_split_date_drives_the_holdout_check(app_database):
-    app = open_page(LIFETIME)
+    app = open_app(LIFETIME)
     store = open_store(str(app_database))
     demo = list_datasets(store)[0]
     assert app.date_input[0].value == demo.date_min + (demo.date_max - demo.date_min) * 2 / 3
@@ -83,7 +63,7 @@ def test_split_date_drives_the_holdout_check(app_database):
 
 
 def test_horizon_input_changes_the_values_shown(app_database):
-    app = open_page(LIFETIME)
+    app = open_app(LIFETIME)
     top_value = app.dataframe[-1].value["Lifetime value (discounted revenue)"].iloc[0]
     app.number_input(key="clv_horizon_input").set_value(36)
     rerun(app)
@@ -92,7 +72,7 @@ def test_horizon_input_changes_the_values_shown(app_database):
 
 
 def test_changing_k_changes_the_segments_shown(app_database):
-    app = open_page(SEGMENTS)
+    app = open_app(SEGMENTS)
     app.toggle(key="seg_auto").set_value(False)
     rerun(app)
     for clusters in (3, 6):
@@ -103,7 +83,7 @@ def test_changing_k_changes_the_segments_shown(app_database):
 
 
 def test_gaussian_mixture_renders(app_database):
-    app = open_page(SEGMENTS)
+    app = open_app(SEGMENTS)
     app.toggle(key="seg_auto").set_value(False)
     rerun(app)
     app.slider(key="seg_clusters").set_value(3)
@@ -115,17 +95,17 @@ def test_gaussian_mixture_renders(app_database):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_data_without_repeat_buyers_gets_a_clear_message(app_database, lang):
     dataset_id = add_one_time_buyers(app_database)
-    app = open_page(LIFETIME, active_dataset_id=dataset_id, lang=lang)
+    app = open_app(LIFETIME, active_dataset_id=dataset_id, lang=lang)
     reason = translate("clv.error.too_few_repeat_customers", lang, customers=40, repeat_customers=0,
                        required=clv.MIN_REPEAT_CUSTOMERS)
     assert texts(app.warning) == [translate("clv.source.proxy", lang, reason=reason)]
     assert not app.subheader and not app.dataframe
-    segments = open_page(SEGMENTS, active_dataset_id=dataset_id, lang=lang)
+    segments = open_app(SEGMENTS, active_dataset_id=dataset_id, lang=lang)
     assert translate("seg.potential.not_used", lang) in texts(segments.caption)
 
 
 def test_too_few_customers_for_segments_get_a_clear_message(app_database):
     dataset_id = add_one_time_buyers(app_database, customers=5)
-    app = open_page(SEGMENTS, active_dataset_id=dataset_id)
+    app = open_app(SEGMENTS, active_dataset_id=dataset_id)
     assert texts(app.warning) == [translate("seg.error.too_few_customers", customers=5, required=10)]
     assert not app.dataframe

@@ -96,7 +96,7 @@ def test_demo_has_the_shape_the_dashboard_needs(store):
 
 
 def test_usual_channel_is_the_most_frequent_with_ties_to_the_first_name(store):
-    raw = read_upload("c.csv", "customer,date,amount,channel\nA,2024-01-01,1,Web\nA,2024-01-02,1,Direct\nA,2024-01-03,1,Web\nB,2024-01-01,1,Web\nB,2024-01-02,1,Direct\n".encode())
+    raw = read_upload("c.csv", b"customer,date,amount,channel\nA,2024-01-01,1,Web\nA,2024-01-02,1,Direct\nA,2024-01-03,1,Web\nB,2024-01-01,1,Web\nB,2024-01-02,1,Direct\n")
     dataset_id = ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
     features = customer_features(store, dataset_id).set_index("customer_id")
     assert features["channel"].to_dict() == {"A": "Web", "B": "Direct"}

@@ -4,6 +4,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from app_harness import APP, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, migration
@@ -14,28 +15,12 @@ from analytics.validation import validate_transactions
 from analytics.value_model import PRESETS
 from ui.i18n import translate
 
-APP = "../app.py"
 LIFECYCLE, CUSTOMER = "pages/lifecycle.py", "pages/customer.py"
-
-
-def open_page(page: str, lang: str = "en", **session) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["lang"] = lang
-    for key, value in session.items():
-        app.session_state[key] = value
-    app.switch_page(page)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def texts(elements) -> list[str]:
-    return [element.value for element in elements]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_lifecycle_page_on_the_demo(app_database, lang):
-    app = open_page(LIFECYCLE, lang)
+    app = open_app(LIFECYCLE, lang=lang)
     assert app.title[0].value == translate("life.title", lang)
     assert len(app.get("plotly_chart")) == 3  # stages, Sankey, transition matrix
     headers = texts(app.header)
@@ -48,7 +33,7 @@ def test_lifecycle_page_on_the_demo(app_database, lang):
 
 
 def test_stage_thresholds_and_cutoffs_give_messages_not_exceptions(app_database):
-    app = open_page(LIFECYCLE)
+    app = open_app(LIFECYCLE)
     app.number_input(key="life_th_lost_multiple").set_value(1.0).run()  # below the dormant multiple
     assert texts(app.error) == [translate("life.thresholds_invalid")]
     app.number_input(key="life_th_lost_multiple").set_value(6.0).run()
@@ -84,7 +69,7 @@ def set_cutoffs(app: AppTest, before: date, after: date) -> list[str]:
 
 
 def test_cutoffs_that_leave_no_customers(gap_dataset):
-    app = open_page(LIFECYCLE, active_dataset_id=gap_dataset)
+    app = open_app(LIFECYCLE, active_dataset_id=gap_dataset)
     assert translate("life.p_alive_unavailable") in texts(app.info)  # too few repeat customers for the model
     # Periods (2020-08-03, 2021-01-01] and (2021-01-01, 2021-06-01]: nobody bought in either.
     messages = set_cutoffs(app, date(2021, 1, 1), date(2021, 6, 1))
@@ -111,7 +96,7 @@ def demo_tiers(path, as_of: date) -> pd.Series:
 def test_customer_page_finds_a_customer_by_name_and_shows_its_tier(app_database):
     # With revenue growth as potential this customer would be S: the page must score as the value page does.
     now, year_before = demo_tiers(app_database, date(2026, 9, 29)), demo_tiers(app_database, date(2025, 9, 29))
-    app = open_page(CUSTOMER)
+    app = open_app(CUSTOMER)
     app.text_input(key="customer_query").input("dongfang logistics 2357").run()
     assert not app.exception
     assert app.subheader[0].value == "Guangzhou Dongfang Logistics 2357 · C02357"
@@ -123,14 +108,14 @@ def test_customer_page_finds_a_customer_by_name_and_shows_its_tier(app_database)
 
 
 def test_customer_page_search_without_match(app_database):
-    app = open_page(CUSTOMER)
+    app = open_app(CUSTOMER)
     app.text_input(key="customer_query").input("no such customer").run()
     assert texts(app.info) == [translate("life.customer.no_match", query="no such customer")]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_customer_page_takes_a_preselected_customer(app_database, lang):
-    app = open_page(CUSTOMER, lang, customer_id="C00042")
+    app = open_app(CUSTOMER, lang=lang, customer_id="C00042")
     assert app.title[0].value == translate("life.customer.title", lang)
     assert app.subheader[0].value.endswith("· C00042")
     labels = [metric.label for metric in app.metric]

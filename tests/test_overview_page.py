@@ -5,6 +5,7 @@ import json
 from datetime import date
 
 import pytest
+from app_harness import assert_clean, open_app
 from streamlit.testing.v1 import AppTest
 
 from analytics import concentration, strategy
@@ -26,7 +27,6 @@ from ui.figures.concentration import (
 from ui.filters import filter_key
 from ui.i18n import translate
 
-APP = "../app.py"
 CONCENTRATION = "pages/concentration.py"
 PAYLOAD_LIMIT = 300_000
 # Four customers, no cost column, and no order between January 20 and March 1.
@@ -35,21 +35,6 @@ NO_COST_SALES = (
     "K1,North Star,2024-01-05,1000,North\nK2,South Gate,2024-01-20,400,South\n"
     "K1,North Star,2024-03-01,800,North\nK3,East Wind,2024-03-01,150,North\nK4,West Hill,2024-03-15,90,South\n"
 )
-
-
-def start(page: str | None = None, **session) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in session.items():
-        app.session_state[key] = value
-    app.run()
-    if page:
-        app.switch_page(page).run()
-    assert_clean(app)
-    return app
-
-
-def assert_clean(app: AppTest) -> None:
-    assert not app.exception, [e.value for e in app.exception]
 
 
 def demo(app_database):
@@ -83,7 +68,7 @@ def test_overview_kpis_verdict_and_figures_match_the_analytics(app_database):
     _, _, features = demo(app_database)
     revenue = concentration.rank_metric(features["revenue"])
     kpis = concentration.overview_kpis(features).loc["all"]
-    app = start()
+    app = open_app()
     shown = metrics(app)
     assert shown["Customers"] == f"{len(features):,}" == "3,000"
     assert shown["Active customers"] == f"{int(kpis['active_customers']):,}"
@@ -105,15 +90,15 @@ def test_overview_follows_the_active_weights(app_database):
     economic_only = {"economic": 1.0}
     table = vm.value_table(features, vm.score_customers(vm.dimension_scores(features), economic_only))
     expected = [f"{100 * share:.1f}%" for share in strategy.pyramid(table)["value_share"]]
-    balanced = charts(start())[0]
+    balanced = charts(open_app())[0]
     assert balanced["data"][1]["text"] != expected
-    economic = charts(start(value_weights=economic_only))[0]
+    economic = charts(open_app(value_weights=economic_only))[0]
     assert economic["data"][1]["text"] == expected
 
 
 @pytest.mark.parametrize("page", [None, CONCENTRATION])
 def test_pages_render_in_chinese(app_database, page):
-    app = start(page, lang="zh")
+    app = open_app(page, lang="zh")
     assert app.title[0].value == ("总览" if page is None else "二八分析")
     assert not [text for kind in ("markdown", "caption", "info") for text in texts(app, kind) if "customers" in text]
     if page is None:
@@ -125,7 +110,7 @@ def test_pages_render_in_chinese(app_database, page):
 
 def test_region_filter_and_date_window_match_the_analytics(app_database):
     store, dataset, features = demo(app_database)
-    app = start()
+    app = open_app()
     app.multiselect(key=f"overview_{filter_key('region', dataset)}").set_value(["East"]).run()
     assert_clean(app)
     east = features[features["region"] == "East"]
@@ -144,7 +129,7 @@ def test_region_filter_and_date_window_match_the_analytics(app_database):
 
 def test_filters_that_leave_no_customers_say_so_on_both_pages(app_database):
     _, dataset, _ = demo(app_database)
-    app = start()
+    app = open_app()
     app.multiselect(key=f"overview_{filter_key('customer_type', dataset)}").set_value(["consumer"])
     app.multiselect(key=f"overview_{filter_key('channel', dataset)}").set_value(["Distribution"]).run()  # dealers
     assert_clean(app)
@@ -160,7 +145,7 @@ def test_filters_that_leave_no_customers_say_so_on_both_pages(app_database):
 def test_top_share_slider_and_inverse_readout_match_the_analytics(app_database):
     _, _, features = demo(app_database)
     revenue = concentration.rank_metric(features["revenue"])
-    app = start(CONCENTRATION)
+    app = open_app(CONCENTRATION)
     assert top_readout("revenue", 0.2, concentration.share_of_top(revenue, 0.2)) in texts(app, "markdown")
     app.slider(key="conc_top_share").set_value(35).run()
     app.slider(key="conc_value_share").set_value(50).run()
@@ -175,7 +160,7 @@ def test_top_share_slider_and_inverse_readout_match_the_analytics(app_database):
 
 
 def test_risk_thresholds_set_on_the_80_20_page_drive_both_verdicts(app_database):
-    app = start(CONCENTRATION)
+    app = open_app(CONCENTRATION)
     app.number_input(key="risk_top_share_moderate").set_value(5.0).run()
     assert_clean(app)
     assert any("moderate dependency" in text and "cuts both ways" in text for text in texts(app, "markdown"))
@@ -191,7 +176,7 @@ def test_risk_thresholds_set_on_the_80_20_page_drive_both_verdicts(app_database)
 
 def test_dataset_without_cost_renders_both_pages_without_profit(app_database):
     dataset_id = no_cost_dataset(app_database)
-    app = start(active_dataset_id=dataset_id)
+    app = open_app(active_dataset_id=dataset_id)
     shown = metrics(app)
     assert shown["Customers"] == "4"
     assert shown["Gross profit"] == shown["Gross margin"] == "n/a"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from app_harness import open_app, rerun
 from streamlit.testing.v1 import AppTest
 
 from analytics import strategy
@@ -21,23 +22,8 @@ from analytics.value_model import (
 from ui import state
 from ui.i18n import TABLE, translate
 
-APP = "../app.py"
 PAGE = "pages/value_model.py"
 TOP_COLUMNS = ("customer_id", "name", "composite", "revenue")
-
-
-def open_page(lang: str = "en") -> AppTest:
-    """The app opened straight on the Value Model page (the sidebar of app.py is not in the tree)."""
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["lang"] = lang
-    app.switch_page(PAGE)
-    return rerun(app)
-
-
-def rerun(app: AppTest) -> AppTest:
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def scoring_features(path):
@@ -80,7 +66,7 @@ def saved_presets(path) -> dict:
 
 @pytest.mark.parametrize("lang, title, s_tier", [("en", "Value model", "S · Strategic"), ("zh", "价值模型", "S 战略客户")])
 def test_page_renders_in_both_languages(app_database, lang, title, s_tier):
-    app = open_page(lang)
+    app = open_app(PAGE, lang=lang)
     assert app.title[0].value == title
     assert any(s_tier in m.value for m in app.markdown)
     model, top = expected(scoring_features(app_database), PRESETS["balanced"])
@@ -93,7 +79,7 @@ def test_page_renders_in_both_languages(app_database, lang, title, s_tier):
 
 
 def test_moving_sliders_re_tiers_customers_as_the_analytics_do(app_database):
-    app = open_page()
+    app = open_app(PAGE, lang="en")
     before = shown_top_customers(app)
     app.slider(key="value_weight_satisfaction").set_value(0.0)
     app.slider(key="value_weight_economic").set_value(5.0)
@@ -106,7 +92,7 @@ def test_moving_sliders_re_tiers_customers_as_the_analytics_do(app_database):
 
 
 def test_all_zero_weights_keep_the_previous_weights(app_database):
-    app = open_page()
+    app = open_app(PAGE, lang="en")
     for slider in app.slider:
         if slider.key and slider.key.startswith("value_weight_"):
             slider.set_value(0.0)
@@ -116,7 +102,7 @@ def test_all_zero_weights_keep_the_previous_weights(app_database):
 
 
 def test_loading_the_profit_focus_preset_moves_the_sliders_and_the_tiers(app_database):
-    app = open_page()
+    app = open_app(PAGE, lang="en")
     app.selectbox(key="value_preset_pick").select("profit_focus")
     app.button(key="value_preset_load").click()
     rerun(app)
@@ -127,7 +113,7 @@ def test_loading_the_profit_focus_preset_moves_the_sliders_and_the_tiers(app_dat
 
 
 def test_custom_preset_saves_to_and_deletes_from_the_database(app_database):
-    app = open_page()
+    app = open_app(PAGE, lang="en")
     app.slider(key="value_weight_per_head").set_value(4.5)
     app.text_input(key="value_preset_name").input("Stage two")
     app.button(key="value_preset_save").click()
@@ -159,7 +145,7 @@ def test_custom_preset_saves_to_and_deletes_from_the_database(app_database):
 
 
 def test_tier_method_and_cutoffs_change_the_tiers(app_database):
-    app = open_page()
+    app = open_app(PAGE, lang="en")
     app.slider(key="value_cutoff_S").set_value(10)
     rerun(app)
     assert list(cutoffs_shown(app).iloc[:, 1]) == [300, 450, 900, 1350]
@@ -185,7 +171,7 @@ def test_dimensions_without_data_are_disabled_with_the_reason(app_database):
     store = Store(app_database)
     write_upload(store, upload, mode="new", digest=None, dataset_name="no costs")
     store.close()
-    app = open_page()  # the newest dataset is the active one
+    app = open_app(PAGE, lang="en")  # the newest dataset is the active one
     assert app.slider(key="value_weight_per_head").disabled
     assert not app.slider(key="value_weight_economic").disabled
     assert any("Profit per head is switched off" in w.value and "no cost data" in w.value for w in app.warning)
