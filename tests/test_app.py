@@ -146,3 +146,16 @@ def test_language_switch_keeps_option_widgets_valid(app_database):
     share = app.radio(key="overview_pyramid_share")
     assert share.value == "value_share"  # reset to the default rather than orphaned
     assert share.options[0] == "价值占比"
+
+
+def test_customer_master_upload_and_customer_search(app_database):
+    app = open_app("pages/data.py")
+    app.radio(key="upload_kind").set_value("customers").run()
+    master = "客户编号,客户名称,满意度\nC00001,新名字有限公司,9.5\nC00002,,11\n"
+    upload(app, "master.csv", master.encode("gbk"))
+    assert [m.value for m in app.metric][:2] == ["1", "1"]  # satisfaction 11 is out of range
+    app.button(key="upload_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Updated the attributes of 1 customers" in s.value for s in app.success)
+    app.text_input(key="customer_search").input("新名字").run()
+    assert app.caption[-1].value == "1 of 3,000 customers"
