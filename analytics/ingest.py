@@ -14,7 +14,7 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
-from analytics.store import CUSTOMER_COLUMNS, TRANSACTION_COLUMNS, Store
+from analytics.store import Store
 from analytics.validation import ValidatedUpload
 
 MODES = ("new", "append", "replace")
@@ -54,12 +54,11 @@ def _dataset_holding(cur: duckdb.DuckDBPyConnection, digest: str, dataset_id: in
 
 def _insert_transactions(cur, dataset_id: int, frame: pd.DataFrame, progress: Progress | None) -> None:
     """Insert in chunks, so the progress bar moves while a large file is written."""
-    columns = ", ".join(TRANSACTION_COLUMNS + ("extra",))
     for start in range(0, len(frame), CHUNK_ROWS):
         chunk = frame.iloc[start:start + CHUNK_ROWS]
         cur.register("upload_chunk", chunk)
         cur.execute(
-            f"INSERT INTO transactions (dataset_id, {columns}) SELECT ?, {columns} FROM upload_chunk",
+            "INSERT INTO transactions BY NAME SELECT CAST(? AS INTEGER) AS dataset_id, * FROM upload_chunk",
             [dataset_id],
         )
         cur.unregister("upload_chunk")
@@ -67,26 +66,38 @@ def _insert_transactions(cur, dataset_id: int, frame: pd.DataFrame, progress: Pr
             progress(min(1.0, (start + len(chunk)) / len(frame)))
 
 
+_MERGE_CUSTOMERS_SQL = """
+CREATE TEMP TABLE merged_customers AS
+SELECT CAST($dataset_id AS INTEGER) AS dataset_id,
+       n.customer_id,
+       coalesce(n.name, o.name) AS name,
+       coalesce(n.customer_type, o.customer_type) AS customer_type,
+       coalesce(n.industry, o.industry) AS industry,
+       coalesce(n.region, o.region) AS region,
+       coalesce(n.account_team_size, o.account_team_size) AS account_team_size,
+       coalesce(n.referrals, o.referrals) AS referrals,
+       coalesce(n.satisfaction, o.satisfaction) AS satisfaction,
+       coalesce(n.brand_influence, o.brand_influence) AS brand_influence,
+       coalesce(n.channel_strength, o.channel_strength) AS channel_strength,
+       coalesce(n.industry_expansion, o.industry_expansion) AS industry_expansion,
+       coalesce(n.new_product_pilot, o.new_product_pilot) AS new_product_pilot,
+       coalesce(n.extra, o.extra) AS extra
+FROM upload_customers n
+LEFT JOIN customers o ON o.dataset_id = $dataset_id AND o.customer_id = n.customer_id
+"""
+
+
 def _merge_customers(cur, dataset_id: int, customers: pd.DataFrame) -> None:
     """New attribute values win; attributes the upload leaves empty keep their stored value."""
     if customers.empty:
         return
     cur.register("upload_customers", customers)
-    merged = ", ".join(f"coalesce(n.{c}, o.{c})" for c in CUSTOMER_COLUMNS[1:] + ("extra",))
-    cur.execute(
-        f"""
-        CREATE TEMP TABLE merged_customers AS
-        SELECT n.customer_id, {merged}
-        FROM upload_customers n
-        LEFT JOIN customers o ON o.dataset_id = ? AND o.customer_id = n.customer_id
-        """,
-        [dataset_id],
-    )
+    cur.execute(_MERGE_CUSTOMERS_SQL, {"dataset_id": dataset_id})
     cur.execute(
         "DELETE FROM customers WHERE dataset_id = ? AND customer_id IN (SELECT customer_id FROM upload_customers)",
         [dataset_id],
     )
-    cur.execute("INSERT INTO customers SELECT ?, * FROM merged_customers", [dataset_id])
+    cur.execute("INSERT INTO customers BY NAME SELECT * FROM merged_customers")
     cur.execute("DROP TABLE merged_customers")
     cur.unregister("upload_customers")
 
