@@ -178,46 +178,39 @@ def _with_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
     return frame.reindex(columns=list(columns)).astype({c: object for c in columns if c not in frame})
 
 
-def validate_transactions(raw: RawTable, mapping: dict[str, str]) -> ValidatedUpload:
-    """Typed transactions and the customer attributes found in the same sheet."""
-    missing = missing_required(mapping, TRANSACTION_FIELDS)
+def _accepted_rows(
+    raw: RawTable, mapping: dict[str, str], fields: tuple[Field, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Typed rows without a problem, one line per problem, and counts of things worth a warning."""
+    missing = missing_required(mapping, fields)
     if missing:
         raise MappingError(raw.filename, missing)
     checker = _Checker(raw, mapping)
-    typed = _typed_fields(checker, TRANSACTION_FIELDS + CUSTOMER_FIELDS)
+    typed = _typed_fields(checker, fields)
     rejects = checker.rejects()
-    keep = ~raw.frame.index.isin(rejects["row"].to_numpy() - raw.first_data_line)
-    accepted = typed.loc[keep].copy()
+    accepted = typed.loc[~raw.frame.index.isin(rejects["row"].to_numpy() - raw.first_data_line)].copy()
     warnings: dict[str, int] = {}
     _customer_types(accepted, warnings)
+    return accepted, rejects, warnings
 
+
+def validate_transactions(raw: RawTable, mapping: dict[str, str]) -> ValidatedUpload:
+    """Typed transactions and the customer attributes found in the same sheet."""
+    accepted, rejects, warnings = _accepted_rows(raw, mapping, TRANSACTION_FIELDS + CUSTOMER_FIELDS)
     if "gross_profit" not in accepted and "cost" in accepted:
         accepted["gross_profit"] = accepted["revenue"] - accepted["cost"]
     transactions = _with_columns(accepted, TRANSACTION_COLUMNS + ("extra",))
     transactions["extra"] = _extra_json(raw, mapping, accepted.index)
 
     attribute_names = [f.name for f in CUSTOMER_FIELDS if f.name in accepted]
-    if attribute_names:
-        attributes = accepted[["customer_id", *attribute_names, *(["region"] if "region" in accepted else [])]]
-        customers = attributes.groupby("customer_id", sort=True).last().reset_index()
-        customers = _with_columns(customers, CUSTOMER_COLUMNS + ("extra",))
-    else:
-        customers = _with_columns(pd.DataFrame(), CUSTOMER_COLUMNS + ("extra",))
+    attributes = accepted[["customer_id", *attribute_names]] if attribute_names else pd.DataFrame(columns=["customer_id"])
+    customers = _with_columns(attributes.groupby("customer_id", sort=True).last().reset_index(), CUSTOMER_COLUMNS + ("extra",))
     return ValidatedUpload(raw.filename, len(raw.frame), transactions.reset_index(drop=True), customers, rejects, warnings)
 
 
 def validate_customers(raw: RawTable, mapping: dict[str, str]) -> ValidatedUpload:
     """Typed rows of a customer master file; a later row for the same customer wins."""
-    missing = missing_required(mapping, MASTER_FIELDS)
-    if missing:
-        raise MappingError(raw.filename, missing)
-    checker = _Checker(raw, mapping)
-    typed = _typed_fields(checker, MASTER_FIELDS)
-    rejects = checker.rejects()
-    keep = ~raw.frame.index.isin(rejects["row"].to_numpy() - raw.first_data_line)
-    accepted = typed.loc[keep].copy()
-    warnings: dict[str, int] = {}
-    _customer_types(accepted, warnings)
+    accepted, rejects, warnings = _accepted_rows(raw, mapping, MASTER_FIELDS)
     duplicates = int(accepted["customer_id"].duplicated().sum())
     if duplicates:
         warnings["duplicate_customer_rows"] = duplicates

@@ -11,15 +11,23 @@ from ui.state import t
 MAX_REJECTS_SHOWN = 200
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _read(filename: str, data: bytes, sheet: str | None) -> readers.RawTable:
-    return readers.read_upload(filename, data, sheet)
+# Uploads are cached per uploaded file (Streamlit's file_id), not by hashing their bytes on every
+# rerun, and shared read-only rather than copied: a large file is parsed and validated once.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _sheets(file_id: str, filename: str, _data: bytes) -> list[str]:
+    return readers.excel_sheets(filename, _data)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _validate(raw: readers.RawTable, chosen: tuple, kind: str) -> validation.ValidatedUpload:
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _read(file_id: str, filename: str, sheet: str | None, _data: bytes) -> readers.RawTable:
+    return readers.read_upload(filename, _data, sheet)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _validate(file_id: str, sheet: str | None, chosen: tuple, kind: str,
+              _raw: readers.RawTable) -> validation.ValidatedUpload:
     check = validation.validate_transactions if kind == "transactions" else validation.validate_customers
-    return check(raw, dict(chosen))
+    return check(_raw, dict(chosen))
 
 
 def _error_text(error: Exception) -> str:
@@ -114,9 +122,9 @@ def upload_tab(current: datasets_module.Dataset) -> None:
     try:
         sheet = None
         if readers.is_excel(uploaded.name, data):
-            sheet = st.selectbox(t("upload.sheet"), readers.excel_sheets(uploaded.name, data), key="upload_sheet")
+            sheet = st.selectbox(t("upload.sheet"), _sheets(uploaded.file_id, uploaded.name, data), key="upload_sheet")
         with st.spinner(t("upload.reading")):
-            raw = _read(uploaded.name, data, sheet)
+            raw = _read(uploaded.file_id, uploaded.name, sheet, data)
         if raw.frame.empty:
             raise readers.UploadError("headers_only", uploaded.name)
     except readers.UploadError as error:
@@ -135,7 +143,8 @@ def upload_tab(current: datasets_module.Dataset) -> None:
     fields = mapping.ALL_FIELDS if kind == "transactions" else mapping.MASTER_FIELDS
     chosen = _mapping_widgets(raw, fields)
     try:
-        result = _validate(raw, tuple(sorted(chosen.items())), kind)
+        with st.spinner(t("upload.validating")):
+            result = _validate(uploaded.file_id, sheet, tuple(sorted(chosen.items())), kind, raw)
     except validation.MappingError as error:
         st.error(_error_text(error))
         return
