@@ -25,4 +25,6 @@ navigation = st.navigation([
     st.Page(path, title=state.t(title_key), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
     for path, title_key, icon, default in PAGES
 ])
-navigation.run()
+state.follow_deep_link()
+with state.page_frame():
+    navigation.run()

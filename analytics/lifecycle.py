@@ -11,7 +11,7 @@ first match wins (thresholds in ``StageThresholds``):
    most ``max_lost_days``);
 2. dormant: recency beyond ``dormant_gap_multiple`` x the usual gap (at least
    ``min_dormant_days``);
-3. new: first order at most ``new_days`` ago;
+3. new: first order at most ``new_days`` ago, and at least one purchase day;
 4. growing: revenue trend >= ``growth``;
 5. declining: revenue trend <= -``decline``;
 6. stable: everyone else.
@@ -19,10 +19,13 @@ first match wins (thresholds in ``StageThresholds``):
 The revenue trend compares the revenue of the recent window with the window before it:
 (recent - before) / before. The window is ``trend_window_days`` (default 12 months against the
 12 before), shortened to half the tenure for younger customers, so both windows lie in the
-customer's life. Revenue in the recent window after none in the one before counts as growing.
+customer's life. Revenue in the recent window after none in the one before counts as growing; net
+returns in the recent window after no revenue before count as declining.
 
 A customer with a single purchase day has no gap of its own; it gets the median usual gap of the
-repeat customers (0 when there are none, so the day floors decide).
+repeat customers (0 when there are none, so the day floors decide). A customer with returns only
+(no purchase day up to the date) is judged the same way, its recency counted from its last line;
+it is never new, since it has not bought yet.
 
 When a lifetime-value model has been fitted, its probability that the customer is still active
 (``p_alive``) informs the dormant and lost stages: an overdue customer (recency beyond its usual gap) is
@@ -42,6 +45,8 @@ from analytics import clv
 from analytics.store import Store
 
 STAGES = ("new", "growing", "stable", "declining", "dormant", "lost")
+# The order in which the rules are tried (the first match wins); STAGES is the display order.
+RULE_ORDER = ("lost", "dormant", "new", "growing", "declining", "stable")
 HISTORY_PERIODS = ("month", "quarter", "year")
 
 
@@ -123,7 +128,7 @@ money AS (
 )
 SELECT s.customer_id,
        s.first_order,
-       coalesce(r.last_purchase, s.last_order) AS last_purchase,
+       r.last_purchase,
        date_diff('day', s.first_order, s.as_of) AS tenure_days,
        date_diff('day', coalesce(r.last_purchase, s.last_order), s.as_of) AS recency_days,
        coalesce(r.purchase_days, 0) AS purchase_days,
@@ -154,8 +159,9 @@ def lifecycle_inputs(
     store: Store, dataset_id: int, as_of: date | None = None, trend_window_days: int = 365
 ) -> pd.DataFrame:
     """Per customer with orders up to ``as_of`` (default: the dataset's last order date), ordered
-    by customer_id: first_order, last_purchase, tenure_days, recency_days, purchase_days,
-    usual_gap_days (median) and mean_gap_days (NaN with a single purchase day),
+    by customer_id: first_order, last_purchase (NaT with returns only), tenure_days, recency_days
+    (since the last purchase day, else the last line), purchase_days, usual_gap_days (median) and
+    mean_gap_days (NaN with fewer than two purchase days),
     trend_window_days, revenue_recent, revenue_before, trend (NaN when nothing came before),
     revenue, gross_profit, revenue_last_12m, gross_profit_last_12m (NaN without cost data)."""
     frame = store.cursor().execute(
@@ -185,7 +191,8 @@ def assign_stages(
     recency = inputs["recency_days"].to_numpy(dtype=float)
     tenure = inputs["tenure_days"].to_numpy(dtype=float)
     trend = inputs["trend"].to_numpy(dtype=float)
-    restarted = (inputs["revenue_before"].to_numpy(dtype=float) <= 0) & (inputs["revenue_recent"].to_numpy(dtype=float) > 0)
+    nothing_before = inputs["revenue_before"].to_numpy(dtype=float) <= 0
+    recent = inputs["revenue_recent"].to_numpy(dtype=float)
 
     dormant_after = np.maximum(thresholds.dormant_gap_multiple * gap, thresholds.min_dormant_days)
     lost_after = np.minimum(np.maximum(thresholds.lost_gap_multiple * gap, thresholds.min_lost_days),
@@ -199,13 +206,12 @@ def assign_stages(
         lost |= overdue & (alive < thresholds.p_alive_lost)
         dormant |= overdue & (alive < thresholds.p_alive_dormant)
     with np.errstate(invalid="ignore"):
-        growing = (trend >= thresholds.growth) | restarted
-        declining = trend <= -thresholds.decline
-    stage = np.select(
-        [lost, dormant, tenure <= thresholds.new_days, growing, declining],
-        ["lost", "dormant", "new", "growing", "declining"],
-        default="stable",
-    )
+        growing = (trend >= thresholds.growth) | (nothing_before & (recent > 0))
+        declining = (trend <= -thresholds.decline) | (nothing_before & (recent < 0))
+    new = (tenure <= thresholds.new_days) & (inputs["purchase_days"].to_numpy() > 0)
+    matches = {"lost": lost, "dormant": dormant, "new": new, "growing": growing, "declining": declining}
+    rules = RULE_ORDER[:-1]  # the last stage is everyone else
+    stage = np.select([matches[rule] for rule in rules], list(rules), default=RULE_ORDER[-1])
     return pd.Categorical(stage, categories=STAGES)
 
 

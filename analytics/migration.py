@@ -124,7 +124,11 @@ def tiers_from_scores(
     method: str = "by_customer_share",
     shares: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """customer_id, tier and composite of every scored customer (empty when there is none)."""
+    """customer_id, tier and composite of every scored customer (empty when there is none).
+
+    Raises ValueError when no positively weighted dimension has data in ``scores`` (at an early
+    cut-off, say): there is then nothing to tier by, and pages say so instead of guessing.
+    """
     if scores.n_customers == 0:
         return pd.DataFrame({"customer_id": pd.Series(dtype=object), "tier": pd.Series(dtype=object),
                              "composite": pd.Series(dtype=float)})

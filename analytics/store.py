@@ -94,6 +94,37 @@ _MIGRATIONS = (
         SELECT 1 FROM transactions t WHERE t.dataset_id = datasets.dataset_id AND t.gross_profit IS NOT NULL
     );
     """,
+    # 3: no primary-key index on the small catalog tables. DuckDB reports a write-write conflict
+    # when a row with an indexed key is updated while other threads read, which failed uploads
+    # under concurrent readers. Ids come from the sequence; a setting is replaced by delete+insert.
+    """
+    CREATE TABLE datasets_v3 (
+        dataset_id INTEGER NOT NULL DEFAULT nextval('dataset_ids'),
+        name VARCHAR NOT NULL,
+        created TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        source_file VARCHAR,
+        rows BIGINT NOT NULL DEFAULT 0,
+        customers BIGINT NOT NULL DEFAULT 0,
+        date_min DATE,
+        date_max DATE,
+        file_hashes VARCHAR[] NOT NULL DEFAULT [],
+        is_demo BOOLEAN NOT NULL DEFAULT false,
+        version INTEGER NOT NULL DEFAULT 1,
+        has_cost BOOLEAN NOT NULL DEFAULT false
+    );
+    INSERT INTO datasets_v3 SELECT dataset_id, name, created, source_file, rows, customers, date_min,
+        date_max, file_hashes, is_demo, version, coalesce(has_cost, false) FROM datasets;
+    DROP TABLE datasets;
+    ALTER TABLE datasets_v3 RENAME TO datasets;
+    CREATE TABLE settings_v3 (
+        key VARCHAR NOT NULL,
+        value JSON NOT NULL,
+        updated TIMESTAMP NOT NULL DEFAULT current_timestamp
+    );
+    INSERT INTO settings_v3 SELECT key, value, updated FROM settings;
+    DROP TABLE settings;
+    ALTER TABLE settings_v3 RENAME TO settings;
+    """,
 )
 
 
@@ -153,10 +184,8 @@ class Store:
 
     def put_setting(self, key: str, value: Any) -> None:
         with self.transaction() as cur:
-            cur.execute(
-                "INSERT OR REPLACE INTO settings (key, value, updated) VALUES (?, ?, current_timestamp)",
-                [key, json.dumps(value, ensure_ascii=False)],
-            )
+            cur.execute("DELETE FROM settings WHERE key = ?", [key])
+            cur.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [key, json.dumps(value, ensure_ascii=False)])
 
     def delete_setting(self, key: str) -> None:
         with self.transaction() as cur:

@@ -170,7 +170,6 @@ def place_in_matrix(
     })
     order = list(TIERS) if by == "tier" else sorted(groups.index)
     groups = groups.reindex([g for g in order if g in groups.index])
-    groups = groups[groups["customers"] > 0]
 
     share = groups["customers"] / groups["customers"].sum()
     equal_share = 1 / len(groups) if len(groups) else np.nan

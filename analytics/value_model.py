@@ -55,6 +55,8 @@ EMPTY_SOURCE_REASONS = {
 REASONS = tuple(dict.fromkeys(EMPTY_SOURCE_REASONS.values()))
 
 RANK_FLAGS = ("none", "big_seller_low_value", "small_seller_high_value")  # see rank_comparison
+# The feature columns ``value_table`` carries over (those present): who the customer is and its money.
+VALUE_TABLE_FEATURES = ("customer_id", "name", "customer_type", "industry", "region", "revenue", "gross_profit", "margin_pct")
 TIER_METHODS = ("by_customer_share", "by_value_share")
 # Shares of S, A and B; C takes the rest.
 # by_customer_share: S is the top 5% of customers, A the next 15%, B the next 30%.
@@ -471,15 +473,12 @@ def score_customers(
 
 def value_table(features: pd.DataFrame, model: ValueModel) -> pd.DataFrame:
     """One row per customer: identity, money, composite, tier, ranks, scores and contributions."""
-    features = _aligned(features, model.scores)
-    keep = [c for c in ("customer_id", "name", "customer_type", "industry", "region", "revenue",
-                        "gross_profit", "margin_pct") if c in features.columns]
-    table = features[keep].copy()
+    table = _aligned(features, model.scores, VALUE_TABLE_FEATURES)
     table["composite"] = model.composite
     table["tier"] = pd.Categorical(model.tiering.labels, categories=TIERS, ordered=True)
     table["value_rank"] = ordinal_rank_desc(model.composite)
-    if "revenue" in features.columns:
-        table["revenue_rank"] = ordinal_rank_desc(features["revenue"].to_numpy(dtype=float))
+    if "revenue" in table.columns:
+        table["revenue_rank"] = ordinal_rank_desc(table["revenue"].to_numpy(dtype=float))
     contributions = model.contributions()
     for j, dimension in enumerate(model.scores.dimensions):
         table[f"score_{dimension}"] = model.scores.matrix[:, j]
@@ -524,9 +523,9 @@ def explain_customer(features: pd.DataFrame, model: ValueModel, customer_id: str
     sinks = tuple(by_effect.loc[by_effect["effect"] < -tolerance, "dimension"][::-1])
 
     revenue_rank = None
-    features = _aligned(features, model.scores)
-    if "revenue" in features.columns and not np.isnan(features["revenue"].iloc[position]):
-        revenue_rank = _rank_of(features["revenue"].to_numpy(dtype=float), position)
+    aligned = _aligned(features, model.scores, ("revenue",))
+    if "revenue" in aligned.columns and not np.isnan(aligned["revenue"].iloc[position]):
+        revenue_rank = _rank_of(aligned["revenue"].to_numpy(dtype=float), position)
     return CustomerExplanation(
         customer_id=str(customer_id),
         composite=float(model.composite[position]),
@@ -553,32 +552,51 @@ def rank_comparison(
     """Revenue rank against value rank for every customer, flagging the mismatches DOMAIN.md
     warns about: ``big_seller_low_value`` (revenue rank in the top ``top_share``, value rank in
     the bottom ``bottom_share``) and the reverse, ``small_seller_high_value``.
+
+    The ranks shown are ordinal (ties by customer_id), but a flag must hold for every order of
+    a customer's ties: otherwise, with many equal revenues (zero, say) or equal values, which of
+    the tied customers is flagged would only depend on their ids. ``name`` falls back to the
+    customer id where a customer has none.
     """
     if not (0 < top_share <= 1 and 0 < bottom_share <= 1):
         raise ValueError("top_share and bottom_share must be in (0, 1]")
-    features = _aligned(features, model.scores)
+    features = _aligned(features, model.scores, ("name", "revenue"))
     n = len(features)
-    revenue_rank = ordinal_rank_desc(features["revenue"].to_numpy(dtype=float))
-    value_rank = ordinal_rank_desc(model.composite)
+    revenue = features["revenue"].to_numpy(dtype=float)
     top = top_share * n
     bottom = (1 - bottom_share) * n
+    revenue_best, revenue_worst = _tied_rank_range(revenue)
+    value_best, value_worst = _tied_rank_range(model.composite)
     flag = np.full(n, "none", dtype=object)
-    flag[(revenue_rank <= top) & (value_rank > bottom)] = "big_seller_low_value"
-    flag[(value_rank <= top) & (revenue_rank > bottom)] = "small_seller_high_value"
+    flag[(revenue_worst <= top) & (value_best > bottom)] = "big_seller_low_value"
+    flag[(value_worst <= top) & (revenue_best > bottom)] = "small_seller_high_value"
+    ids = features["customer_id"]
+    names = features["name"].where(features["name"].notna(), ids) if "name" in features.columns else ids
     return pd.DataFrame({
-        "customer_id": features["customer_id"].to_numpy(),
-        "name": features["name"].to_numpy() if "name" in features.columns else features["customer_id"].to_numpy(),
+        "customer_id": ids.to_numpy(),
+        "name": names.to_numpy(),
         "tier": model.tiering.labels,
-        "revenue": features["revenue"].to_numpy(dtype=float),
+        "revenue": revenue,
         "composite": model.composite,
-        "revenue_rank": revenue_rank,
-        "value_rank": value_rank,
+        "revenue_rank": ordinal_rank_desc(revenue),
+        "value_rank": ordinal_rank_desc(model.composite),
         "flag": flag,
     })
 
 
-def _aligned(features: pd.DataFrame, scores: DimensionScores) -> pd.DataFrame:
-    """``features`` in the row order of ``scores`` (customer_id order)."""
+def _tied_rank_range(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Best and worst rank (1 = largest, NaN last) each value can take among its ties."""
+    descending = -np.asarray(values, dtype=float)
+    ordered = np.sort(descending)  # NaN sorts last, and searchsorted orders NaN the same way
+    best = np.searchsorted(ordered, descending, side="left") + 1
+    worst = np.searchsorted(ordered, descending, side="right")
+    return best, worst
+
+
+def _aligned(features: pd.DataFrame, scores: DimensionScores, columns=()) -> pd.DataFrame:
+    """``customer_id`` and those of ``columns`` that ``features`` has, in the row order of
+    ``scores`` (customer_id order). Selecting first keeps the copy small: features are wide."""
+    features = features[["customer_id", *(c for c in columns if c in features.columns and c != "customer_id")]]
     ids = features["customer_id"].astype(str)
     if len(ids) == scores.n_customers and np.array_equal(ids.to_numpy(dtype=object), scores.customer_ids):
         return features.assign(customer_id=ids).reset_index(drop=True)

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.lifecycle import STAGES
+
 LOW_TIERS = ("B", "C")
 KEY_TIERS = ("S", "A")
 HEALTHY_STAGES = ("new", "growing", "stable")
-UNPROFITABLE_REASONS = ("loss", "thin_margin_high_cost")
+LOSS, THIN_MARGIN_HIGH_COST = UNPROFITABLE_REASONS = ("loss", "thin_margin_high_cost")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ class WatchSettings:
             raise ValueError("min_potential_score must be in [0, 100]")
         if not 0 < self.high_cost_quantile < 1:
             raise ValueError("high_cost_quantile must be in (0, 1)")
+        if not np.isfinite(self.thin_margin_pct):
+            raise ValueError("thin_margin_pct must be a finite number")
+        unknown = set(self.risk_stages) - set(STAGES)
+        if unknown:  # a misspelt stage would silently list nobody
+            raise ValueError(f"unknown risk stages {sorted(unknown)}; expected some of {STAGES}")
 
 
 def watch_table(features: pd.DataFrame, value_table: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +88,8 @@ def key_accounts_at_risk(table: pd.DataFrame, settings: WatchSettings = WatchSet
 
 
 def unprofitable(table: pd.DataFrame, settings: WatchSettings = WatchSettings()) -> pd.DataFrame:
-    """Customers with negative gross profit (reason ``loss``), or a margin below
-    ``thin_margin_pct`` and a high cost to serve (reason ``thin_margin_high_cost``: account team
+    """Customers with negative gross profit (reason ``LOSS``), or a margin below
+    ``thin_margin_pct`` and a high cost to serve (reason ``THIN_MARGIN_HIGH_COST``: account team
     size or order count at or above the ``high_cost_quantile`` of all customers); biggest loss
     first. Empty without cost data."""
     profit = table["gross_profit"].to_numpy(dtype=float)
@@ -97,7 +104,7 @@ def unprofitable(table: pd.DataFrame, settings: WatchSettings = WatchSettings())
     with np.errstate(invalid="ignore"):
         loss = profit < 0
         thin = (table["margin_pct"].to_numpy(dtype=float) < settings.thin_margin_pct) & high_cost & ~loss
-    picked = table[loss | thin].assign(reason=np.where(loss, "loss", "thin_margin_high_cost")[loss | thin])
+    picked = table[loss | thin].assign(reason=np.where(loss, LOSS, THIN_MARGIN_HIGH_COST)[loss | thin])
     return _sorted(picked, ["gross_profit"], ascending=True)
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 from analytics import lifecycle, migration
 from analytics.store import database_path, open_store
 from analytics.strategy import strategy_cards
-from analytics.value_model import explain_customer
+from analytics.value_model import CustomerExplanation, explain_customer
 from ui import state
 from ui.figures import lifecycle as figures
 from ui.figures.concentration import amount
@@ -29,6 +29,11 @@ def _history(db_path: str, dataset_id: int, version: int, customer_id: str, peri
     return lifecycle.order_history(open_store(db_path), dataset_id, customer_id, period)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _recent_orders(db_path: str, dataset_id: int, version: int, customer_id: str) -> pd.DataFrame:
+    return lifecycle.recent_orders(open_store(db_path), dataset_id, customer_id)
+
+
 def pick_customer(features: pd.DataFrame) -> str | None:
     """Search box and a list of matches (largest revenue first); the requested customer is preselected."""
     requested = st.query_params.get(CUSTOMER_KEY) or st.session_state.get(CUSTOMER_KEY)
@@ -41,7 +46,7 @@ def pick_customer(features: pd.DataFrame) -> str | None:
         st.info(t("life.customer.no_match", query=query))
         return None
     listed = found.sort_values(["revenue", "customer_id"], ascending=[False, True], kind="stable").head(MAX_MATCHES)
-    if not query and requested not in set(listed["customer_id"]):
+    if not query and requested is not None and requested not in set(listed["customer_id"]):
         listed = pd.concat([features[features["customer_id"] == requested], listed])
     options = listed["customer_id"].tolist()
     names = dict(zip(listed["customer_id"], listed["name"]))
@@ -64,37 +69,49 @@ def _money_metric(slot, label_key: str, value: float) -> None:
         slot.metric(t(label_key), amount(value, state.lang()), help=f"{value:,.2f}", border=True)
 
 
-def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
-    db_path = str(database_path())
-    key = (db_path, dataset.dataset_id, dataset.version)
-    row = features.set_index("customer_id").loc[customer_id]
-    st.subheader(f"{row['name']} · {customer_id}")
-    details = [row[column] for column in ("customer_type", "industry", "region", "channel") if isinstance(row[column], str)]
-    st.caption(" · ".join(t(f"ctype.{d}") if f"ctype.{d}" in TABLE else d for d in details))
-
-    explanation = explain_customer(features, state.value_model(dataset), customer_id)
-    year_before = migration.default_cutoffs(dataset.date_max)[0]
+def _tier_before(dataset, customer_id: str, as_of) -> tuple[str, str | None]:
+    """The customer's tier at ``as_of`` under today's weights and tier settings, with a help text
+    when there is none."""
     method, shares = state.tier_settings()
     try:
-        tiers_before = migration.tiers_from_scores(state.scores_at(year_before, dataset),
-                                                   state.active_weights(), method, shares)
-        tier_before = tiers_before.loc[tiers_before["customer_id"] == customer_id, "tier"]
-        tier_before_text = t(f"value.tier.{tier_before.iloc[0]}") if len(tier_before) else t("life.customer.not_yet")
-    except ValueError:  # none of the weighted dimensions had data a year ago
-        tier_before_text = "–"
-    stage = state.stages(dataset).set_index("customer_id").loc[customer_id]
+        weights = state.effective_weights(state.dimension_scores(dataset))
+        then = migration.tiers_from_scores(state.scores_at(as_of, dataset), weights, method, shares)
+    except ValueError:
+        return "–", t("life.customer.no_tiers_then")
+    tier = then.loc[then["customer_id"] == customer_id, "tier"]
+    if tier.empty:
+        return t("life.customer.not_yet"), t("life.customer.not_yet_help", date=str(as_of))
+    return t(f"value.tier.{tier.iloc[0]}"), None
 
+
+def _rhythm_text(stage: pd.Series) -> str:
+    """The buying rhythm the stage was judged by, in words that fit the customer's history."""
+    recency, tenure = f"{int(stage['recency_days']):,}", f"{int(stage['tenure_days']):,}"
+    if stage["purchase_days"] == 0:
+        return t("life.customer.rhythm_returns_only", recency=recency, tenure=tenure)
+    if stage["purchase_days"] == 1:
+        return t("life.customer.rhythm_single", recency=recency, tenure=tenure)
+    return t("life.customer.rhythm", gap=f"{stage['usual_gap_days']:,.0f}", recency=recency, tenure=tenure)
+
+
+def _tier_and_stage(dataset, customer_id: str, explanation: CustomerExplanation) -> None:
+    year_before = migration.default_cutoffs(dataset.date_max)[0]
+    tier_before, tier_before_help = _tier_before(dataset, customer_id, year_before)
+    stage = state.stages(dataset).set_index("customer_id").loc[customer_id]
     tier_now, before, stage_box = st.columns(3)
     tier_now.metric(t("life.customer.tier_now"), t(f"value.tier.{explanation.tier}"), border=True)
-    before.metric(t("life.customer.tier_before", date=str(year_before)), tier_before_text, border=True)
+    before.metric(t("life.customer.tier_before", date=str(year_before)), tier_before, help=tier_before_help, border=True)
     stage_box.metric(t("life.customer.stage"), t(f"life.stage.{stage['stage']}"), border=True)
-    st.caption(t("life.customer.rhythm", gap="–" if pd.isna(stage["usual_gap_days"]) else f"{stage['usual_gap_days']:.0f}",
-                 recency=int(stage["recency_days"]), tenure=int(stage["tenure_days"])))
+    st.caption(_rhythm_text(stage))
+
+
+def _ranks_and_money(row: pd.Series, explanation: CustomerExplanation) -> None:
+    total = f"{explanation.n_customers:,}"
     value_rank, revenue_rank, orders = st.columns(3)
-    value_rank.metric(t("life.customer.value_rank"), t("life.customer.rank", rank=f"{explanation.value_rank:,}",
-                                                        total=f"{explanation.n_customers:,}"), border=True)
+    value_rank.metric(t("life.customer.value_rank"), t("life.customer.rank", rank=f"{explanation.value_rank:,}", total=total),
+                      border=True)
     revenue_rank.metric(t("life.customer.revenue_rank"), "–" if explanation.revenue_rank is None else t(
-        "life.customer.rank", rank=f"{explanation.revenue_rank:,}", total=f"{explanation.n_customers:,}"), border=True)
+        "life.customer.rank", rank=f"{explanation.revenue_rank:,}", total=total), border=True)
     orders.metric(t("field.orders"), f"{int(row['orders']):,}", border=True)
     revenue, profit, margin, last_year = st.columns(4)
     _money_metric(revenue, "field.revenue", row["revenue"])
@@ -102,29 +119,55 @@ def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
     margin.metric(t("field.margin_pct"), "–" if pd.isna(row["margin_pct"]) else f"{row['margin_pct']:.1f}%", border=True)
     _money_metric(last_year, "field.revenue_last_12m", row["revenue_last_12m"])
 
+
+def _order_history(dataset, customer_id: str) -> None:
+    key = (str(database_path()), dataset.dataset_id, dataset.version, customer_id)
     st.subheader(t("life.customer.history"))
     periods = {period: t(f"life.period.{period}") for period in lifecycle.HISTORY_PERIODS}
-    period = st.radio(t("life.customer.period"), list(periods), horizontal=True, key=state.translated_options("customer_period"),
-                      format_func=periods.get)
-    history = _history(*key, customer_id, period)
-    st.plotly_chart(figures.order_history_figure(history, state.lang()))
+    period = st.radio(t("life.customer.period"), list(periods), horizontal=True, format_func=periods.get,
+                      key=state.translated_options("customer_period"))
+    st.plotly_chart(figures.order_history_figure(_history(*key, period), state.lang(), period,
+                                                 span=(dataset.date_min, dataset.date_max)))
     with st.expander(t("life.customer.recent_orders")):
-        orders_table = lifecycle.recent_orders(state.get_store(), dataset.dataset_id, customer_id)
-        st.dataframe(orders_table.rename(columns=lambda c: t(f"field.{c}")), hide_index=True)
+        lines = _recent_orders(*key).dropna(axis="columns", how="all")  # e.g. no cost or product in the file
+        money = st.column_config.NumberColumn(format="localized")
+        st.dataframe(lines.rename(columns=lambda c: t(f"field.{c}")), hide_index=True, column_config={
+            t("field.order_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+            t("field.revenue"): money, t("field.gross_profit"): money,
+        })
 
+
+def _value_breakdown(explanation: CustomerExplanation) -> None:
     st.subheader(t("life.customer.breakdown"))
     st.plotly_chart(dimension_breakdown_figure(explanation, state.lang()))
     lifts, sinks = st.columns(2)
     lifts.markdown(f"**{t('value.explain.lifts')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.lifts) or "–"))
     sinks.markdown(f"**{t('value.explain.sinks')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.sinks) or "–"))
 
+
+def _relationship(dataset, tier: str) -> None:
     st.subheader(t("life.customer.strategy"))
-    card = next(c for c in strategy_cards(state.value_table(dataset)) if c.tier == explanation.tier)
+    card = next(c for c in strategy_cards(state.value_table(dataset)) if c.tier == tier)
     st.markdown(t("value.card.target_level", level=t(f"value.level.{card.target_level}")) + "  \n"
                 + t("value.card.bond", bond=t(f"value.bond.{card.bond}")))
     actions, kpis = st.columns(2)
     actions.markdown(f"**{t('value.card.actions')}**\n\n" + "\n".join(f"- {t(a)}" for a in card.actions))
     kpis.markdown(f"**{t('value.card.kpis')}**\n\n" + "\n".join(f"- {t(k)}" for k in card.kpis))
+
+
+def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
+    row = features.set_index("customer_id").loc[customer_id]
+    st.subheader(f"{row['name']} · {customer_id}")
+    details = [row[column] for column in ("customer_type", "industry", "region", "channel") if isinstance(row[column], str)]
+    st.caption(" · ".join(t(f"ctype.{d}") if f"ctype.{d}" in TABLE else d for d in details))
+    if state.weights_fall_back(dataset):
+        st.info(t("value.weights_fallback"))
+    explanation = explain_customer(features, state.value_model(dataset), customer_id)
+    _tier_and_stage(dataset, customer_id, explanation)
+    _ranks_and_money(row, explanation)
+    _order_history(dataset, customer_id)
+    _value_breakdown(explanation)
+    _relationship(dataset, explanation.tier)
 
 
 st.title(t("life.customer.title"))

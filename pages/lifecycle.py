@@ -1,6 +1,7 @@
 """Lifecycle page: lifecycle stages, tier migration between two cut-offs, and the watch lists."""
 
 from dataclasses import asdict, fields
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,16 @@ from ui.figures import lifecycle as figures
 from ui.state import t
 
 CUSTOMER_PAGE = "pages/customer.py"
+# Per watch list: the columns shown after id, name and tier.
+WATCH_COLUMNS = {
+    "invest": ["score_potential", "growth", "stage", "revenue_last_12m"],
+    "at_risk": ["stage", "value_at_stake", "revenue_last_12m", "gross_profit_last_12m"],
+    "unprofitable": ["reason", "gross_profit", "margin_pct", "account_team_size", "orders"],
+}
+# How customer tables format their columns: amounts rounded and grouped, scores and percentages to one decimal.
+MONEY_COLUMNS = ("revenue_before", "revenue_after", "revenue_last_12m", "gross_profit_last_12m", "gross_profit",
+                 "value_at_stake")
+SCORE_COLUMNS = ("composite_before", "composite_after", "score_potential", "margin_pct", "growth")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -19,9 +30,9 @@ def _activity(db_path: str, dataset_id: int, version: int, before, after) -> pd.
     return migration.period_activity(open_store(db_path), dataset_id, before, after)
 
 
-def _threshold_widgets() -> lifecycle.StageThresholds:
-    """The expander with the stage rules and their thresholds; the last valid set is kept in the session."""
-    stored, _ = state.stage_settings()
+def _threshold_widgets(stored: lifecycle.StageThresholds) -> lifecycle.StageThresholds:
+    """The expander with the stage rules and their thresholds, starting from ``stored`` (the
+    session's, so they survive a page switch); an invalid combination keeps ``stored``."""
     with st.expander(t("life.thresholds"), expanded=False):
         st.caption(t("life.thresholds_help"))
         left, middle, right = st.columns(3)
@@ -60,29 +71,30 @@ def _threshold_widgets() -> lifecycle.StageThresholds:
 def _rules_text(thresholds: lifecycle.StageThresholds) -> str:
     values = {item.name: getattr(thresholds, item.name) for item in fields(thresholds)}
     values.update(growth=round(thresholds.growth * 100), decline=round(thresholds.decline * 100))
-    lines = [f"{number}. " + t(f"life.rule.{stage}", **values)
-             for number, stage in enumerate(("lost", "dormant", "new", "growing", "declining", "stable"), start=1)]
+    lines = [f"{number}. " + t(f"life.rule.{stage}", **values) for number, stage in enumerate(lifecycle.RULE_ORDER, start=1)]
     return "\n".join([t("life.rules_intro"), "", *lines, "", t("life.rule.single_order"), "", t("life.rule.p_alive", **values)])
 
 
 def stages_section(dataset) -> pd.DataFrame:
     st.header(t("life.stages_header"))
-    thresholds = _threshold_widgets()
-    use_model = st.toggle(t("life.use_p_alive"), value=state.stage_settings()[1],
-                          key="life_use_p_alive_toggle", help=t("life.use_p_alive_help"))
+    stored_thresholds, stored_use_model = state.stage_settings()
+    thresholds = _threshold_widgets(stored_thresholds)
+    use_model = st.toggle(t("life.use_p_alive"), value=stored_use_model, key="life_use_p_alive_toggle",
+                          help=t("life.use_p_alive_help"))
     state.set_stage_settings(thresholds, use_model)
-    if use_model and state.probability_alive(dataset) is None:
+    if use_model and state.lifetime_fit(dataset).purchases is None:
         st.info(t("life.p_alive_unavailable"))
     stages = state.stages(dataset)
-    summary = lifecycle.stage_summary(stages)
-    st.plotly_chart(figures.stage_distribution_figure(summary, state.lang()))
+    st.plotly_chart(figures.stage_distribution_figure(lifecycle.stage_summary(stages), state.lang()))
     st.caption(t("life.stages_caption", date=str(dataset.date_max)))
     return stages
 
 
-def migration_section(dataset) -> None:
-    st.header(t("life.migration_header"))
-    st.caption(t("life.migration_help"))
+def _cutoff_widgets(dataset) -> tuple[date, date] | None:
+    """The two cut-off dates; None, with the reason shown, when they cannot make two periods."""
+    if dataset.date_min >= dataset.date_max:
+        st.info(t("life.migration_one_day", date=str(dataset.date_max)))
+        return None
     default_before, default_after = migration.default_cutoffs(dataset.date_max)
     left, right = st.columns(2)
     before = left.date_input(t("life.cutoff_before"), value=max(default_before, dataset.date_min),
@@ -91,103 +103,129 @@ def migration_section(dataset) -> None:
                              min_value=dataset.date_min, max_value=dataset.date_max, key="life_after")
     if before >= after:
         st.warning(t("life.cutoffs_order"))
-        return
-    db_path = str(database_path())
-    key = (db_path, dataset.dataset_id, dataset.version)
+        return None
+    return before, after
+
+
+def _tier_migration(dataset, before: date, after: date) -> migration.Migration | None:
+    """Tiers at both cut-offs, scored and weighted as on the value page, and the moves between
+    them; None, with the reason shown, when there is nothing to draw."""
     scores_before, scores_after = (state.scores_at(cutoff, dataset) for cutoff in (before, after))
     method, shares = state.tier_settings()
     try:
-        tiers = [migration.tiers_from_scores(s, state.active_weights(), method, shares) for s in (scores_before, scores_after)]
+        weights = state.effective_weights(scores_after)
+        tiers = [migration.tiers_from_scores(scores, weights, method, shares) for scores in (scores_before, scores_after)]
     except ValueError:
         st.warning(t("life.no_weighted_dimension"))
-        return
+        return None
     missing = [d for d in scores_after.dimensions if d not in scores_before.dimensions]
     if missing:
         st.info(t("life.dimensions_differ", date=str(before), dimensions=", ".join(t(f"value.dim.{d}") for d in missing)))
     elif scores_before.potential_source != scores_after.potential_source:
         st.info(t("life.potential_differs", before=str(before), after=str(after)))
-    moves = migration.build_migration(*tiers, _activity(*key, before, after), before, after)
+    activity = _activity(str(database_path()), dataset.dataset_id, dataset.version, before, after)
+    moves = migration.build_migration(*tiers, activity, before, after)
     if moves.customers_before == 0 and moves.customers_after == 0:
         st.info(t("life.no_customers_either", before=str(before), after=str(after)))
-        return
+        return None
     if moves.customers_before == 0:
         st.info(t("life.no_customers_before", start=str(before - (after - before)), before=str(before)))
     if moves.customers_after == 0:
         st.info(t("life.no_customers_after", before=str(before), after=str(after)))
+    return moves
 
+
+def migration_section(dataset) -> None:
+    st.header(t("life.migration_header"))
+    st.caption(t("life.migration_help"))
+    cutoffs = _cutoff_widgets(dataset)
+    moves = None if cutoffs is None else _tier_migration(dataset, *cutoffs)
+    if moves is None:
+        return
     kinds = {kind: t(f"life.matrix_kind.{kind}") for kind in figures.MATRIX_KINDS}
-    kind = st.radio(t("life.matrix_kind"), list(kinds), horizontal=True, key=state.translated_options("life_matrix_kind"), format_func=kinds.get)
+    kind = st.radio(t("life.matrix_kind"), list(kinds), horizontal=True, format_func=kinds.get,
+                    key=state.translated_options("life_matrix_kind"))
     matrix = moves.counts if kind == "counts" else moves.values
     sankey, heatmap = st.columns(2)
-    with sankey:
-        st.plotly_chart(figures.migration_sankey_figure(matrix, state.lang(), kind))
-    with heatmap:
-        st.plotly_chart(figures.transition_heatmap_figure(matrix, state.lang(), kind))
-    st.caption(t("life.matrix_caption", before=str(before), after=str(after)))
-
-    st.subheader(t("life.retention_header"))
-    st.caption(t("life.retention_help"))
-    retention = moves.retention()
-    st.dataframe(pd.DataFrame({
-        t("life.col.tier"): [t(f"value.tier.{tier}") for tier in retention["tier"]],
-        t("life.col.customers_before"): retention["customers"],
-        t("life.col.retained"): retention["retained"],
-        t("life.col.retention"): retention["retention"] * 100,
-        t("life.col.revenue_before"): retention["revenue_before"].round(),
-        t("life.col.revenue_after"): retention["revenue_after"].round(),
-        t("life.col.revenue_retention"): retention["revenue_retention"] * 100,
-    }), hide_index=True, column_config={
-        t("life.col.retention"): st.column_config.NumberColumn(format="%.1f%%"),
-        t("life.col.revenue_retention"): st.column_config.NumberColumn(format="%.1f%%"),
-        t("life.col.revenue_before"): st.column_config.NumberColumn(format="localized"),
-        t("life.col.revenue_after"): st.column_config.NumberColumn(format="localized"),
-    })
-
+    sankey.plotly_chart(figures.migration_sankey_figure(matrix, state.lang(), kind))
+    heatmap.plotly_chart(figures.transition_heatmap_figure(matrix, state.lang(), kind))
+    st.caption(t("life.matrix_caption", before=str(moves.before), after=str(moves.after)))
+    _retention_table(moves)
     upgrades, downgrades = moves.upgrades(), moves.downgrades()
-    up_tab, down_tab = st.tabs([t("life.upgrades", count=f"{len(upgrades):,}"),
-                                t("life.downgrades", count=f"{len(downgrades):,}")])
-    for tab, changes, name in ((up_tab, upgrades, "upgrades"), (down_tab, downgrades, "downgrades")):
+    tabs = st.tabs([t("life.upgrades", count=f"{len(upgrades):,}"), t("life.downgrades", count=f"{len(downgrades):,}")])
+    for tab, changes, name in zip(tabs, (upgrades, downgrades), ("upgrades", "downgrades")):
         with tab:
             _customer_table(changes, ["customer_id", "name", "tier_before", "tier_after", "composite_before",
                                       "composite_after", "revenue_before", "revenue_after"], f"life_{name}")
 
 
-def watchlist_section(dataset, stages: pd.DataFrame) -> None:
-    st.header(t("life.watch_header"))
-    st.caption(t("life.watch_help"))
+def _retention_table(moves: migration.Migration) -> None:
+    st.subheader(t("life.retention_header"))
+    st.caption(t("life.retention_help"))
+    retention = moves.retention()
+    columns = {name: t(f"life.col.{name}") for name in (
+        "tier", "customers_before", "retained", "retention", "revenue_before", "revenue_after", "revenue_retention")}
+    shown = pd.DataFrame({
+        columns["tier"]: [t(f"value.tier.{tier}") for tier in retention["tier"]],
+        columns["customers_before"]: retention["customers"],
+        columns["retained"]: retention["retained"],
+        columns["retention"]: retention["retention"] * 100,
+        columns["revenue_before"]: retention["revenue_before"].round(),
+        columns["revenue_after"]: retention["revenue_after"].round(),
+        columns["revenue_retention"]: retention["revenue_retention"] * 100,
+    })
+    percent, localized = st.column_config.NumberColumn(format="%.1f%%"), st.column_config.NumberColumn(format="localized")
+    st.dataframe(shown, hide_index=True, column_config={
+        columns["retention"]: percent, columns["revenue_retention"]: percent,
+        **{columns[name]: localized for name in ("customers_before", "retained", "revenue_before", "revenue_after")},
+    })
+
+
+def _watch_settings() -> watchlists.WatchSettings:
+    """The expander with the watch lists' thresholds, starting from ``WatchSettings``' defaults."""
+    defaults = watchlists.WatchSettings()
     stage_names = {stage: t(f"life.stage.{stage}") for stage in lifecycle.STAGES}
     with st.expander(t("life.watch_settings")):
         left, middle, right = st.columns(3)
-        settings = watchlists.WatchSettings(
-            min_potential_score=left.slider(t("life.ws.min_potential_score"), 0, 100, 80, 5, key="life_ws_potential"),
+        return watchlists.WatchSettings(
+            min_potential_score=left.slider(t("life.ws.min_potential_score"), 0, 100, round(defaults.min_potential_score),
+                                            5, key="life_ws_potential"),
             risk_stages=tuple(middle.multiselect(
-                t("life.ws.risk_stages"), list(stage_names), default=["declining", "dormant"],
+                t("life.ws.risk_stages"), list(stage_names), default=list(defaults.risk_stages),
                 format_func=stage_names.get, key=state.translated_options("life_ws_stages"))),
-            thin_margin_pct=right.number_input(t("life.ws.thin_margin_pct"), -100.0, 100.0, 5.0, 1.0, key="life_ws_margin"),
-            high_cost_quantile=right.slider(t("life.ws.high_cost_quantile"), 0.5, 0.95, 0.75, 0.05, key="life_ws_quantile"),
+            thin_margin_pct=right.number_input(t("life.ws.thin_margin_pct"), -100.0, 100.0, defaults.thin_margin_pct, 1.0,
+                                               key="life_ws_margin"),
+            high_cost_quantile=right.slider(t("life.ws.high_cost_quantile"), 0.5, 0.95, defaults.high_cost_quantile, 0.05,
+                                            key="life_ws_quantile"),
         )
+
+
+def watchlist_section(dataset, stages: pd.DataFrame) -> None:
+    st.header(t("life.watch_header"))
+    st.caption(t("life.watch_help"))
+    settings = _watch_settings()
     table = watchlists.watch_table(state.features(dataset), state.value_table(dataset), stages)
     lists = {
-        "invest": (watchlists.invest_candidates(table, settings), ["score_potential", "growth", "stage", "revenue_last_12m"]),
-        "at_risk": (watchlists.key_accounts_at_risk(table, settings),
-                    ["stage", "value_at_stake", "revenue_last_12m", "gross_profit_last_12m"]),
-        "unprofitable": (watchlists.unprofitable(table, settings),
-                         ["reason", "gross_profit", "margin_pct", "account_team_size", "orders"]),
+        "invest": watchlists.invest_candidates(table, settings),
+        "at_risk": watchlists.key_accounts_at_risk(table, settings),
+        "unprofitable": watchlists.unprofitable(table, settings),
     }
-    tabs = st.tabs([t(f"life.watch.{name}", count=f"{len(rows):,}") for name, (rows, _) in lists.items()])
-    for tab, (name, (rows, columns)) in zip(tabs, lists.items()):
+    # Why a list cannot be drawn at all, rather than being empty.
+    unavailable = {
+        "invest": "life.watch.no_potential" if "score_potential" not in table.columns else None,
+        "unprofitable": "life.watch.no_cost" if table["gross_profit"].isna().all() else None,
+    }
+    risk_stages = ", ".join(t(f"life.stage.{s}") for s in settings.risk_stages) or "–"
+    tabs = st.tabs([t(f"life.watch.{name}", count=f"{len(rows):,}") for name, rows in lists.items()])
+    for tab, (name, rows) in zip(tabs, lists.items()):
         with tab:
-            st.caption(t(f"life.watch.{name}_help", **asdict(settings) | {"risk_stages": ", ".join(
-                t(f"life.stage.{s}") for s in settings.risk_stages) or "-"}))
-            if name == "invest" and "score_potential" not in table.columns:
-                st.info(t("life.watch.no_potential"))
-                continue
-            if name == "unprofitable" and table["gross_profit"].isna().all():
-                st.info(t("life.watch.no_cost"))
+            st.caption(t(f"life.watch.{name}_help", **asdict(settings) | {"risk_stages": risk_stages}))
+            if unavailable.get(name):
+                st.info(t(unavailable[name]))
                 continue
             if name == "at_risk" and len(rows):
                 st.metric(t("life.watch.total_at_stake"), f"{rows['value_at_stake'].sum():,.0f}")
-            _customer_table(rows, ["customer_id", "name", "tier", *columns], f"life_watch_{name}")
+            _customer_table(rows, ["customer_id", "name", "tier", *WATCH_COLUMNS[name]], f"life_watch_{name}")
 
 
 def _customer_table(rows: pd.DataFrame, columns: list[str], key: str) -> None:
@@ -205,17 +243,17 @@ def _customer_table(rows: pd.DataFrame, columns: list[str], key: str) -> None:
         shown["reason"] = shown["reason"].map(lambda r: t(f"life.reason.{r}"))
     if "growth" in shown:
         shown["growth"] = shown["growth"] * 100
-    money = [c for c in ("revenue_before", "revenue_after", "revenue_last_12m", "gross_profit_last_12m", "gross_profit",
-                         "value_at_stake") if c in shown]
+    money = [c for c in MONEY_COLUMNS if c in shown]
     shown[money] = shown[money].round()
-    config = {t(f"life.col.{c}"): st.column_config.NumberColumn(format="localized") for c in columns if c in money}
-    config.update({t(f"life.col.{c}"): st.column_config.NumberColumn(format="%.1f") for c in columns
-                   if c in ("composite_before", "composite_after", "score_potential", "margin_pct", "growth")})
+    config = {t(f"life.col.{c}"): st.column_config.NumberColumn(format="localized") for c in money}
+    config.update({t(f"life.col.{c}"): st.column_config.NumberColumn(format="%.1f") for c in SCORE_COLUMNS if c in shown})
     event = st.dataframe(shown.rename(columns=lambda c: t(f"life.col.{c}")), hide_index=True, column_config=config,
                          on_select="rerun", selection_mode="single-row", key=key)
     st.caption(t("life.select_to_open"))
-    if event.selection.rows:
-        picked = rows.iloc[event.selection.rows[0]]
+    # A selection outlives a change of the list (Streamlit keys the table by ``key``): ignore one past its end.
+    selected = [row for row in event.selection.rows if row < len(rows)]
+    if selected:
+        picked = rows.iloc[selected[0]]
         st.page_link(CUSTOMER_PAGE, label=t("life.open_customer", name=picked["name"]), icon="🔎",
                      query_params={"customer_id": picked["customer_id"]})
 
@@ -224,5 +262,7 @@ st.title(t("life.title"))
 st.caption(t("life.intro"))
 current = state.active_dataset()
 stages_table = stages_section(current)
+if state.weights_fall_back(current):
+    st.info(t("value.weights_fallback"))
 migration_section(current)
 watchlist_section(current, stages_table)

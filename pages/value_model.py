@@ -19,11 +19,12 @@ from analytics import value_model as vm
 from ui import state
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
+    group_label,
     pyramid_figure,
     rank_scatter_figure,
     relationship_matrix_figure,
 )
-from ui.i18n import TABLE, translate
+from ui.i18n import translate
 from ui.state import t
 
 WEIGHT_MAX = 5.0
@@ -92,10 +93,11 @@ def usable(weights: dict[str, float], scores: vm.DimensionScores) -> bool:
     return any(weights.get(dimension, 0) > 0 for dimension in scores.dimensions)
 
 
-def preset_label(preset: vm.Preset, lang: str) -> str:
-    if preset.shipped:
-        return translate(f"value.preset.{preset.name}", lang)
-    return translate("value.preset_custom_label", lang, name=preset.name)
+def preset_label(name: str, lang: str) -> str:
+    """A shipped preset's translated name, or a saved one's name marked as custom."""
+    if name in vm.PRESETS:
+        return translate(f"value.preset.{name}", lang)
+    return translate("value.preset_custom_label", lang, name=name)
 
 
 def load_picked_preset() -> None:
@@ -106,8 +108,7 @@ def load_picked_preset() -> None:
         flash("error", t("value.preset_missing", name=name))
         return
     put_weights_in_sliders(weights, overwrite=True)
-    label = t(f"value.preset.{name}") if name in vm.PRESETS else name
-    flash("success", t("value.preset_loaded", name=label))
+    flash("success", t("value.preset_loaded", name=preset_label(name, state.lang())))
 
 
 def save_current_weights() -> None:
@@ -143,6 +144,8 @@ def cancel_delete() -> None:
 
 def delete_pending_preset() -> None:
     name = st.session_state.pop(PRESET_PENDING_DELETE_KEY, None)
+    if name is None:  # a second click on the confirmation that the first one already handled
+        return
     try:
         vm.delete_preset(state.get_store(), name)
     except KeyError:
@@ -153,13 +156,13 @@ def delete_pending_preset() -> None:
 
 def preset_panel(weights_in_use: dict[str, float]) -> None:
     presets = {preset.name: preset for preset in vm.list_presets(state.get_store())}
-    matching = next((p for p in presets.values() if vm.validate_weights(p.weights) == weights_in_use), None)
+    matching = next((p for p in presets.values() if p.weights == weights_in_use), None)
     if st.session_state.get(PRESET_PICK_KEY) not in presets:
         st.session_state[PRESET_PICK_KEY] = matching.name if matching else "balanced"
     st.markdown(f"**{t('value.presets')}**")
     lang = state.lang()
     picked = st.selectbox(
-        t("value.preset"), list(presets), key=state.translated_options(PRESET_PICK_KEY), format_func=lambda name: preset_label(presets[name], lang),
+        t("value.preset"), list(presets), key=state.translated_options(PRESET_PICK_KEY), format_func=lambda name: preset_label(name, lang),
     )
     if presets[picked].shipped:
         st.caption(t(f"value.preset_help.{picked}"))
@@ -174,7 +177,7 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
         yes, no = st.columns(2)
         yes.button(t("value.preset_delete_yes"), key="value_preset_delete_yes", on_click=delete_pending_preset)
         no.button(t("value.preset_delete_cancel"), key="value_preset_delete_cancel", on_click=cancel_delete)
-    st.caption(t("value.preset_matches", name=preset_label(matching, lang)) if matching else t("value.preset_matches_none"))
+    st.caption(t("value.preset_matches", name=preset_label(matching.name, lang)) if matching else t("value.preset_matches_none"))
     st.text_input(t("value.preset_name"), key=PRESET_NAME_KEY, max_chars=vm.MAX_PRESET_NAME_LENGTH)
     st.button(t("value.preset_save"), key="value_preset_save", on_click=save_current_weights)
 
@@ -249,7 +252,7 @@ def tier_controls() -> None:
     if total > 100:
         st.error(t("value.cutoffs_too_large", total=total))
         return
-    st.caption(t("value.cutoff_rest", share=100 - total) + " " + t("value.ties_note"))
+    st.caption(t("value.cutoff_rest", share=100 - total))
     chosen = {tier: value / 100 for tier, value in percents.items()}
     if (method, chosen) != state.tier_settings():
         state.set_tier_settings(method, chosen)
@@ -274,16 +277,13 @@ def cutoffs_table(tiering: vm.Tiering) -> None:
     })
 
 
-def tiers_section(model: vm.ValueModel, table: pd.DataFrame, has_profit: bool) -> None:
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        cutoffs_table(model.tiering)
-    with right:
-        shares = ["value_share", "revenue_share"] + (["gross_profit_share"] if has_profit else [])
-        share = st.radio(t("value.pyramid_share"), shares, key=state.translated_options("value_pyramid_share"), horizontal=True,
-                         format_func=state.option_labels("value.fig."))
-        st.plotly_chart(pyramid_figure(strategy.pyramid(table), state.lang(), share=share), width="stretch")
-        st.caption(t("value.pyramid_note"))
+def pyramid_section(table: pd.DataFrame, has_profit: bool) -> None:
+    """The pyramid beside the tiers' share of value, revenue or (with cost data) gross profit."""
+    shares = ["value_share", "revenue_share"] + (["gross_profit_share"] if has_profit else [])
+    share = st.radio(t("value.pyramid_share"), shares, key=state.translated_options("value_pyramid_share"), horizontal=True,
+                     format_func=state.option_labels("value.fig."))
+    st.plotly_chart(pyramid_figure(strategy.pyramid(table), state.lang(), share=share), width="stretch")
+    st.caption(t("value.pyramid_note"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def tier_header(tier: str) -> None:
 
 def top_customers_table(top: pd.DataFrame) -> None:
     shown = top[["customer_id", "name", "composite", "revenue"]].round({"revenue": 0})
-    st.dataframe(shown.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, column_config={
+    st.dataframe(shown.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, width="stretch", column_config={
         t("value.col.composite"): st.column_config.NumberColumn(format="%.1f"),
         t("value.col.revenue"): st.column_config.NumberColumn(format="localized"),
     })
@@ -328,11 +328,9 @@ def strategy_card(card: strategy.StrategyCard) -> None:
     for warning in card.warnings:
         st.warning(t(warning))
     share = min(max(card.resource_share, 0.0), 1.0) if np.isfinite(card.resource_share) else 0.0
-    st.progress(share, text=f"{t('value.card.resource_share')}: {percent(card.resource_share)}")
+    st.progress(share, text=t("value.card.resource_share", share=percent(card.resource_share)))
     st.markdown(f"**{t('value.card.actions')}**\n" + "".join(f"\n- {t(action)}" for action in card.actions))
     st.markdown(f"**{t('value.card.kpis')}**\n" + "".join(f"\n- {t(kpi)}" for kpi in card.kpis))
-    st.markdown(f"**{t('value.card.top_customers')}**")
-    top_customers_table(card.top_customers)
 
 
 def strategy_section(table: pd.DataFrame) -> list[strategy.StrategyCard]:
@@ -343,6 +341,14 @@ def strategy_section(table: pd.DataFrame) -> list[strategy.StrategyCard]:
     for column, card in zip(st.columns(len(cards)), cards):
         with column, st.container(border=True):
             strategy_card(card)
+    # Full width below the cards, one tab per tier: inside a card the table would be cut off.
+    st.markdown(f"**{t('value.card.top_customers')}**")
+    for tab, card in zip(st.tabs([t(f"value.tier.{card.tier}") for card in cards]), cards):
+        with tab:
+            if card.customers:
+                top_customers_table(card.top_customers)
+            else:
+                st.info(t("value.card.empty"))
     return cards
 
 
@@ -351,9 +357,9 @@ def strategy_section(table: pd.DataFrame) -> list[strategy.StrategyCard]:
 
 
 def placements_table(placements: pd.DataFrame, by: str) -> None:
-    group_key = "value.tier." if by == "tier" else "ctype."
+    lang = state.lang()
     st.dataframe(pd.DataFrame({
-        t("value.col.group"): [t(group_key + g) if group_key + g in TABLE else g for g in placements["group"]],
+        t("value.col.group"): [group_label(group, by, lang) for group in placements["group"]],
         t("value.fig.customers"): placements["customers"],
         t("value.cut.customer_share"): placements["customer_share"] * 100,
         t("value.col.margin_pct"): placements["margin_pct"],
@@ -362,6 +368,7 @@ def placements_table(placements: pd.DataFrame, by: str) -> None:
         t("value.col.relationship_level"): [t(f"value.level.{lv}") if lv else None for lv in placements["level"]],
         t("value.col.bond"): [t(f"value.bond.{b}") if b else None for b in placements["bond"]],
     }), hide_index=True, column_config={
+        t("value.fig.customers"): st.column_config.NumberColumn(format="localized"),
         t("value.cut.customer_share"): st.column_config.NumberColumn(format="%.1f%%"),
         t("value.col.margin_pct"): st.column_config.NumberColumn(format="%.1f"),
     })
@@ -379,29 +386,28 @@ def matrix_section(table: pd.DataFrame) -> None:
                 st.info(t("value.matrix_no_types"))
                 continue
             placements = strategy.place_in_matrix(table, by, thresholds)
-            figure, details = st.columns([3, 2], gap="large")
-            figure.plotly_chart(relationship_matrix_figure(placements, state.lang(), by=by), width="stretch",
-                                key=f"value_matrix_{by}")
-            with details:
-                placements_table(placements, by)
+            st.plotly_chart(relationship_matrix_figure(placements, state.lang(), by=by), width="stretch",
+                            key=f"value_matrix_{by}")
+            placements_table(placements, by)
 
 
 def ranks_section(table: pd.DataFrame, model: vm.ValueModel) -> None:
     st.subheader(t("value.section.ranks"))
     st.markdown(t("value.ranks_explain"))
     top_share, bottom_share = 0.2, 0.5
-    # Only the columns the comparison reads: it copies what it is given.
-    ranks = vm.rank_comparison(table[["customer_id", "name", "revenue"]], model, top_share, bottom_share)
+    ranks = vm.rank_comparison(table, model, top_share, bottom_share)
     counts = ranks["flag"].value_counts()
     st.info(t("value.ranks_counts", big=int(counts.get("big_seller_low_value", 0)), top=top_share,
               bottom=bottom_share, small=int(counts.get("small_seller_high_value", 0))))
     st.plotly_chart(rank_scatter_figure(ranks, state.lang()), width="stretch", key="value_rank_scatter")
-    columns = ["name", "tier", "revenue", "revenue_rank", "value_rank"]
+    columns = ["customer_id", "name", "tier", "revenue", "revenue_rank", "value_rank"]
     for flag, order in (("big_seller_low_value", "revenue_rank"), ("small_seller_high_value", "value_rank")):
         flagged = ranks[ranks["flag"] == flag].nsmallest(FLAGGED_SHOWN, order)[columns].round({"revenue": 0})
+        flagged["tier"] = flagged["tier"].map(lambda tier: t(f"value.tier.{tier}"))
         with st.expander(f"{t(f'value.flag.{flag}')} ({int(counts.get(flag, 0)):,})"):
             st.dataframe(flagged.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, column_config={
-                t("value.col.revenue"): st.column_config.NumberColumn(format="localized"),
+                t(f"value.col.{column}"): st.column_config.NumberColumn(format="localized")
+                for column in ("revenue", "revenue_rank", "value_rank")
             })
 
 
@@ -411,13 +417,13 @@ def export_section(table: pd.DataFrame, cards: list[strategy.StrategyCard], data
     st.caption(t("value.export_note", count=len(table)))
     text = partial(translate, lang=state.lang())  # the files are built off the script thread: no session there
     sheet = t("value.export_sheet")
-    csv_button, xlsx_button, _ = st.columns([1, 1, 4])
-    csv_button.download_button(
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
         t("value.export_csv"), data=lambda: export.to_csv_bytes(export.tiered_customer_list(table, cards, text)),
         file_name=f"customer_tiers_{dataset_id}.csv", mime="text/csv", key="value_export_csv", on_click="ignore",
     )
     too_big = len(table) >= export.EXCEL_MAX_ROWS
-    xlsx_button.download_button(
+    buttons.download_button(
         t("value.export_xlsx"),
         data=lambda: export.to_xlsx_bytes(export.tiered_customer_list(table, cards, text), sheet_name=sheet),
         file_name=f"customer_tiers_{dataset_id}.xlsx", key="value_export_xlsx", on_click="ignore",
@@ -426,7 +432,17 @@ def export_section(table: pd.DataFrame, cards: list[strategy.StrategyCard], data
     )
     head = table.nsmallest(EXPORT_PREVIEW_ROWS, "value_rank")
     with st.expander(t("value.export_preview", count=len(head))):
-        st.dataframe(export.tiered_customer_list(head, cards, text), hide_index=True)
+        preview_table(export.tiered_customer_list(head, cards, text))
+
+
+def preview_table(preview: pd.DataFrame) -> None:
+    """The export's first rows for reading: money in whole units with separators, scores to one
+    decimal (the files keep full precision)."""
+    money = [column for column in (t("value.col.revenue"), t("value.col.gross_profit")) if column in preview.columns]
+    formats = {column: "localized" if column in money or preview[column].dtype.kind in "iu" else "%.1f"
+               for column in preview.select_dtypes("number").columns}
+    st.dataframe(preview.round({column: 0 for column in money}), hide_index=True,
+                 column_config={column: st.column_config.NumberColumn(format=f) for column, f in formats.items()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,9 +459,9 @@ if not usable(state.active_weights(), scores):
 st.divider()
 tier_controls()
 model = state.value_model(dataset)
-features = state.features(dataset)
-table = vm.value_table(features, model)
-tiers_section(model, table, has_profit=dataset.has_cost)
+table = vm.value_table(state.features(dataset), model)
+cutoffs_table(model.tiering)
+pyramid_section(table, has_profit=dataset.has_cost)
 st.divider()
 cards = strategy_section(table)
 st.divider()

@@ -144,8 +144,8 @@ def test_language_switch_keeps_option_widgets_valid(app_database):
     app.sidebar.selectbox(key="lang_picker").select("zh").run()
     assert not app.exception, [e.value for e in app.exception]
     share = app.radio(key="overview_pyramid_share")
-    assert share.value == "value_share"  # reset to the default rather than orphaned
-    assert share.options[0] == "价值占比"
+    assert share.value == "revenue_share"  # the choice carries over rather than being orphaned
+    assert share.options[1] == "销售额占比"
 
 
 def test_customer_master_upload_and_customer_search(app_database):

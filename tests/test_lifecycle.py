@@ -162,3 +162,46 @@ def test_figures_show_stages_and_history(dataset):
     assert [trace.name for trace in order_history_figure(history).data] == ["Revenue", "Gross profit"]
     without_cost = history.assign(gross_profit=np.nan)
     assert [trace.name for trace in order_history_figure(without_cost).data] == ["Revenue"]
+
+
+def test_returns_only_and_cutoffs_before_the_data(store):
+    dataset_id = load(store, [
+        {"customer_id": "BUYER", "order_date": date(2024, 1, 10), "revenue": 100.0, "cost": 60.0},
+        {"customer_id": "BUYER", "order_date": date(2024, 3, 10), "revenue": 100.0, "cost": 60.0},
+        {"customer_id": "RETURNS", "order_date": date(2024, 2, 1), "revenue": -40.0, "cost": -20.0},
+        {"customer_id": "RETURNS", "order_date": date(2024, 2, 20), "revenue": -10.0, "cost": -5.0},
+    ])
+    inputs = lifecycle.customer_stages(store, dataset_id).set_index("customer_id")
+    returns = inputs.loc["RETURNS"]
+    assert returns["purchase_days"] == 0 and pd.isna(returns["last_purchase"])  # a return is not a purchase
+    assert returns["recency_days"] == 19  # counted from its last line, 2024-02-20, to 2024-03-10
+    # 38 days old, but it has not bought: not new; net returns after nothing before: declining.
+    assert np.isnan(returns["trend"]) and returns["stage"] == "declining"
+    assert inputs.loc["BUYER", "last_purchase"] == pd.Timestamp(2024, 3, 10)
+
+    nothing_yet = lifecycle.customer_stages(store, dataset_id, as_of=date(2020, 1, 1))
+    assert nothing_yet.empty and list(nothing_yet.columns) == list(inputs.reset_index().columns)
+    summary = lifecycle.stage_summary(nothing_yet)
+    assert summary["customers"].sum() == 0 and summary["customer_share"].isna().all()
+    counts, revenue = stage_distribution_figure(summary).data
+    assert list(counts.y) == [0] * len(lifecycle.STAGES) and list(revenue.y) == [0] * len(lifecycle.STAGES)
+
+
+def test_rules_cover_every_stage_once():
+    assert sorted(lifecycle.RULE_ORDER) == sorted(lifecycle.STAGES)
+    assert lifecycle.RULE_ORDER[-1] == "stable"  # the catch-all
+
+
+def test_history_figure_spans_whole_periods(store):
+    dataset_id = load(store, [{"customer_id": "ONE", "order_date": date(2024, 5, 17), "revenue": 90.0, "cost": 50.0}])
+    for period, label, days in (("month", "2024-05", 31), ("quarter", "2024 Q2", 91), ("year", "2024", 366)):
+        history = lifecycle.order_history(store, dataset_id, "ONE", period)
+        bars, profit = order_history_figure(history, "en", period).data
+        # One bar must span most of its period: plotly's default would be a sliver of milliseconds.
+        assert bars.width[0] == pytest.approx(0.8 * days * 86_400_000)
+        assert pd.Timestamp(bars.x[0]) == pd.Timestamp(history["period"].iloc[0]) + pd.Timedelta(days=days / 2)
+        assert bars.customdata[0][0] == label and profit.customdata[0] == label
+    spanned = order_history_figure(history, "en", "year", span=(date(2023, 2, 1), date(2025, 6, 30)))
+    assert [pd.Timestamp(end) for end in spanned.layout.xaxis.range] == [pd.Timestamp(2023, 1, 1), pd.Timestamp(2026, 1, 1)]
+    with pytest.raises(ValueError, match="period"):
+        order_history_figure(history, "en", "week")

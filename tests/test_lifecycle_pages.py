@@ -7,13 +7,14 @@ import pytest
 from app_harness import APP, open_app, texts
 from streamlit.testing.v1 import AppTest
 
-from analytics import ingest, migration
+from analytics import ingest, lifecycle, migration, watchlists
 from analytics.mapping import suggest_mapping
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.validation import validate_transactions
 from analytics.value_model import PRESETS
-from ui.i18n import translate
+from ui.figures.lifecycle import MATRIX_KINDS
+from ui.i18n import TABLE, translate
 
 LIFECYCLE, CUSTOMER = "pages/lifecycle.py", "pages/customer.py"
 
@@ -84,6 +85,41 @@ def test_cutoffs_that_leave_no_customers(gap_dataset):
     assert len(app.get("plotly_chart")) == 3
 
 
+@pytest.mark.parametrize("page", [LIFECYCLE, CUSTOMER])
+def test_weights_without_data_in_the_dataset_fall_back_with_a_note(gap_dataset, page):
+    # Weights chosen on the demo, kept when switching to a dataset without satisfaction ratings.
+    app = open_app(page, active_dataset_id=gap_dataset, value_weights={"satisfaction": 1.0}, customer_id="K1")
+    assert translate("value.weights_fallback") in texts(app.info)
+    assert not app.warning
+
+
+def test_a_dataset_of_one_day_has_no_periods_to_compare(app_database):
+    rows = pd.DataFrame({"customer_id": ["Z1", "Z2"], "order_date": ["2023-05-05", "2023-05-05"], "revenue": [10.0, 20.0]})
+    raw = read_upload("one_day.csv", rows.to_csv(index=False).encode("utf-8"))
+    store = Store(app_database)
+    try:
+        dataset_id = ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
+                                         mode="new", digest=None, dataset_name="one day")
+    finally:
+        store.close()
+    app = open_app(LIFECYCLE, active_dataset_id=dataset_id)
+    assert translate("life.migration_one_day", date="2023-05-05") in texts(app.info)
+    assert not app.warning  # not "pick an earlier first date": there is none
+    app = open_app(CUSTOMER, active_dataset_id=dataset_id, customer_id="Z2")
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics[translate("life.customer.tier_before", date="2022-05-05")] == translate("life.customer.not_yet")
+
+
+def test_every_code_the_pages_show_is_translated():
+    codes = {
+        "life.stage.": lifecycle.STAGES, "life.rule.": lifecycle.RULE_ORDER, "life.period.": lifecycle.HISTORY_PERIODS,
+        "life.reason.": watchlists.UNPROFITABLE_REASONS, "life.matrix_kind.": MATRIX_KINDS,
+        "life.fig.unit_": MATRIX_KINDS, "life.state.": (migration.ENTERING, migration.LEAVING),
+    }
+    missing = [prefix + code for prefix, values in codes.items() for code in values if prefix + code not in TABLE]
+    assert not missing
+
+
 def demo_tiers(path, as_of: date) -> pd.Series:
     """Tiers as the value page scores them (balanced weights, lifetime-value potential) at ``as_of``."""
     store = Store(path)
@@ -105,6 +141,19 @@ def test_customer_page_finds_a_customer_by_name_and_shows_its_tier(app_database)
     assert metrics["Tier at 2025-09-29"] == translate(f"value.tier.{year_before['C02357']}")
     assert app.session_state["customer_id"] == "C02357"
     assert len(app.get("plotly_chart")) == 2  # order history, dimension breakdown
+
+
+@pytest.mark.parametrize(("customer_id", "rhythm_key"), [
+    ("C02946", "life.customer.rhythm_single"),  # one order, two years before the data ends
+    ("C00461", "life.customer.rhythm_returns_only"),  # a single return, no purchase
+])
+def test_customer_page_describes_short_histories(app_database, customer_id, rhythm_key):
+    app = open_app(CUSTOMER, customer_id=customer_id)
+    opening = translate(rhythm_key, recency="#", tenure="#").split("#")[0]
+    assert any(caption.startswith(opening) for caption in texts(app.caption)), texts(app.caption)
+    usual_gap = translate("life.customer.rhythm", gap="#", recency="#", tenure="#").split("#")[0]
+    assert not any(caption.startswith(usual_gap) for caption in texts(app.caption))  # it has no gap of its own
+    assert len(app.get("plotly_chart")) == 2
 
 
 def test_customer_page_search_without_match(app_database):

@@ -155,3 +155,14 @@ def test_sankey_and_heatmap_draw_every_flow(moves):
     assert np.array_equal(np.asarray(heatmap.z), moves.values.to_numpy())
     with pytest.raises(ValueError, match="kind"):
         transition_heatmap_figure(moves.counts, "en", "shares")
+
+
+def test_sankey_leaves_out_net_returns(moves):
+    values = moves.values.copy()
+    # A row whose net total is negative although one of its cells is positive (returns outweigh a purchase).
+    values.loc[ENTERING] = 0.0
+    values.loc[ENTERING, "C"], values.loc[ENTERING, "B"] = 100.0, -300.0
+    sankey = migration_sankey_figure(values, "en", "values").data[0]
+    assert min(sankey.link.value) > 0
+    assert sum(sankey.link.value) == pytest.approx(values.clip(lower=0).to_numpy().sum())
+    assert "Entering (new or back)" in sankey.node.label

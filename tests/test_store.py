@@ -14,11 +14,11 @@ from analytics.validation import REJECT_COLUMNS, ValidatedUpload
 def test_schema_is_created_once_and_versioned(tmp_path):
     path = tmp_path / "s.duckdb"
     first = Store(path)
-    assert first.schema_version == 2
+    assert first.schema_version == len(_MIGRATIONS)
     first.close()
     again = Store(path)
-    assert again.schema_version == 2
-    assert again.cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0] == 2
+    assert again.schema_version == len(_MIGRATIONS)
+    assert again.cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(_MIGRATIONS)
     tables = {row[0] for row in again.cursor().execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"datasets", "transactions", "customers", "settings", "schema_version"} <= tables
     again.close()
@@ -33,9 +33,15 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
         old.execute("INSERT INTO datasets (name) VALUES ('with cost'), ('without')")
         old.execute("INSERT INTO transactions (dataset_id, customer_id, order_date, revenue, gross_profit) "
                     "VALUES (1, 'A', DATE '2024-01-01', 10, 3), (2, 'B', DATE '2024-01-01', 10, NULL)")
+        old.execute("INSERT INTO settings (key, value) VALUES ('preset:Mine', '{\"economic\": 2}')")
     upgraded = Store(path)
-    assert upgraded.schema_version == 2
-    assert [d.has_cost for d in list_datasets(upgraded)] == [True, False]
+    assert upgraded.schema_version == len(_MIGRATIONS)
+    assert [(d.dataset_id, d.name, d.has_cost) for d in list_datasets(upgraded)] == [(1, "with cost", True), (2, "without", False)]
+    assert upgraded.get_setting("preset:Mine") == {"economic": 2}
+    upgraded.put_setting("preset:Mine", {"economic": 3})
+    assert upgraded.settings_with_prefix("preset:") == {"preset:Mine": {"economic": 3}}
+    with upgraded.transaction() as cur:  # the sequence keeps counting after the existing ids
+        assert cur.execute("INSERT INTO datasets (name) VALUES ('third') RETURNING dataset_id").fetchone()[0] == 3
     upgraded.close()
 
 

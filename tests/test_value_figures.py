@@ -64,6 +64,14 @@ def test_pyramid_shows_counts_beside_value_share(data, lang):
         pyramid_figure(pyramid, lang, share="orders")
 
 
+def test_pyramid_says_no_data_where_a_share_is_unknown(data):
+    _, _, table = data
+    pyramid = strategy.pyramid(table.assign(gross_profit=np.nan))
+    shares = pyramid_figure(pyramid, "zh", share="gross_profit_share").data[1]
+    assert list(shares.text) == ["无数据"] * 4
+    np.testing.assert_array_equal(shares.x, [0.0] * 4)
+
+
 @pytest.mark.parametrize("by", ["tier", "customer_type"])
 def test_relationship_matrix_has_the_grid_and_the_groups(data, by):
     _, _, table = data
@@ -98,6 +106,7 @@ def test_rank_scatter_has_one_trace_per_flag_and_names_on_hover(data):
     flagged = ranks[ranks["flag"] == "big_seller_low_value"]
     assert len(figure.data[1].x) == len(flagged)
     assert any("客户" in text for text in figure.data[0].hovertext)
+    assert figure.layout.title.text == f"Revenue rank vs value rank ({len(ranks)} customers)"
 
 
 def test_rank_scatter_downsamples_but_keeps_flagged_customers():

@@ -15,6 +15,7 @@ from analytics.value_model import (
     PRESETS,
     RANK_FLAGS,
     REASONS,
+    TIER_METHODS,
     TIERS,
     Unavailable,
     assign_tiers,
@@ -152,6 +153,26 @@ def test_scores_are_in_customer_id_order_whatever_the_input_order():
     ordered, from_shuffled = dimension_scores(features), dimension_scores(shuffled)
     np.testing.assert_array_equal(from_shuffled.customer_ids, features["customer_id"].to_numpy())
     np.testing.assert_allclose(from_shuffled.matrix, ordered.matrix)
+
+
+def test_an_empty_dataset_has_no_dimension_to_weigh():
+    scores = dimension_scores(make_features(5).iloc[:0])
+    assert scores.n_customers == 0 and scores.dimensions == ()
+    assert set(scores.unavailable_dimensions) == set(DIMENSIONS)
+    with pytest.raises(ValueError, match="available"):
+        score_customers(scores, BALANCED)
+
+
+@pytest.mark.parametrize("method", TIER_METHODS)
+def test_a_single_customer_scores_neutral_and_is_the_s_tier(method):
+    features = make_features(1)
+    model = score_customers(dimension_scores(features), BALANCED, method)
+    assert model.composite.tolist() == [NEUTRAL_SCORE]
+    assert model.tiering.labels.tolist() == ["S"]
+    cards = strategy.strategy_cards(value_table(features, model))
+    assert [card.customers for card in cards] == [1, 0, 0, 0]
+    assert cards[0].revenue_share == 1.0 and all(np.isnan(card.avg_revenue) for card in cards[1:])
+    assert rank_comparison(features, model)["flag"].tolist() == ["none"]
 
 
 def test_duplicate_customer_ids_are_rejected():
@@ -378,6 +399,24 @@ def test_rank_comparison_flags_big_sellers_of_low_value_and_the_reverse():
     assert flags[f"C{small:04d}"] == "small_seller_high_value"
     flagged = ranks[ranks["flag"] == "big_seller_low_value"]
     assert (flagged["revenue_rank"] <= 20).all() and (flagged["value_rank"] > 50).all()
+
+
+def test_rank_flags_do_not_depend_on_the_tie_break_between_equal_revenues():
+    features = make_features(50)
+    features["revenue"] = 0.0  # e.g. every order returned: no customer sells more than another
+    model = score_customers(dimension_scores(features), BALANCED)
+    ranks = rank_comparison(features, model)
+    assert (ranks["flag"] == "none").all()
+    assert sorted(ranks["revenue_rank"]) == list(range(1, 51))  # shown ranks stay ordinal
+
+
+def test_rank_comparison_names_customers_without_a_name_by_their_id():
+    features = make_features(10)
+    features.loc[3, "name"] = None
+    ranks = rank_comparison(features, score_customers(dimension_scores(features), BALANCED))
+    assert ranks.set_index("customer_id").loc["C0003", "name"] == "C0003"
+    assert rank_comparison(features.drop(columns=["name"]), score_customers(dimension_scores(features), BALANCED))[
+        "name"].tolist() == features["customer_id"].tolist()
 
 
 # ---------------------------------------------------------------------------------------------

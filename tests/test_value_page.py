@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from app_harness import open_app, rerun
@@ -177,3 +179,25 @@ def test_dimensions_without_data_are_disabled_with_the_reason(app_database):
     assert any("Profit per head is switched off" in w.value and "no cost data" in w.value for w in app.warning)
     assert any("computed without gross profit" in c.value for c in app.caption)
     assert any("margin is unknown" in i.value for i in app.info)
+
+
+def test_bare_transactions_give_reasons_and_messages_instead_of_errors(app_database):
+    """No cost, no customer master: only revenue, dates and counts to score on."""
+    upload = generate_demo(n_customers=150, seed=11)
+    bare = upload.transactions.assign(cost=np.nan, gross_profit=np.nan, channel=None, region=None, sales_rep=None)
+    upload = dataclasses.replace(upload, transactions=bare, customers=upload.customers.iloc[:0])
+    store = Store(app_database)
+    write_upload(store, upload, mode="new", digest=None, dataset_name="bare")
+    store.close()
+    app = open_app(PAGE, lang="en")
+    disabled = {s.key for s in app.slider if s.key and s.key.startswith("value_weight_") and s.disabled}
+    assert disabled == {f"value_weight_{d}" for d in ("influence", "strategic", "social", "per_head", "satisfaction")}
+    assert any("margin is unknown" in i.value for i in app.info)
+    assert any("no customer types" in i.value for i in app.info)
+    assert shown_top_customers(app) == expected(scoring_features(app_database), PRESETS["balanced"])[1]
+    # The flagged customers' tables name the tiers, not their codes.
+    tier, revenue_rank = translate("value.col.tier", "en"), translate("value.col.revenue_rank", "en")
+    flagged = [d.value for d in app.dataframe if {tier, revenue_rank} <= set(d.value.columns)]
+    assert sum(len(table) for table in flagged) > 0
+    assert all(set(table[tier]) <= {translate(f"value.tier.{x}", "en") for x in "SABC"} for table in flagged)
+    assert not any(b.disabled for b in app.download_button)

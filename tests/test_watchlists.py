@@ -77,3 +77,12 @@ def test_settings_are_checked():
         watchlists.WatchSettings(min_potential_score=120)
     with pytest.raises(ValueError):
         watchlists.WatchSettings(high_cost_quantile=1.0)
+
+
+def test_unprofitable_reasons_are_the_declared_ones(table):
+    assert set(watchlists.unprofitable(table)["reason"]) == set(watchlists.UNPROFITABLE_REASONS)
+
+
+def test_unknown_risk_stage_is_refused():
+    with pytest.raises(ValueError, match="risk stages"):
+        watchlists.WatchSettings(risk_stages=("declinning",))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -75,16 +76,21 @@ def translated_options(key: str) -> str:
     """Register the key of an option widget whose labels are translated, and return it.
 
     Streamlit keeps such a widget's choice as its label text, which a language switch would
-    orphan (the widget would show no choice), so switching the language resets these widgets.
+    orphan: the widget would show no choice. The switch re-assigns these widgets' choices.
     """
     _TRANSLATED_OPTION_KEYS.add(key)
     return key
 
 
 def _switch_language() -> None:
+    """Change the language, carrying every translated option widget's choice over to it.
+
+    Reading a choice here still decodes it with the old labels; assigning it back makes
+    Streamlit encode it with the new labels and send it to the browser on the next run.
+    """
+    for key in _TRANSLATED_OPTION_KEYS & set(st.session_state.keys()):
+        st.session_state[key] = st.session_state[key]
     st.session_state["lang"] = st.session_state["lang_picker"]
-    for key in _TRANSLATED_OPTION_KEYS:
-        st.session_state.pop(key, None)
 
 
 def language_selector() -> None:
@@ -94,6 +100,38 @@ def language_selector() -> None:
         translate("app.language", lang()), codes, format_func=LANGUAGES.get, key="lang_picker",
         index=codes.index(lang()), on_change=_switch_language,
     )
+
+
+# Deep links. Streamlit treats a pages/ folder beside the entry script as its legacy multipage
+# mode until some session calls st.navigation, so on a freshly started server a link straight to
+# a page runs that page alone: no sidebar, no navigation. Each page calls enter_page() first;
+# outside app.py's frame it goes through app.py, which then opens the page that was asked for.
+_IN_FRAME_KEY = "_in_page_frame"
+_DEEP_LINK_KEY = "_deep_link"
+
+
+@contextmanager
+def page_frame() -> Iterator[None]:
+    """Around app.py's ``navigation.run()``: the page running inside is framed."""
+    st.session_state[_IN_FRAME_KEY] = True
+    try:
+        yield
+    finally:
+        st.session_state[_IN_FRAME_KEY] = False
+
+
+def enter_page(path: str) -> None:
+    """Send a page run outside app.py's frame through app.py, keeping its query parameters."""
+    if not st.session_state.get(_IN_FRAME_KEY):
+        st.session_state[_DEEP_LINK_KEY] = (path, st.query_params.to_dict())
+        st.switch_page("app.py")
+
+
+def follow_deep_link() -> None:
+    """In app.py, after ``st.navigation``: open the page a deep link asked for."""
+    if link := st.session_state.pop(_DEEP_LINK_KEY, None):
+        path, query_params = link
+        st.switch_page(path, query_params=query_params)
 
 
 ACTIVE_KEY = "active_dataset_id"
@@ -330,10 +368,27 @@ def dimension_scores(dataset: datasets_module.Dataset | None = None) -> value_mo
     return _dimension_scores(*_cache_key(dataset), *clv_settings())
 
 
+def _weighs_any(weights: Mapping[str, float], scores: value_model_module.DimensionScores) -> bool:
+    return any(weights.get(dimension, 0) > 0 for dimension in scores.dimensions)
+
+
+def effective_weights(scores: value_model_module.DimensionScores) -> dict[str, float]:
+    """The active weights, or the balanced preset when they weigh no dimension these scores have
+    (weights chosen on another dataset can, and a model needs at least one weighted dimension)."""
+    weights = active_weights()
+    return weights if _weighs_any(weights, scores) else dict(value_model_module.PRESETS["balanced"])
+
+
+def weights_fall_back(dataset: datasets_module.Dataset | None = None) -> bool:
+    """Whether the balanced preset stands in for active weights that weigh nothing the dataset has."""
+    return not _weighs_any(active_weights(), dimension_scores(dataset))
+
+
 def value_model(dataset: datasets_module.Dataset | None = None) -> value_model_module.ValueModel:
     """Composite value and tiers under the active weights and tier settings (cheap to rerun)."""
     method, shares = tier_settings()
-    return value_model_module.score_customers(dimension_scores(dataset), active_weights(), method, shares)
+    scores = dimension_scores(dataset)
+    return value_model_module.score_customers(scores, effective_weights(scores), method, shares)
 
 
 def value_table(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
@@ -395,12 +450,6 @@ def stage_settings() -> tuple[lifecycle_module.StageThresholds, bool]:
 def set_stage_settings(thresholds: lifecycle_module.StageThresholds, use_model: bool) -> None:
     st.session_state[STAGE_THRESHOLDS_KEY] = asdict(thresholds)
     st.session_state[STAGE_USE_MODEL_KEY] = use_model
-
-
-def probability_alive(dataset: datasets_module.Dataset | None = None) -> pd.Series | None:
-    """The purchase model's probability that each customer is still active; None without a fit."""
-    fit = lifetime_fit(dataset)
-    return None if fit.purchases is None else lifecycle_module.probability_alive(fit.summary, fit.purchases)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

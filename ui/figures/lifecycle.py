@@ -7,8 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analytics.lifecycle import STAGES
+from analytics.lifecycle import HISTORY_PERIODS, STAGES
 from analytics.migration import AFTER_STATES, BEFORE_STATES, ENTERING, LEAVING
+from analytics.value_model import TIERS
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import translate
 
@@ -24,7 +25,7 @@ MATRIX_KINDS = ("counts", "values")
 
 def state_label(state: str, lang: str) -> str:
     """A tier's name, or "entering" / "leaving"."""
-    return translate(f"value.tier.{state}" if state in TIER_COLORS else f"life.state.{state}", lang)
+    return translate(f"value.tier.{state}" if state in TIERS else f"life.state.{state}", lang)
 
 
 def stage_distribution_figure(summary: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -54,9 +55,14 @@ def stage_distribution_figure(summary: pd.DataFrame, lang: str = "en") -> go.Fig
 def migration_sankey_figure(matrix: pd.DataFrame, lang: str = "en", kind: str = "counts") -> go.Figure:
     """Flows from the tiers at the first cut-off (and entering customers) on the left to the tiers
     at the second (and leaving customers) on the right; ``matrix`` is ``Migration.counts`` or
-    ``Migration.values``. Nodes keep the tier order top to bottom."""
+    ``Migration.values``. Nodes keep the tier order top to bottom.
+
+    A flow must be positive to be drawn: a cell of the value matrix where returns outweigh
+    purchases is left out here (the heatmap shows it), and nodes are sized by what is drawn.
+    """
     _check_kind(kind)
     flows = matrix.reindex(index=list(BEFORE_STATES), columns=list(AFTER_STATES)).fillna(0).to_numpy(dtype=float)
+    flows = np.where(flows > 0, flows, 0.0)
     left = [s for s, total in zip(BEFORE_STATES, flows.sum(axis=1)) if total > 0]
     right = [s for s, total in zip(AFTER_STATES, flows.sum(axis=0)) if total > 0]
     node_of = {("before", s): i for i, s in enumerate(left)}
@@ -126,23 +132,57 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"kind must be one of {MATRIX_KINDS}, got {kind!r}")
 
 
-def order_history_figure(history: pd.DataFrame, lang: str = "en") -> go.Figure:
-    """Revenue (bars) and gross profit (line, when known) per period of one customer
-    (``lifecycle.order_history``); the hover adds the number of orders."""
+_PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+_PANDAS_PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+def period_labels(periods: pd.Series, period: str) -> list[str]:
+    """Readable names of period starts: 2024-03, 2024 Q1 or 2024."""
+    if period not in HISTORY_PERIODS:
+        raise ValueError(f"period must be one of {HISTORY_PERIODS}, got {period!r}")
+    starts = pd.to_datetime(periods)
+    if period == "month":
+        return list(starts.dt.strftime("%Y-%m"))
+    if period == "quarter":
+        return [f"{start.year} Q{start.quarter}" for start in starts]
+    return list(starts.dt.strftime("%Y"))
+
+
+def order_history_figure(history: pd.DataFrame, lang: str = "en", period: str = "month",
+                         span: tuple | None = None) -> go.Figure:
+    """Revenue (bars) and gross profit (line, when known) per ``period`` of one customer
+    (``lifecycle.order_history``); the hover adds the number of orders.
+
+    Each bar is centred in its period and 80% as wide: plotly would otherwise size bars by the
+    smallest distance between them, and a customer with a single period would get a sliver on an
+    axis of milliseconds. ``span`` (first and last date, e.g. the dataset's) widens the time axis
+    to it, so a customer's silence before or after its orders shows as empty time.
+    """
+    labels = period_labels(history["period"], period)
+    starts = pd.to_datetime(history["period"])
+    lengths = (starts + pd.DateOffset(months=_PERIOD_MONTHS[period])) - starts
+    middles = starts + lengths / 2
     figure = go.Figure()
     figure.add_trace(go.Bar(
-        x=history["period"], y=history["revenue"], name=translate("life.fig.revenue", lang),
-        marker_color=TIER_COLORS["A"], customdata=history["orders"],
-        hovertemplate="%{x|%Y-%m}: %{y:,.0f} (%{customdata} " + translate("life.fig.orders", lang) + ")<extra></extra>",
+        x=middles, y=history["revenue"], width=lengths.dt.total_seconds() * 1000 * 0.8,
+        name=translate("life.fig.revenue", lang), marker_color=TIER_COLORS["A"],
+        customdata=np.column_stack([labels, history["orders"]]) if labels else None,
+        hovertemplate="%{customdata[0]}: %{y:,.0f} (%{customdata[1]} " + translate("life.fig.orders", lang)
+                      + ")<extra></extra>",
     ))
     if history["gross_profit"].notna().any():
         figure.add_trace(go.Scatter(
-            x=history["period"], y=history["gross_profit"], name=translate("life.fig.gross_profit", lang),
-            mode="lines+markers", line={"color": PROFIT_COLOR, "width": 2},
-            hovertemplate="%{x|%Y-%m}: %{y:,.0f}<extra></extra>",
+            x=middles, y=history["gross_profit"], name=translate("life.fig.gross_profit", lang),
+            mode="lines+markers", line={"color": PROFIT_COLOR, "width": 2}, customdata=labels,
+            hovertemplate="%{customdata}: %{y:,.0f}<extra></extra>",
         ))
     figure.update_layout(
         barmode="overlay", legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 20, "b": 10},
         yaxis_title=translate("life.fig.amount", lang),
     )
+    if span is not None and len(history):
+        # From the start of the span's first period to the end of its last one, and never cutting a bar.
+        first = min(pd.Timestamp(span[0]).to_period(_PANDAS_PERIODS[period]).start_time, starts.min())
+        last = max((pd.Timestamp(span[1]).to_period(_PANDAS_PERIODS[period]) + 1).start_time, (starts + lengths).max())
+        figure.update_xaxes(range=[first, last])
     return figure

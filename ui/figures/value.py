@@ -34,7 +34,12 @@ def pyramid_figure(pyramid: pd.DataFrame, lang: str = "en", share: str = "value_
     colors = [TIER_COLORS[tier] for tier in TIERS]
     counts = data["customers"].fillna(0).to_numpy(dtype=float)
     customer_pct = data["customer_share"].fillna(0).to_numpy(dtype=float) * 100
-    share_pct = data[share].fillna(0).to_numpy(dtype=float) * 100
+    # A share is unknown (NaN) without cost data or when the total is not positive: no bar, and
+    # the label says so rather than showing 0%.
+    share_pct = data[share].to_numpy(dtype=float) * 100
+    no_data = translate("value.fig.no_data", lang)
+    share_text = [f"{p:.1f}%" if np.isfinite(p) else no_data for p in share_pct]
+    share_pct = np.nan_to_num(share_pct, nan=0.0)
 
     figure = make_subplots(
         rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
@@ -44,8 +49,7 @@ def pyramid_figure(pyramid: pd.DataFrame, lang: str = "en", share: str = "value_
         labels, counts, colors, [f"{int(c):,} ({p:.1f}%)" for c, p in zip(counts, customer_pct)],
         translate("value.fig.customers", lang)), row=1, col=1)
     figure.add_trace(_centered_bars(
-        labels, share_pct, colors, [f"{p:.1f}%" for p in share_pct],
-        translate(f"value.fig.{share}", lang)), row=1, col=2)
+        labels, share_pct, colors, share_text, translate(f"value.fig.{share}", lang)), row=1, col=2)
     for col, widths in ((1, counts), (2, share_pct)):
         half = max(widths.max(initial=0.0), 1e-9) / 2
         figure.update_xaxes(range=[-half * 1.5, half * 1.5], showticklabels=False, showgrid=False,
@@ -73,20 +77,18 @@ def relationship_matrix_figure(placements: pd.DataFrame, lang: str = "en", by: s
         colorscale="Blues", zmin=-1, zmax=len(LEVELS) + 1, showscale=False, hoverinfo="skip",
         name=translate("value.fig.relationship_level", lang),
     ))
-    for row, count in enumerate(COUNT_LEVELS):
-        for col, margin in enumerate(MARGIN_LEVELS):
-            level = grid.loc[count, margin]
-            figure.add_annotation(
-                x=col, y=row - 0.28, showarrow=False, font={"size": 12, "color": _cell_text_color(level)},
-                text=f"<b>{translate(f'value.level.{level}', lang)}</b><br>{translate(f'value.bond.{BONDS[level]}', lang)}",
-            )
+    # One layout update for all nine cell labels: add_annotation re-validates the layout each call.
+    figure.update_layout(annotations=[
+        _cell_label(col, row, grid.loc[count, margin], lang)
+        for row, count in enumerate(COUNT_LEVELS) for col, margin in enumerate(MARGIN_LEVELS)
+    ])
 
     placed = placements.dropna(subset=["margin_level"])
     xs, ys, texts, colors, hovers = [], [], [], [], []
     for (count, margin), cell in placed.groupby(["count_level", "margin_level"], sort=False):
         offsets = np.linspace(-0.3, 0.3, len(cell)) if len(cell) > 1 else [0.0]
         for offset, (_, group) in zip(offsets, cell.iterrows()):
-            name = _group_label(group["group"], by, lang)
+            name = group_label(group["group"], by, lang)
             xs.append(MARGIN_LEVELS.index(margin) + offset)
             ys.append(COUNT_LEVELS.index(count) + 0.05)
             texts.append(group["group"] if by == "tier" else name)
@@ -110,12 +112,21 @@ def relationship_matrix_figure(placements: pd.DataFrame, lang: str = "en", by: s
     return figure
 
 
+def _cell_label(x: int, y: int, level: str, lang: str) -> dict:
+    """The level to aim for and its bond, written at the top of a grid cell."""
+    return {
+        "x": x, "y": y - 0.28, "showarrow": False, "font": {"size": 12, "color": _cell_text_color(level)},
+        "text": f"<b>{translate(f'value.level.{level}', lang)}</b><br>{translate(f'value.bond.{BONDS[level]}', lang)}",
+    }
+
+
 def _cell_text_color(level: str) -> str:
     """White on the dark cells (proactive, partner) of the Blues scale, dark on the light ones."""
     return "white" if LEVELS.index(level) >= LEVELS.index("proactive") else "#1f2937"
 
 
-def _group_label(group: str, by: str, lang: str) -> str:
+def group_label(group: str, by: str, lang: str) -> str:
+    """A tier or customer-type code as its translated name; codes without a translation as they are."""
     key = f"value.tier.{group}" if by == "tier" else f"ctype.{group}"
     return translate(key, lang) if key in TABLE else str(group)
 
@@ -176,8 +187,10 @@ def rank_scatter_figure(
     figure.add_shape(type="line", x0=1, y0=1, x1=max(n, 1), y1=max(n, 1), line={"color": NEUTRAL, "dash": "dot"})
     figure.update_xaxes(title=translate("value.fig.revenue_rank", lang), autorange="reversed")
     figure.update_yaxes(title=translate("value.fig.value_rank", lang), autorange="reversed")
+    title = (translate("value.fig.rank_title_all", lang, total=n) if len(shown) == n
+             else translate("value.fig.rank_title", lang, shown=len(shown), total=n))
     figure.update_layout(
-        title=translate("value.fig.rank_title", lang, shown=len(shown), total=n),
+        title=title,
         legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return figure

@@ -26,7 +26,7 @@ STRINGS = {
         "zh": "趋势窗口（天）：比较最近一段与之前同样长度的一段",
     },
     "life.th.growth": {"en": "Growing: revenue trend at least (%)", "zh": "成长期：销售额趋势不低于（%）"},
-    "life.th.decline": {"en": "Declining: revenue trend at most minus (%)", "zh": "衰退期：销售额趋势不高于负（%）"},
+    "life.th.decline": {"en": "Declining: revenue trend down by at least (%)", "zh": "衰退期：销售额趋势下降至少（%）"},
     "life.th.dormant_gap_multiple": {
         "en": "Dormant: no purchase for this many times the usual gap",
         "zh": "休眠：未购买时长超过通常间隔的倍数",
@@ -62,14 +62,17 @@ STRINGS = {
         "en": "**Dormant**: no purchase for more than {dormant_gap_multiple}× the usual gap (at least {min_dormant_days} days).",
         "zh": "**休眠**：未购买时长超过通常订货间隔的 {dormant_gap_multiple} 倍（至少 {min_dormant_days} 天）。",
     },
-    "life.rule.new": {"en": "**New**: first order at most {new_days} days ago.", "zh": "**新客户**：首次下单距今不超过 {new_days} 天。"},
+    "life.rule.new": {
+        "en": "**New**: first order at most {new_days} days ago (returns alone do not make a new customer).",
+        "zh": "**新客户**：首次下单距今不超过 {new_days} 天（只有退货不算新客户）。",
+    },
     "life.rule.growing": {
         "en": "**Growing**: revenue of the last {trend_window_days} days at least {growth}% above the {trend_window_days} days before (a shorter window, half the tenure, for younger customers); revenue after none before also counts.",
         "zh": "**成长期**：最近 {trend_window_days} 天的销售额比之前 {trend_window_days} 天至少高 {growth}%（合作时间较短的客户用合作时长的一半作为窗口）；之前无销售、最近有销售也算。",
     },
     "life.rule.declining": {
-        "en": "**Declining**: the same revenue trend at least {decline}% down.",
-        "zh": "**衰退期**：同一销售额趋势下降至少 {decline}%。",
+        "en": "**Declining**: the same revenue trend at least {decline}% down; net returns after no revenue before also count.",
+        "zh": "**衰退期**：同一销售额趋势下降至少 {decline}%；之前无销售、最近只有净退货也算。",
     },
     "life.rule.stable": {"en": "**Stable**: everyone else.", "zh": "**稳定期**：其余客户。"},
     "life.rule.single_order": {
@@ -101,6 +104,10 @@ STRINGS = {
     "life.migration_help": {
         "en": "Tiers at two cut-off dates with the current weights and tier settings, scored as on the value page (potential value from the lifetime value model fitted on the history up to each date). Each period is as long as the time between the cut-offs; a customer belongs to a period when it bought in it. Customers buying only in the later period are entering (new or back), those buying only in the earlier one are leaving.",
         "zh": "按当前权重和等级设置计算两个截止日的客户等级，评分方法与价值模型页面相同（潜在价值来自按各截止日之前的历史拟合的客户终身价值模型）。每个期间的长度等于两个截止日之间的时长；客户在期间内有购买即属于该期间。只在后一期间购买的客户为“新进入”（新客户或回流），只在前一期间购买的为“流失离开”。",
+    },
+    "life.migration_one_day": {
+        "en": "All orders of this dataset fall on one day ({date}), so there are no two periods to compare.",
+        "zh": "当前数据集的所有订单都在同一天（{date}），无法划分两个期间进行比较。",
     },
     "life.cutoff_before": {"en": "First cut-off", "zh": "第一个截止日"},
     "life.cutoff_after": {"en": "Second cut-off", "zh": "第二个截止日"},
@@ -245,7 +252,12 @@ STRINGS = {
     "life.customer.pick": {"en": "Customer", "zh": "客户"},
     "life.customer.tier_now": {"en": "Tier now", "zh": "当前等级"},
     "life.customer.tier_before": {"en": "Tier at {date}", "zh": "{date} 的等级"},
-    "life.customer.not_yet": {"en": "Not yet a customer", "zh": "尚未成为客户"},
+    "life.customer.not_yet": {"en": "Not yet", "zh": "尚未成为客户"},
+    "life.customer.not_yet_help": {"en": "No order up to {date}.", "zh": "截至 {date} 没有订单。"},
+    "life.customer.no_tiers_then": {
+        "en": "None of the weighted dimensions had data then, so there were no tiers.",
+        "zh": "当时有权重的维度都没有数据，无法划分等级。",
+    },
     "life.customer.value_rank": {"en": "Rank by value", "zh": "价值排名"},
     "life.customer.revenue_rank": {"en": "Rank by revenue", "zh": "销售额排名"},
     "life.customer.rank": {"en": "{rank} of {total}", "zh": "第 {rank} / 共 {total}"},
@@ -253,6 +265,14 @@ STRINGS = {
     "life.customer.rhythm": {
         "en": "Usual gap between orders: {gap} days · last purchase {recency} days ago · customer for {tenure} days",
         "zh": "通常订货间隔：{gap} 天 · 上次购买距今 {recency} 天 · 合作 {tenure} 天",
+    },
+    "life.customer.rhythm_single": {
+        "en": "A single purchase so far, {recency} days ago · customer for {tenure} days · judged against the repeat customers' usual gap",
+        "zh": "目前只购买过一次，距今 {recency} 天 · 合作 {tenure} 天 · 按复购客户的通常订货间隔判断",
+    },
+    "life.customer.rhythm_returns_only": {
+        "en": "No purchase, only returns: the last one {recency} days ago · customer for {tenure} days",
+        "zh": "没有购买记录，只有退货：最近一次在 {recency} 天前 · 合作 {tenure} 天",
     },
     "life.customer.history": {"en": "Order history", "zh": "购买历史"},
     "life.customer.period": {"en": "Per", "zh": "统计周期"},

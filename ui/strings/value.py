@@ -1,6 +1,10 @@
 """Texts of the value model: dimensions, presets, tiers, relationship levels, strategies, figures."""
 
 STRINGS = {
+    "value.weights_fallback": {
+        "en": "The weights in use weigh no dimension this dataset has data for, so the balanced preset is used. Adjust the weights on the value model page.",
+        "zh": "当前权重所加权的维度在此数据集中都没有数据，因此暂用“均衡”预设。可在价值模型页面调整权重。",
+    },
     # Dimensions
     "value.dim.economic": {"en": "Economic value", "zh": "经济效益"},
     "value.dim.potential": {"en": "Potential value", "zh": "潜在价值"},
@@ -70,7 +74,7 @@ STRINGS = {
     "value.reason.no_order_dates": {"en": "the dataset has no order dates", "zh": "数据集中没有购买日期"},
     "value.reason.no_growth_history": {
         "en": "no customer bought in the 12 months before the last year, so growth is unknown",
-        "zh": "没有客户在前一年度（12个月）内有购买，无法计算增长率",
+        "zh": "没有客户在最近12个月之前的12个月内有购买，无法计算增长率",
     },
     "value.reason.no_referrals": {"en": "no referral data", "zh": "没有推荐数据"},
     "value.reason.no_strategic_ratings": {
@@ -81,7 +85,6 @@ STRINGS = {
     "value.reason.no_team_size": {"en": "no account team sizes", "zh": "没有客户服务团队人数"},
     "value.reason.no_satisfaction": {"en": "no satisfaction ratings", "zh": "没有满意度评分"},
     # Weights and presets
-    "value.weights": {"en": "Dimension weights", "zh": "维度权重"},
     "value.preset.balanced": {"en": "Balanced", "zh": "均衡"},
     "value.preset.profit_focus": {"en": "Profit focus (stable stage)", "zh": "利润优先（稳定期）"},
     "value.preset.expansion": {"en": "Expansion stage", "zh": "扩张期"},
@@ -99,7 +102,7 @@ STRINGS = {
         "en": "Key accounts: customers that support the account team, keep growing and stay satisfied.",
         "zh": "重点客户：能支撑服务团队人均贡献、持续增长并保持满意的客户。",
     },
-    "value.preset_saved": {"en": "Saved preset: {name}", "zh": "已保存的方案：{name}"},
+    "value.preset_saved": {"en": "Saved preset: {name}", "zh": "已保存方案：{name}"},
     "value.preset_shipped_readonly": {
         "en": "Built-in presets cannot be changed or deleted.",
         "zh": "内置方案不能修改或删除。",
@@ -135,10 +138,6 @@ STRINGS = {
         "en": "Tiers hold fixed shares of the total value (default: S the top customers making up 10% of value, A the next 20%, B the next 30%, C the rest).",
         "zh": "各等级占总价值的固定比例（默认：S为累计占总价值10%的头部客户，A为其后20%，B为其后30%，C为其余）。",
     },
-    "value.ties_note": {
-        "en": "Customers with equal value are ordered by customer ID.",
-        "zh": "价值相同的客户按客户编号排序。",
-    },
     # Relationship levels, bonds and the matrix
     "value.level.basic": {"en": "Basic", "zh": "基本型"},
     "value.level.passive": {"en": "Passive", "zh": "被动型"},
@@ -161,14 +160,17 @@ STRINGS = {
     # Strategy cards
     "value.card.target_level": {"en": "Target relationship: {level}", "zh": "目标关系层次：{level}"},
     "value.card.implied_level": {
-        "en": "Level the customer count and margin support: {level}",
+        "en": "Customer count and margin call for: {level}",
         "zh": "客户数量与利润率所支持的关系层次：{level}",
     },
     "value.card.bond": {"en": "Relationship marketing: {bond}", "zh": "关系营销层次：{bond}"},
-    "value.card.resource_share": {"en": "Suggested share of account resources", "zh": "建议的客户资源分配比例"},
+    "value.card.resource_share": {
+        "en": "Suggested share of account resources: {share}",
+        "zh": "建议的客户资源分配比例：{share}",
+    },
     "value.card.actions": {"en": "Recommended actions", "zh": "建议措施"},
     "value.card.kpis": {"en": "KPIs to watch", "zh": "关注指标"},
-    "value.card.top_customers": {"en": "Top customers", "zh": "重点客户名单"},
+    "value.card.top_customers": {"en": "Top customers of each tier by value", "zh": "各等级价值最高的客户"},
     "value.card.resource_blend": {
         "en": "Allocate resources by value (1) or per customer (0)",
         "zh": "按价值（1）或按客户数（0）分配资源",
@@ -300,6 +302,10 @@ STRINGS = {
     },
     "value.fig.revenue_rank": {"en": "Revenue rank", "zh": "销售额排名"},
     "value.fig.value_rank": {"en": "Value rank", "zh": "价值排名"},
+    "value.fig.rank_title_all": {
+        "en": "Revenue rank vs value rank ({total:,} customers)",
+        "zh": "销售额排名与价值排名对比（{total:,}个客户）",
+    },
     "value.fig.rank_title": {
         "en": "Revenue rank vs value rank ({shown:,} of {total:,} customers shown)",
         "zh": "销售额排名与价值排名对比（显示{total:,}个客户中的{shown:,}个）",
@@ -316,7 +322,6 @@ STRINGS = {
     "value.section.matrix": {"en": "Relationship matrix", "zh": "客户关系矩阵"},
     "value.section.ranks": {"en": "High sales is not high value", "zh": "销售额高不等于价值高"},
     "value.section.export": {"en": "Export the tiered customer list", "zh": "导出分级客户名单"},
-    "value.weights_in_use": {"en": "Weights in use: {weights}", "zh": "实际使用的权重：{weights}"},
     "value.weights_all_zero": {
         "en": "Give at least one available dimension a positive weight; until then the previous weights stay in use.",
         "zh": "请至少为一个可用维度设置大于0的权重；在此之前沿用上一次的权重。",
@@ -351,7 +356,10 @@ STRINGS = {
     "value.tier_method": {"en": "Tiering method", "zh": "分级方法"},
     "value.cutoff.by_customer_share": {"en": "{tier}: % of customers", "zh": "{tier}：客户数占比（%）"},
     "value.cutoff.by_value_share": {"en": "{tier}: % of total value", "zh": "{tier}：总价值占比（%）"},
-    "value.cutoff_rest": {"en": "C takes the rest: {share}%.", "zh": "其余{share}%为C级。"},
+    "value.cutoff_rest": {
+        "en": "C takes the rest: {share}%. Customers with equal value are ordered by customer ID.",
+        "zh": "其余{share}%为C级。价值相同的客户按客户编号排序。",
+    },
     "value.cutoffs_too_large": {
         "en": "The S, A and B shares add up to {total}%, more than 100%; the previous cut-offs stay in use.",
         "zh": "S、A、B三级占比合计{total}%，超过100%；沿用上一次的分级界限。",
