@@ -25,6 +25,4 @@ navigation = st.navigation([
     st.Page(path, title=state.t(title_key), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
     for path, title_key, icon, default in PAGES
 ])
-state.follow_deep_link()
-with state.page_frame():
-    navigation.run()
+navigation.run()

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -100,38 +99,6 @@ def language_selector() -> None:
         translate("app.language", lang()), codes, format_func=LANGUAGES.get, key="lang_picker",
         index=codes.index(lang()), on_change=_switch_language,
     )
-
-
-# Deep links. Streamlit treats a pages/ folder beside the entry script as its legacy multipage
-# mode until some session calls st.navigation, so on a freshly started server a link straight to
-# a page runs that page alone: no sidebar, no navigation. Each page calls enter_page() first;
-# outside app.py's frame it goes through app.py, which then opens the page that was asked for.
-_IN_FRAME_KEY = "_in_page_frame"
-_DEEP_LINK_KEY = "_deep_link"
-
-
-@contextmanager
-def page_frame() -> Iterator[None]:
-    """Around app.py's ``navigation.run()``: the page running inside is framed."""
-    st.session_state[_IN_FRAME_KEY] = True
-    try:
-        yield
-    finally:
-        st.session_state[_IN_FRAME_KEY] = False
-
-
-def enter_page(path: str) -> None:
-    """Send a page run outside app.py's frame through app.py, keeping its query parameters."""
-    if not st.session_state.get(_IN_FRAME_KEY):
-        st.session_state[_DEEP_LINK_KEY] = (path, st.query_params.to_dict())
-        st.switch_page("app.py")
-
-
-def follow_deep_link() -> None:
-    """In app.py, after ``st.navigation``: open the page a deep link asked for."""
-    if link := st.session_state.pop(_DEEP_LINK_KEY, None):
-        path, query_params = link
-        st.switch_page(path, query_params=query_params)
 
 
 ACTIVE_KEY = "active_dataset_id"
