@@ -154,7 +154,7 @@ def value_model(selection: CustomerSelection) -> value_model_module.ValueModel:
     scores = _selection_scores(str(database_path()), dataset.dataset_id, dataset.version, selection.start,
                                selection.end, selection.choices, state.clv_settings(), selection.features, potential)
     method, shares = state.tier_settings()
-    return value_model_module.score_customers(scores, state.active_weights(), method, shares)
+    return value_model_module.score_customers(scores, state.effective_weights(scores), method, shares)
 
 
 def value_table(selection: CustomerSelection) -> pd.DataFrame:
