@@ -199,6 +199,6 @@ def test_weights_that_weigh_nothing_here_fall_back_on_the_overview(app_database)
     """Satisfaction weights chosen on the demo weigh nothing in a dataset without ratings."""
     dataset_id = no_cost_dataset(app_database)
     app = open_app(active_dataset_id=dataset_id, value_weights={"satisfaction": 1.0})
-    app.multiselect(key=[w.key for w in app.multiselect if "region" in w.key][0]).select("North").run()
+    app.multiselect(key=next(w.key for w in app.multiselect if "region" in w.key)).select("North").run()
     assert_clean(app)
     assert metrics(app)[translate("data.col_customers")] == "2"
