@@ -26,17 +26,29 @@ Purchase occasions
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import linalg, optimize, special
 from threadpoolctl import threadpool_limits
+
+from analytics.value_model import TIERS
 
 DAYS_PER_MONTH = 365.25 / 12
 MIN_REPEAT_CUSTOMERS = 20
 _LOG_PARAM_BOUND = 20.0  # parameters stay within exp(+-20), keeping the optimizer away from overflow
+_CONCENTRATED_START = 10.0  # ln(a + b) of fit_bgnbd's second start
+# A mean drop-out probability this close to 1 says every repeat buyer leaves at once: the optimum
+# of data where nobody buys a third time, and of no use for forecasts.
+_DEGENERATE_MEAN_DROPOUT = 1 - 1e-6
+# Expected purchases: Gauss quadrature over the drop-out probability replaces the hypergeometric
+# closed form from a drop-out shape a of 20 up, and wherever that form overflows (see BetaGeoModel).
+_QUADRATURE_MIN_A = 20.0
+_QUADRATURE_NODES = 32
+_QUADRATURE_CHUNK = 65_536  # customers per block: bounds the (customers x nodes) work arrays
 
 
 class InsufficientDataError(ValueError):
@@ -211,7 +223,10 @@ def calibration_holdout_summary(
 
 @dataclass(frozen=True)
 class FitSummary:
-    """How a maximum-likelihood fit went, for display and for trusting the model."""
+    """How a maximum-likelihood fit went, for display and for trusting the model.
+
+    ``iterations`` counts every start of the optimizer; ``message`` is the kept start's.
+    """
 
     model: str
     params: dict[str, float]
@@ -275,7 +290,9 @@ def _pool(x: np.ndarray, *columns: np.ndarray, weights: np.ndarray) -> _Historie
 
 
 def _minimize(objective, start: np.ndarray, data: _Histories):
-    """L-BFGS-B on log-parameters with the analytic gradient; converged when the gradient is ~0.
+    """L-BFGS-B with the analytic gradient on unbounded transforms of the parameters (logs, and
+    one logit for BG/NBD), each kept within +-20; converged when the gradient is ~0, except along
+    a coordinate resting on its bound and pushing outwards (a limit of the model, not a failure).
 
     BLAS runs on one thread: the likelihood's dot products are short, and threads competing with
     other work for the cores made fits twice as slow.
@@ -291,26 +308,46 @@ def _minimize(objective, start: np.ndarray, data: _Histories):
     return result, converged
 
 
-def _bgnbd_negative_log_likelihood(log_params, data: _Histories):
-    """Mean negative log-likelihood of BG/NBD (FHL 2005 eq. 6) and its gradient in log-params.
+def _prefix_sums(terms: np.ndarray) -> np.ndarray:
+    """``out[u]`` is the sum of the first ``u`` terms (``out[0] = 0``)."""
+    return np.concatenate([[0.0], np.cumsum(terms)])
+
+
+def _bgnbd_negative_log_likelihood(params, data: _Histories):
+    """Mean negative log-likelihood of BG/NBD (FHL 2005 eq. 6) and its gradient.
 
     ln L = A(x) - (r+x) ln(alpha+T) + log1p(exp(D)), where
       A(x) = ln G(r+x) - ln G(r) + r ln(alpha) + ln Beta(a, b+x) - ln Beta(a, b)
       D = ln a - ln(b+x-1) + (r+x) ln((alpha+T)/(alpha+t_x)), and exp(D) = 0 when x = 0.
+
+    ``params`` are (ln r, ln alpha, logit mu, ln kappa): the drop-out probability's Beta(a, b) is
+    given by its mean mu = a/(a+b) and its concentration kappa = a+b. The data often say little
+    about how much customers differ in drop-out probability, and then the likelihood keeps rising
+    as the Beta collapses to one point (kappa -> infinity: everyone shares the probability mu) or
+    splits into 0 and 1 (kappa -> 0). In (ln a, ln b) that limit lies along a diagonal at
+    infinity the optimizer cannot reach; here it is ``ln kappa`` resting on a bound, which
+    ``_minimize`` accepts, and the Beta ratio is a sum of logs that stays exact there:
+      ln Beta(a, b+u) - ln Beta(a, b) = sum_{j<u} ln((b+j)/(kappa+j)) = sum_{j<u} log1p(-a/(kappa+j)).
     """
-    r, alpha, a, b = np.exp(log_params)
+    log_r, log_alpha, logit_mu, log_kappa = params
+    r, alpha, kappa = np.exp(log_r), np.exp(log_alpha), np.exp(log_kappa)
+    mu, one_minus_mu = special.expit(logit_mu), special.expit(-logit_mu)
+    a, b = mu * kappa, one_minus_mu * kappa
     w, x = data.weights, data.x
     t_x, T = data.columns
     u, wu = data.counts, data.count_weights
     total = wu.sum()
 
-    digamma_ab, digamma_abu = special.digamma(a + b), special.digamma(a + b + u)
-    ll = (wu @ (special.gammaln(r + u) + special.betaln(a, b + u))
-          - total * (special.gammaln(r) + special.betaln(a, b) - r * np.log(alpha)))
+    j = np.arange(u.max(initial=0))
+    positions = u.astype(np.int64)
+    beta_ratio = _prefix_sums(np.log1p(-a / (kappa + j)))[positions]
+    ll = (wu @ (special.gammaln(r + u) + beta_ratio)
+          - total * (special.gammaln(r) - r * np.log(alpha)))
     grad_r = wu @ special.digamma(r + u) - total * (special.digamma(r) - np.log(alpha))
     grad_alpha = total * r / alpha
-    grad_a = wu @ (digamma_ab - digamma_abu)
-    grad_b = wu @ (special.digamma(b + u) - special.digamma(b) + digamma_ab - digamma_abu)
+    # Slopes of the Beta ratio in logit mu and in ln kappa.
+    grad_mu = -a * one_minus_mu * (wu @ _prefix_sums(1 / (b + j))[positions])
+    grad_kappa = -a * (wu @ _prefix_sums(j / ((b + j) * (kappa + j)))[positions])
 
     log_age = np.log(alpha + T)
     ll -= w @ ((r + x) * log_age)
@@ -320,15 +357,16 @@ def _bgnbd_negative_log_likelihood(log_params, data: _Histories):
     repeat = slice(np.searchsorted(x, 0, side="right"), None)  # rows are sorted by x
     w, x, t_x, T, log_age = w[repeat], x[repeat], t_x[repeat], T[repeat], log_age[repeat]
     log_ratio = log_age - np.log(alpha + t_x)
-    d = np.log(a) - np.log(b + x - 1) + (r + x) * log_ratio
+    b_before = b + (x - 1)  # not (b + x) - 1, which loses a tiny b
+    d = np.log(a) - np.log(b_before) + (r + x) * log_ratio
     ll += w @ np.logaddexp(0.0, d)
     w_share = w * special.expit(d)  # weight times d log1p(e^D) / dD
     grad_r += w_share @ log_ratio
     grad_alpha += w_share @ ((r + x) * (1 / (alpha + T) - 1 / (alpha + t_x)))
-    grad_a += w_share.sum() / a
-    grad_b -= w_share @ (1 / (b + x - 1))
+    grad_mu += w_share @ (one_minus_mu * (kappa + x - 1) / b_before)
+    grad_kappa += w_share @ ((x - 1) / b_before)
 
-    gradient = np.array([grad_r * r, grad_alpha * alpha, grad_a * a, grad_b * b])
+    gradient = np.array([grad_r * r, grad_alpha * alpha, grad_mu, grad_kappa])
     return -ll / total, -gradient / total
 
 
@@ -384,24 +422,72 @@ class BetaGeoModel:
         """Probability that each customer is still active at the end of the observed period."""
         x, t_x, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         repeat = x > 0
-        b_prev = np.where(repeat, self.b + x - 1, 1.0)
-        d = np.log(self.a / b_prev) + (self.r + x) * np.log((self.alpha + T) / (self.alpha + t_x))
+        b_before = np.where(repeat, self.b + (x - 1), 1.0)  # not (b + x) - 1, which loses a tiny b
+        d = np.log(self.a / b_before) + (self.r + x) * np.log((self.alpha + T) / (self.alpha + t_x))
         return np.where(repeat, special.expit(-d), 1.0)
 
     def conditional_expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """Expected purchases in the next ``t`` periods given each customer's history (FHL eq. 10).
 
-        The Gauss hypergeometric term is taken through Euler's transformation,
+        That is P(alive) times E[(1 - ((alpha+T) / (alpha+T+p t))^(r+x)) / p] over the drop-out
+        probability p ~ Beta(a, b+x) of a customer still active. The expectation is taken in
+        closed form, through Euler's transformation of FHL's hypergeometric term,
         ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)
             = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),   z = t / (alpha+T+t),
-        whose parameters do not grow with x: it stays finite for heavy buyers and long horizons.
+        whose parameters do not grow with x, so it stays finite for heavy buyers. It fails when
+        a or b is large and z is near 1 (long horizons): (1-z)^(a-1) underflows, or scipy's 2F1
+        gives up. There the drop-out probability is concentrated, well away from the integrand's
+        singularity at p = -1/c, and a Gauss rule for Beta(a, b+x) is exact to rounding; it is
+        used from a = 20 up and wherever the closed form is not finite.
         """
         t, x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, frequency, recency, T)))
-        r, a, b = self.r, self.a, self.b
-        z = t / (self.alpha + T + t)
-        tail = (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-        alive_expectation = (a + b + x - 1) / (a - 1) * (1 - tail)
+        alive_expectation = np.full(x.shape, np.nan)
+        if self.a < _QUADRATURE_MIN_A:
+            r, a, b = self.r, self.a, self.b
+            z = t / (self.alpha + T + t)
+            with np.errstate(all="ignore"):
+                tail = (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+                alive_expectation = np.array((a + b + x - 1) / (a - 1) * (1 - tail))
+        closed_form_failed = ~np.isfinite(alive_expectation)
+        if closed_form_failed.any():
+            alive_expectation[closed_form_failed] = self._alive_expectation_by_quadrature(
+                t[closed_form_failed], x[closed_form_failed], T[closed_form_failed])
         return alive_expectation * self.probability_alive(x, t_x, T)
+
+    def _alive_expectation_by_quadrature(self, t, x, T) -> np.ndarray:
+        counts, count_row = np.unique(x.ravel(), return_inverse=True)
+        nodes, weights = _beta_gauss_rules(self.a, self.b, tuple(counts))
+        time_ratio = (t / (self.alpha + T)).ravel()
+        exponent = (self.r + x).ravel()
+        result = np.empty(x.size)
+        for start in range(0, x.size, _QUADRATURE_CHUNK):
+            block = slice(start, start + _QUADRATURE_CHUNK)
+            p = nodes[count_row[block]]
+            integrand = -np.expm1(-exponent[block, None] * np.log1p(p * time_ratio[block, None])) / p
+            result[block] = (weights[count_row[block]] * integrand).sum(axis=1)
+        return result.reshape(x.shape)
+
+
+@functools.lru_cache(maxsize=4)
+def _beta_gauss_rules(a: float, b: float, counts: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss nodes and weights of Beta(a, b + x) on [0, 1] for each purchase count x in ``counts``
+    (Golub-Welsch on the Jacobi recurrence, written for [0, 1] so no weight overflows).
+
+    Cached: a lifetime value asks for the same rules once per month of its horizon.
+    """
+    n = _QUADRATURE_NODES
+    k = np.arange(1, n, dtype=float)
+    nodes, weights = np.empty((len(counts), n)), np.empty((len(counts), n))
+    for row, count in enumerate(counts):
+        shape_b = b + count
+        s = a + shape_b - 2
+        m = 2 * k + s
+        diagonal = np.concatenate([[a / (a + shape_b)], (2 * k * (k + 1) + s * (2 * k + a)) / (m * (m + 2))])
+        off_diagonal = np.sqrt(k * (k + shape_b - 1) * (k + a - 1) * (k + s) / (m**2 * (m + 1) * (m - 1)))
+        nodes[row], vectors = linalg.eigh_tridiagonal(diagonal, off_diagonal)
+        weights[row] = vectors[0] ** 2
+    nodes.flags.writeable = weights.flags.writeable = False
+    return nodes, weights
 
 
 @dataclass(frozen=True)
@@ -433,8 +519,8 @@ class GammaGammaModel:
 
 
 def _predicts_finite(model: BetaGeoModel, data: _Histories) -> bool:
-    """Degenerate optima (e.g. everyone dropping out at once) give parameters whose predictions
-    overflow; such a fit is of no use even if the optimizer stopped cleanly."""
+    """A safety net: a fit whose predictions are not finite is of no use even if the optimizer
+    stopped cleanly (the closed form's overflow is caught by the quadrature; this catches the rest)."""
     t_x, T = data.columns
     with np.errstate(all="ignore"):
         predicted = model.conditional_expected_purchases(max(T.max(), 1.0), data.x, t_x, T)
@@ -444,6 +530,11 @@ def _predicts_finite(model: BetaGeoModel, data: _Histories) -> bool:
 def fit_bgnbd(frequency, recency, T, *, weights=None,
               min_repeat_customers: int = MIN_REPEAT_CUSTOMERS) -> BetaGeoModel:
     """Fit BG/NBD by maximum likelihood (identical histories are pooled with weights).
+
+    Two starts, the better converged one kept: a = b = 1 (the usual start), and a concentrated
+    drop-out distribution (a + b = e^10). When the data say little about how customers differ in
+    drop-out, the likelihood is nearly flat in that direction, with its best value at one end or
+    the other (see ``_bgnbd_negative_log_likelihood``); one start alone can stop at the worse end.
 
     Raises ``InsufficientDataError`` ("no_purchases", "too_few_repeat_customers", "fit_failed").
     """
@@ -457,16 +548,23 @@ def fit_bgnbd(frequency, recency, T, *, weights=None,
         raise InsufficientDataError("too_few_repeat_customers", customers=n_customers,
                                     repeat_customers=n_repeat, required=min_repeat_customers)
     purchase_rate = (weights @ x) / max(weights @ T, 1e-9)
-    start = np.log([1.0, 1.0 / max(purchase_rate, 1e-6), 1.0, 1.0])
+    log_alpha = np.log(1.0 / max(purchase_rate, 1e-6))
     data = _pool(x, t_x, T, weights=weights)
-    result, converged = _minimize(_bgnbd_negative_log_likelihood, start, data)
-    r, alpha, a, b = np.exp(result.x)
-    if not converged or not _predicts_finite(BetaGeoModel(r, alpha, a, b, fit=None), data):
+    fits = [_minimize(_bgnbd_negative_log_likelihood, np.array([0.0, log_alpha, 0.0, log_kappa]), data)
+            for log_kappa in (np.log(2.0), _CONCENTRATED_START)]
+    converged = [result for result, ok in fits if ok]
+    if not converged:
+        raise InsufficientDataError("fit_failed", customers=n_customers, repeat_customers=n_repeat)
+    result = min(converged, key=lambda result: result.fun)
+    r, alpha, kappa = np.exp(result.x[[0, 1, 3]])
+    mean_dropout = special.expit(result.x[2])
+    a, b = mean_dropout * kappa, special.expit(-result.x[2]) * kappa
+    if mean_dropout > _DEGENERATE_MEAN_DROPOUT or not _predicts_finite(BetaGeoModel(r, alpha, a, b, fit=None), data):
         raise InsufficientDataError("fit_failed", customers=n_customers, repeat_customers=n_repeat)
     summary = FitSummary(
         model="bgnbd", params={"r": float(r), "alpha": float(alpha), "a": float(a), "b": float(b)},
         log_likelihood=float(-result.fun * data.weights.sum()), n_customers=n_customers,
-        n_repeat_customers=n_repeat, converged=converged, iterations=int(result.nit),
+        n_repeat_customers=n_repeat, converged=True, iterations=int(sum(fit.nit for fit, _ in fits)),
         message=str(result.message),
     )
     return BetaGeoModel(float(r), float(alpha), float(a), float(b), summary)
@@ -575,6 +673,26 @@ def potential_measure(predictions: pd.DataFrame) -> str:
     """The prediction that stands for a customer's potential value: expected gross profit when the
     dataset has cost data (high sales at a thin margin are not value), else ``clv`` (revenue)."""
     return "expected_gross_profit" if predictions["expected_gross_profit"].notna().any() else "clv"
+
+
+def value_by_tier(predictions: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:
+    """Lifetime value per tier, every tier S/A/B/C listed even when empty.
+
+    ``predictions`` comes from ``customer_lifetime_value``, ``tiers`` holds one tier per customer
+    (both indexed by customer_id; customers missing from either are left out). Columns: customers,
+    clv_total, clv_mean, profit_total (0 without cost data), alive_mean, clv_share (of the total
+    over all tiers; NaN when that total is not positive).
+    """
+    joined = predictions.join(tiers.rename("tier"), how="inner")
+    table = joined.groupby("tier", observed=False).agg(
+        customers=("clv", "size"), clv_total=("clv", "sum"), clv_mean=("clv", "mean"),
+        profit_total=("expected_gross_profit", "sum"), alive_mean=("probability_alive", "mean"),
+    ).reindex(list(TIERS))
+    table["customers"] = table["customers"].fillna(0).astype(int)
+    table[["clv_total", "profit_total"]] = table[["clv_total", "profit_total"]].fillna(0.0)
+    total = table["clv_total"].sum()
+    table["clv_share"] = table["clv_total"] / total if total > 0 else np.nan
+    return table
 
 
 @dataclass(frozen=True)

@@ -68,12 +68,6 @@ class RankedMetric:
         """The positive total that shares are taken of."""
         return float(self.cumulative[-1])
 
-    def top_labels(self, n: int) -> list:
-        """Names of the ``n`` largest customers (fewer when there are fewer customers)."""
-        if self.labels is None:
-            raise ValueError("the metric was ranked without labels")
-        return self.labels[self.order[:n]].tolist()
-
 
 @dataclass(frozen=True, eq=False)
 class Curve:

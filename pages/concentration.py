@@ -101,26 +101,25 @@ def risk(revenue: concentration.RankedMetric | None) -> None:
     ))
 
 
-def customers_at_both_ends(table: pd.DataFrame, revenue: concentration.RankedMetric | None,
-                           selection: filters.CustomerSelection) -> None:
-    left, right = st.columns(2)
-    with left:
-        top = table.nlargest(TOP_CUSTOMERS, "revenue")
-        st.subheader(t("conc.page.top_customers", n=len(top)))
-        shares = None if revenue is None else top["revenue"].clip(lower=0) / revenue.total
-        st.dataframe(customer_table(top, lang(), shares), hide_index=True)
-    with right:
-        st.subheader(t("conc.page.loss_makers"))
-        if not selection.has_profit:
-            st.info(t("data.no_cost"))
-            return
-        losing = table[table["gross_profit"] < 0]
-        if losing.empty:
-            st.markdown(t("conc.whale.no_losses"))
-            return
-        shown = losing.nsmallest(LOSS_MAKERS_SHOWN, "gross_profit")
-        st.caption(t("conc.page.loss_makers_shown", shown=f"{len(shown):,}", total=f"{len(losing):,}"))
-        st.dataframe(customer_table(shown, lang()), hide_index=True)
+def top_customers(table: pd.DataFrame, revenue: concentration.RankedMetric | None) -> None:
+    top = table.nlargest(TOP_CUSTOMERS, "revenue")
+    st.subheader(t("conc.page.top_customers", n=len(top)))
+    shares = None if revenue is None else top["revenue"].clip(lower=0) / revenue.total
+    st.dataframe(customer_table(top, lang(), shares), hide_index=True)
+
+
+def loss_makers(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
+    st.subheader(t("conc.page.loss_makers"))
+    if not selection.has_profit:
+        st.info(t("data.no_cost"))
+        return
+    losing = table[table["gross_profit"] < 0]
+    if losing.empty:
+        st.markdown(t("conc.whale.no_losses"))
+        return
+    shown = losing.nsmallest(LOSS_MAKERS_SHOWN, "gross_profit")
+    st.caption(t("conc.page.loss_makers_shown", shown=f"{len(shown):,}", total=f"{len(losing):,}"))
+    st.dataframe(customer_table(shown, lang()), hide_index=True)
 
 
 def concentration_page() -> None:
@@ -136,7 +135,8 @@ def concentration_page() -> None:
         measures(ranked)
     whale(table, selection)
     risk(ranked.get("revenue"))
-    customers_at_both_ends(table, ranked.get("revenue"), selection)
+    top_customers(table, ranked.get("revenue"))  # one below the other: side by side, columns were cut off
+    loss_makers(table, selection)
 
 
 concentration_page()

@@ -47,7 +47,11 @@ def number(value: float) -> str:
 
 def model_summary(summary: clv.FitSummary) -> None:
     st.markdown(f"**{t(f'clv.model.{summary.model}')}**")
-    rows = [(t(f"clv.param.{name}"), number(value)) for name, value in summary.params.items()] + [
+    rows = [(t(f"clv.param.{name}"), number(value)) for name, value in summary.params.items()]
+    if summary.model == "bgnbd":  # what a and b say, also when both run to millions (one shared probability)
+        a, b = summary.params["a"], summary.params["b"]
+        rows.append((t("clv.param.mean_dropout"), f"{a / (a + b):.2%}"))
+    rows += [
         (t("clv.fit.log_likelihood"), f"{summary.log_likelihood:,.1f}"),
         (t("clv.fit.customers"), f"{summary.n_customers:,}"),
         (t("clv.fit.repeat_customers"), f"{summary.n_repeat_customers:,}"),
@@ -91,8 +95,6 @@ def validation_section(dataset: Dataset) -> None:
     predicted.metric(t("clv.holdout.predicted_total"), f"{check.predicted_total:,.0f}",
                      delta=f"{check.predicted_total - check.actual_total:+,.0f}", delta_color="off")
     st.plotly_chart(holdout_figure(check, state.lang()), width="stretch", key="clv_holdout")
-    st.caption(t("clv.holdout.summary", actual=check.actual_total, predicted=check.predicted_total,
-                 mae=check.mean_absolute_error))
 
 
 def distribution_section(predictions: pd.DataFrame) -> None:
@@ -108,26 +110,19 @@ def distribution_section(predictions: pd.DataFrame) -> None:
                        width="stretch", key="clv_alive_histogram")
 
 
-def per_tier(predictions: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:
-    """Lifetime value summed and averaged per tier, every tier listed even when empty."""
-    joined = predictions.join(tiers, how="inner")
-    table = joined.groupby("tier", observed=False).agg(
-        customers=("clv", "size"), clv_total=("clv", "sum"), clv_mean=("clv", "mean"),
-        profit_total=("expected_gross_profit", "sum"), alive_mean=("probability_alive", "mean"),
-    ).reindex(list(TIERS))
-    table["clv_share"] = table["clv_total"] / table["clv_total"].sum()
-    return table
+def tier_names() -> dict[str, str]:
+    return {tier: t(f"value.tier.{tier}") for tier in TIERS}
 
 
 def tier_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) -> None:
     st.subheader(t("clv.section.tiers"))
     st.caption(t("clv.tier.note"))
-    table = per_tier(predictions, state.tiers(dataset))
+    table = clv.value_by_tier(predictions, state.tiers(dataset))
     columns = ["customers", "clv_total", "clv_mean"] + (["profit_total"] if with_profit else []) + [
         "clv_share", "alive_mean"]
     percents = ("clv_share", "alive_mean")
     shown = table[columns].apply(lambda column: (column * 100).round(1) if column.name in percents else column.round(0))
-    shown.insert(0, "tier", [t(f"value.tier.{tier}") for tier in table.index])
+    shown.insert(0, "tier", table.index.map(tier_names()))
     labels = {"tier": t("clv.tier.tier"), **{c: t(f"clv.tier.{c}") for c in columns}}
     formats = {c: "%.1f%%" if c in percents else "localized" for c in columns}
     st.plotly_chart(tier_value_figure(table, state.lang()), width="stretch", key="clv_tier_value")
@@ -141,14 +136,15 @@ def top_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) 
     names = state.features(dataset).set_index("customer_id")["name"]
     top = predictions.nlargest(TOP_CUSTOMERS, "clv").join(state.tiers(dataset))
     columns = ["probability_alive", "expected_purchases", "clv"] + (["expected_gross_profit"] if with_profit else [])
-    shown = pd.DataFrame({
-        t("value.col.customer_id"): top.index,
-        t("value.col.name"): names.reindex(top.index).to_numpy(),
-        t("clv.tier.tier"): top["tier"].astype(str).to_numpy(),
+    shown = pd.DataFrame({  # named as in the other customer tables; the id stands in for a missing name
+        t("value.col.name"): names.reindex(top.index).fillna(top.index.to_series()).to_numpy(),
+        t("clv.tier.tier"): top["tier"].map(tier_names()).to_numpy(),
         **{t(f"clv.col.{c}"): (top[c].round(0) if c in MONEY else top[c]).to_numpy() for c in columns},
     })
-    st.dataframe(shown, hide_index=True, column_config={
-        t("clv.col.probability_alive"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+    st.dataframe(shown, hide_index=True, column_config={  # widths: every column fits beside the sidebar
+        t("value.col.name"): st.column_config.TextColumn(width=200),
+        t("clv.col.probability_alive"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1,
+                                                                         width=130),
         t("clv.col.expected_purchases"): st.column_config.NumberColumn(format="%.1f"),
         t("clv.col.clv"): st.column_config.NumberColumn(format="localized"),
         t("clv.col.expected_gross_profit"): st.column_config.NumberColumn(format="localized"),

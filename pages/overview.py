@@ -47,14 +47,15 @@ def money_metric(slot, label_key: str, value: float) -> None:
         slot.metric(t(label_key), amount(value, lang()), help=t("conc.kpi.exact", amount=f"{value:,.2f}"), border=True)
 
 
-def dependency(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
-    """The risk verdict with its two-sided note, the largest customers, and the loss makers."""
+def dependency(table: pd.DataFrame, selection: filters.CustomerSelection) -> concentration.RiskVerdict | None:
+    """The risk verdict with its two-sided note, and the loss makers; None when revenue cannot be
+    ranked (the note says why)."""
     st.subheader(t("conc.overview.dependency"))
     try:
         revenue = filters.ranked(table, "revenue")
     except concentration.ConcentrationUndefined as undefined:
         undefined_note("revenue", undefined)
-        return
+        return None
     thresholds, _ = filters.risk_thresholds()
     verdict = concentration.concentration_risk(revenue, thresholds)
     VERDICT_BOXES[verdict.level](risk_sentence(verdict, lang()))
@@ -65,9 +66,14 @@ def dependency(table: pd.DataFrame, selection: filters.CustomerSelection) -> Non
             st.markdown(whale_sentence(concentration.whale_curve(filters.ranked(table, "gross_profit")), lang()))
         except concentration.ConcentrationUndefined as undefined:
             undefined_note("gross_profit", undefined)
-    st.markdown(f"**{t('conc.overview.largest', n=verdict.top_n)}**")
-    largest = table.nlargest(verdict.top_n, "revenue")
-    shares = largest["revenue"].clip(lower=0) / revenue.total
+    return verdict
+
+
+def largest_customers(table: pd.DataFrame, top_n: int) -> None:
+    """The customers the verdict counts, with their share of revenue; full width, so every column shows."""
+    st.markdown(f"**{t('conc.overview.largest', n=top_n)}**")
+    largest = table.nlargest(top_n, "revenue")
+    shares = largest["revenue"].clip(lower=0) / table["revenue"].clip(lower=0).sum()
     st.dataframe(customer_table(largest, lang(), shares), hide_index=True)
 
 
@@ -125,9 +131,11 @@ def overview() -> None:
         curve(table)
     left, right = st.columns(2)
     with left:
-        dependency(table, selection)
+        verdict = dependency(table, selection)
     with right:
         strategy_lines(table)
+    if verdict is not None:
+        largest_customers(table, verdict.top_n)
 
 
 overview()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analytics import clv
-from ui.figures.clv import holdout_figure
+from ui.figures.clv import holdout_figure, tier_value_figure
 from ui.i18n import TABLE, translate
 
 DATA = Path(__file__).parent / "data"
@@ -174,6 +174,25 @@ def test_conditional_expectation_is_unbiased_on_simulation():
     assert (table["difference"].abs() < 0.1 * table["actual"] + 0.05).all()
 
 
+def test_value_by_tier_lists_every_tier_and_shares_the_total():
+    predictions = pd.DataFrame({
+        "clv": [100.0, 50.0, 30.0, 20.0, 7.0], "expected_gross_profit": [np.nan] * 5,
+        "probability_alive": [0.9, 0.5, 0.7, 0.3, 1.0],
+    }, index=["a", "b", "c", "d", "x"])
+    tiers = pd.Series(pd.Categorical(["S", "S", "C", "C", "B"], categories=["S", "A", "B", "C"]),
+                      index=["a", "b", "c", "d", "e"])  # "x" has no tier, "e" no prediction
+    table = clv.value_by_tier(predictions, tiers)
+    assert list(table.index) == ["S", "A", "B", "C"]
+    assert table["customers"].tolist() == [2, 0, 0, 2]
+    assert table["clv_total"].tolist() == [150.0, 0.0, 0.0, 50.0]
+    assert table["clv_share"].tolist() == [0.75, 0.0, 0.0, 0.25]
+    assert table.loc["S", "alive_mean"] == pytest.approx(0.7) and np.isnan(table.loc["A", "clv_mean"])
+    assert (table["profit_total"] == 0).all()  # no cost data: the page hides the column
+    assert clv.value_by_tier(predictions.assign(clv=0.0), tiers)["clv_share"].isna().all()
+    for lang in ("en", "zh"):
+        assert list(tier_value_figure(table, lang).data[0].x) == [translate(f"value.tier.{t}", lang) for t in "SABC"]
+
+
 def test_expected_spend_shrinks_towards_population_mean():
     spend = clv.GammaGammaModel(6.25, 3.74, 15.44, fit=None)
     few, many = spend.expected_average_spend([1, 50], [100.0, 100.0])
@@ -211,6 +230,59 @@ def test_degenerate_fit_is_reported_not_returned():
         clv.fit_bgnbd(frequency, frequency * 1.0, T)
     assert raised.value.reason == "fit_failed"
     assert raised.value.counts == {"customers": 200, "repeat_customers": 25}
+
+
+def test_homogeneous_drop_out_is_fitted_not_failed():
+    """Every customer drops out with the same probability: the likelihood keeps rising as the
+    Beta of drop-out probabilities collapses to a point (a, b -> infinity at a fixed ratio)."""
+    rng = np.random.default_rng(4)
+    mean_dropout, concentration = 0.02, 1e9
+    sample = clv.simulate_bgnbd(0.8, 10.0, mean_dropout * concentration, (1 - mean_dropout) * concentration,
+                                T=rng.uniform(1, 104, 20_000), random_state=rng)
+    model = clv.fit_bgnbd(sample["frequency"], sample["recency"], sample["T"])
+    assert model.fit.converged
+    assert model.a / (model.a + model.b) == pytest.approx(mean_dropout, rel=0.25)
+    assert model.a + model.b > 1e3
+    ten_years = model.conditional_expected_purchases(522, sample["frequency"], sample["recency"], sample["T"])
+    assert np.isfinite(ten_years).all() and (ten_years > 0).all()
+
+
+def test_expected_purchases_where_the_closed_form_overflows():
+    """Large a or b with long horizons: the hypergeometric form under- or overflows, the Gauss rule
+    takes over. References: mpmath at 60 digits, and the homogeneous limit for a + b -> infinity."""
+    reference = [  # (r, a, b, x, c = t / (alpha + T), E[purchases | alive])
+        (0.1, 0.1332, 5.127e5, 648, 1506.0, 898686.0072796935),  # closed form not finite
+        (0.1, 0.06144, 1.238e4, 457, 70.04, 30574.03831902421),  # closed form
+    ]
+    for r, a, b, x, c, expected in reference:
+        model = clv.BetaGeoModel(r, 1.0, a, b, fit=None)
+        alive = model.probability_alive(x, 0.0, 0.0)
+        assert model.conditional_expected_purchases(c, x, 0.0, 0.0) / alive == pytest.approx(expected, rel=1e-9)
+
+    r, alpha, mean_dropout, concentration = 2.2, 14.4, 0.003, 4.8e8  # a demo fit of mid 2025
+    model = clv.BetaGeoModel(r, alpha, mean_dropout * concentration, (1 - mean_dropout) * concentration, fit=None)
+    x, t_x, T = np.array([0, 1, 20, 150.0]), np.array([0, 10, 50, 61.0]), np.full(4, 61.0)
+    for t in (1, 52, 522):
+        limit = (1 - ((alpha + T) / (alpha + T + mean_dropout * t)) ** (r + x)) / mean_dropout
+        np.testing.assert_allclose(model.conditional_expected_purchases(t, x, t_x, T),
+                                   limit * model.probability_alive(x, t_x, T), rtol=1e-5)
+
+    below, above = (clv.BetaGeoModel(r, alpha, a, 200.0, fit=None) for a in (20 - 1e-9, 20.0))
+    np.testing.assert_allclose(below.conditional_expected_purchases(52, x, t_x, T),
+                               above.conditional_expected_purchases(52, x, t_x, T), rtol=1e-9)
+
+
+def test_demo_fits_at_every_split_date(demo_database):
+    """Splits in mid 2025 used to fail: the drop-out Beta ran off to infinity."""
+    connection = duckdb.connect(str(demo_database), read_only=True)
+    try:
+        for split in pd.date_range("2024-06-01", "2026-06-01", freq="3MS"):
+            summary = clv.calibration_holdout_summary(connection.cursor(), 1, split)
+            model = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+            check = clv.holdout_check(model, summary)
+            assert check.predicted_total == pytest.approx(check.actual_total, rel=0.25), split
+    finally:
+        connection.close()
 
 
 def test_invalid_histories_are_rejected():

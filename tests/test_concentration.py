@@ -157,7 +157,6 @@ def test_small_curves_keep_every_customer():
 def test_curve_points_name_the_customer_at_that_rank():
     ranked = rank_metric([3.0, 9.0, 1.0, 5.0], labels=["c", "a", "d", "b"])
     assert pareto_curve(ranked).label.tolist() == ["", "a", "b", "c", "d"]
-    assert ranked.top_labels(2) == ["a", "b"]
     assert pareto_curve(rank_metric([3.0, 9.0])).label is None
 
 
@@ -233,7 +232,6 @@ def test_undefined_concentration_names_a_translated_message(values, message_key)
         lambda: customers_for_share(rank_metric([1.0]), -0.1),
         lambda: top_n_shares(rank_metric([1.0]), (0,)),
         lambda: pareto_curve(rank_metric([1.0]), max_points=5),
-        lambda: rank_metric([1.0]).top_labels(1),
     ],
 )
 def test_malformed_input_is_a_plain_value_error(call):

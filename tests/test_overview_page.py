@@ -71,7 +71,7 @@ def test_overview_kpis_verdict_and_figures_match_the_analytics(app_database):
     app = open_app()
     shown = metrics(app)
     assert shown["Customers"] == f"{len(features):,}" == "3,000"
-    assert shown["Active customers"] == f"{int(kpis['active_customers']):,}"
+    assert shown[translate("conc.kpi.active")] == f"{int(kpis['active_customers']):,}"
     assert shown["Revenue"] == amount(kpis["revenue"])
     assert shown["Gross profit"] == amount(kpis["gross_profit"])
     assert shown["Gross margin"] == f"{kpis['margin_pct']:.1f}%"
@@ -124,7 +124,7 @@ def test_region_filter_and_date_window_match_the_analytics(app_database):
     window = customer_features(store, dataset.dataset_id, as_of=end_day, start=start_day)
     window = window[window["region"] == "East"]
     assert metrics(app)["Customers"] == f"{len(window):,}"
-    assert metrics(app)["Active customers"] == f"{int((window['recency_days'] < 365).sum()):,}"
+    assert metrics(app)[translate("conc.kpi.active")] == f"{int((window['recency_days'] < 365).sum()):,}"
 
 
 def test_filters_that_leave_no_customers_say_so_on_both_pages(app_database):

@@ -218,3 +218,4 @@ def test_figures_show_segments_in_both_languages(planted, kmeans_result):
         crosstab = segments.cluster_tier_crosstab(kmeans_result.labels, tiers)
         table = crosstab_heatmap(crosstab, kmeans_result.profiles, lang)
         assert np.asarray(table.data[0].z).sum() == len(features)
+        assert list(table.data[0].x) == [translate("value.tier.A", lang), translate("value.tier.C", lang)]

@@ -55,12 +55,14 @@ def distribution_figure(values: pd.Series, title_key: str, axis_key: str, lang: 
 
 
 def tier_value_figure(per_tier: pd.DataFrame, lang: str = "en") -> go.Figure:
-    """Total lifetime value per tier (index S/A/B/C; columns clv_total, clv_mean, customers)."""
+    """Total lifetime value per tier (``clv.value_by_tier``: index S/A/B/C; columns clv_total,
+    clv_mean, customers), each bar named and coloured by its tier."""
     tiers = [str(tier) for tier in per_tier.index]
     mean = translate("clv.tier.clv_mean", lang)
     customers = translate("clv.tier.customers", lang)
     figure = go.Figure(go.Bar(
-        x=tiers, y=per_tier["clv_total"], marker_color=[TIER_COLORS.get(tier, NEUTRAL) for tier in tiers],
+        x=[translate(f"value.tier.{tier}", lang) for tier in tiers], y=per_tier["clv_total"],
+        marker_color=[TIER_COLORS.get(tier, NEUTRAL) for tier in tiers],
         customdata=per_tier[["clv_mean", "customers"]].to_numpy(),
         hovertemplate=(f"%{{x}}: %{{y:,.0f}}<br>{mean}: %{{customdata[0]:,.0f}}"
                        f"<br>{customers}: %{{customdata[1]:,}}<extra></extra>"),

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from analytics.segments import Projection, Segmentation
 from ui.figures.theme import ACCENT, NEUTRAL
-from ui.i18n import translate
+from ui.i18n import TABLE, translate
 
 SEGMENT_COLORS = px.colors.qualitative.Safe
 
@@ -79,12 +79,18 @@ def profile_heatmap(segmentation: Segmentation, lang: str = "en") -> go.Figure:
     return figure
 
 
+def _tier_name(tier, lang: str) -> str:
+    """"S 战略客户" rather than "S"; a column that is not a tier keeps its own label."""
+    key = f"value.tier.{tier}"
+    return translate(key, lang) if key in TABLE else str(tier)
+
+
 def crosstab_heatmap(crosstab: pd.DataFrame, profiles: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Customers per segment (rows) and tier (columns) from ``cluster_tier_crosstab``."""
     names = segment_names(profiles, lang).loc[crosstab.index]
     figure = go.Figure(go.Heatmap(
         z=crosstab.to_numpy(),
-        x=[str(tier) for tier in crosstab.columns],
+        x=[_tier_name(tier, lang) for tier in crosstab.columns],
         y=names.tolist(),
         text=crosstab.to_numpy(), texttemplate="%{text:,}",
         colorscale="Blues", showscale=False,
