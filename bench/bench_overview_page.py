@@ -10,7 +10,6 @@ Run: .venv/bin/python bench/bench_overview_page.py [--customers N] [--repeats R]
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -20,7 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.page_bench import build_demo_database, profile_threads
+from bench.page_bench import (
+    arguments,
+    build_demo_database,
+    checked_run,
+    profile_threads,
+)
 
 TARGET_SECONDS = 2.0
 
@@ -30,18 +34,12 @@ def overview_run():
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    app.run()
-    if app.exception:
-        raise RuntimeError([e.value for e in app.exception])
+    checked_run(app)
     return app
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--profile", action="store_true", help="print the top functions of one warm run")
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0], "print the top functions of one warm run")
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.duckdb"

@@ -9,11 +9,9 @@ Run: .venv/bin/python bench/bench_value_page.py [--customers N] [--repeats R] [-
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,28 +19,20 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest
 
-from bench.page_bench import build_demo_database, profile_threads
+from bench.page_bench import (
+    arguments,
+    build_demo_database,
+    checked_run,
+    profile_threads,
+)
 
 TARGET_SECONDS = 1.5
 PAGE = "pages/value_model.py"
 SLIDER = "value_weight_economic"
 
 
-def checked_run(app: AppTest) -> float:
-    start = time.perf_counter()
-    app.run()
-    elapsed = time.perf_counter() - start
-    if app.exception:
-        raise RuntimeError([e.value for e in app.exception])
-    return elapsed
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--profile", action="store_true", help="print the top functions of one slider rerun")
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0], "print the top functions of one slider rerun")
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.duckdb"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import cProfile
 import os
 import pstats
@@ -25,6 +26,25 @@ def build_demo_database(path: Path, customers: int) -> None:
     os.environ[DB_PATH_ENV] = str(path)
     print(f"built {customers:,} customers, {len(upload.transactions):,} order lines in "
           f"{time.perf_counter() - start:.1f} s")
+
+
+def arguments(description: str, profile_help: str) -> argparse.Namespace:
+    """The options every page benchmark takes: database size, repeats, and a profile run."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help=profile_help)
+    return parser.parse_args()
+
+
+def checked_run(app) -> float:
+    """Seconds one AppTest run takes; an exception in the app fails the benchmark loudly."""
+    start = time.perf_counter()
+    app.run()
+    elapsed = time.perf_counter() - start
+    if app.exception:
+        raise RuntimeError([e.value for e in app.exception])
+    return elapsed
 
 
 def profile_threads(run: Callable[[], object], top: int = 40) -> None:
