@@ -106,7 +106,10 @@ def generate_demo(n_customers: int = 3000, seed: int = 20261125) -> ValidatedUpl
     }).sort_values(["order_date", "order_id"], ignore_index=True)
 
     big = np.clip(size_rank, 0, None)
-    rating = lambda base: np.clip(np.round(base + rng.normal(0, 1.5, n_customers)), 0, 10)
+
+    def rating(base):
+        return np.clip(np.round(base + rng.normal(0, 1.5, n_customers)), 0, 10)
+
     customers = pd.DataFrame({
         "customer_id": ids,
         "name": names,

@@ -95,7 +95,7 @@ def test_retention_and_tier_changes(moves):
     assert (retention.drop(index=leave_tier)["retention"].dropna() == 1).all()
     rank = {tier: i for i, tier in enumerate(TIERS)}
     for changes, rising in ((moves.upgrades(), True), (moves.downgrades(), False)):
-        moved = changes["tier_before"].map(rank) - changes["tier_after"].map(rank)
+        moved = changes["tier_before"].map(rank).astype(int) - changes["tier_after"].map(rank).astype(int)
         assert ((moved > 0) if rising else (moved < 0)).all()
         assert (changes["steps"] == moved.abs()).all()
         assert changes["steps"].is_monotonic_decreasing

@@ -167,7 +167,7 @@ def test_an_empty_dataset_has_no_dimension_to_weigh():
 def test_a_single_customer_scores_neutral_and_is_the_s_tier(method):
     features = make_features(1)
     model = score_customers(dimension_scores(features), BALANCED, method)
-    assert model.composite.tolist() == [NEUTRAL_SCORE]
+    assert model.composite.tolist() == [pytest.approx(NEUTRAL_SCORE)]
     assert model.tiering.labels.tolist() == ["S"]
     cards = strategy.strategy_cards(value_table(features, model))
     assert [card.customers for card in cards] == [1, 0, 0, 0]
