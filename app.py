@@ -2,11 +2,15 @@
 
 import streamlit as st
 
+from analytics.store import is_fatal
 from ui import state
 
 st.set_page_config(page_title=state.t("app.title"), page_icon=":material/insights:", layout="wide")
 
 state.language_selector()
+store = state.open_database()
+if store.read_only:
+    st.sidebar.warning(state.t("store.read_only_notice"))
 dataset = state.dataset_selector()
 if dataset.is_demo:
     st.sidebar.info(state.t("app.demo_notice"))
@@ -25,4 +29,11 @@ navigation = st.navigation([
     st.Page(path, title=state.t(title_key), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
     for path, title_key, icon, default in PAGES
 ])
-navigation.run()
+try:
+    navigation.run()
+except Exception as error:
+    if not is_fatal(error):
+        raise
+    # DuckDB gave up on the connection mid-run; the next run reopens it (state.open_database).
+    st.error(state.t("store.error.fatal"))
+

@@ -33,12 +33,11 @@ _SELECT = """
 
 
 def list_datasets(store: Store) -> list[Dataset]:
-    rows = store.cursor().execute(_SELECT + " ORDER BY dataset_id").fetchall()
-    return [Dataset(*row) for row in rows]
+    return [Dataset(*row) for row in store.rows(_SELECT + " ORDER BY dataset_id")]
 
 
 def get_dataset(store: Store, dataset_id: int) -> Dataset | None:
-    row = store.cursor().execute(_SELECT + " WHERE dataset_id = ?", [dataset_id]).fetchone()
+    row = store.row(_SELECT + " WHERE dataset_id = ?", [dataset_id])
     return None if row is None else Dataset(*row)
 
 

@@ -14,7 +14,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics.store import CUSTOMER_COLUMNS, TRANSACTION_COLUMNS
+from analytics.datasets import list_datasets
+from analytics.ingest import write_upload
+from analytics.store import CUSTOMER_COLUMNS, TRANSACTION_COLUMNS, Store
 from analytics.validation import REJECT_COLUMNS, ValidatedUpload
 
 DEMO_NAME = "Demo: distributor"
@@ -129,3 +131,11 @@ def generate_demo(n_customers: int = 3000, seed: int = 20261125) -> ValidatedUpl
     assert list(customers.columns) == list(CUSTOMER_COLUMNS) + ["extra"]
     empty_rejects = pd.DataFrame(columns=REJECT_COLUMNS)
     return ValidatedUpload("demo", len(transactions), transactions, customers.astype({"referrals": float}), empty_rejects)
+
+
+def seed_demo_if_empty(store: Store) -> int | None:
+    """Write the demo into a database that holds no dataset, so a fresh install shows something;
+    returns its dataset id, or None when there was data already. One transaction, checkpointed."""
+    if list_datasets(store):
+        return None
+    return write_upload(store, generate_demo(), mode="new", digest=None, dataset_name=DEMO_NAME, is_demo=True)

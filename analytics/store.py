@@ -4,12 +4,17 @@ A Streamlit server runs many script threads in one process. DuckDB wants one con
 process and a cursor per thread, with writes in explicit transactions; ``Store`` gives exactly
 that. Schema changes are numbered migrations applied on open, so an older database file is
 upgraded in place.
+
+Durability: a commit is durable once ``transaction()`` returns (DuckDB syncs its write-ahead
+log), and every write transaction is followed by a checkpoint, so a process killed afterwards
+leaves a database file that opens without replaying anything. DuckDB never installs or loads an
+extension by itself here: the dashboard runs offline, and a replay must not try to download one.
 """
 
 from __future__ import annotations
 
-import functools
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -18,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
+
+_log = logging.getLogger(__name__)
 
 DB_PATH_ENV = "CVD_DB_PATH"
 DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "cvd.duckdb"
@@ -128,50 +136,146 @@ _MIGRATIONS = (
 )
 
 
-class Store:
-    """One DuckDB database file: a connection for the process, a cursor for each thread."""
+# Offline and self-contained: nothing is fetched from an extension repository, ever.
+_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
 
-    def __init__(self, path: str | os.PathLike):
+
+class StoreError(RuntimeError):
+    """The database cannot serve this server; ``code`` names the reason for a translated message."""
+
+    def __init__(self, code: str, detail: str = ""):
+        self.code = code
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+
+def _open_error(error: duckdb.Error) -> StoreError:
+    """Why a connection failed, without the file path or the other process's PID."""
+    text = str(error)
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        return StoreError("locked")
+    return StoreError("unopenable", type(error).__name__)
+
+
+def is_fatal(error: BaseException) -> bool:
+    """Whether DuckDB gave up on the database: every later query fails until it is reopened."""
+    return isinstance(error, duckdb.FatalException) or (
+        isinstance(error, duckdb.Error) and "invalidated" in str(error))
+
+
+class Store:
+    """One DuckDB database file: a connection for the process, a cursor for each thread.
+
+    ``read_only`` opens the file without taking the writer's lock (several read-only servers can
+    share a file that no server writes to); migrations then must already have been applied, and
+    every write raises ``StoreError("read_only")``.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, read_only: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection = duckdb.connect(str(self.path))
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise StoreError("missing")
+        try:
+            self._connection = duckdb.connect(str(self.path), read_only=read_only, config=dict(_CONFIG))
+        except duckdb.Error as error:
+            raise _open_error(error) from error
         self._local = threading.local()
-        self._migrate()
+        if read_only:
+            if self.schema_version < len(_MIGRATIONS):
+                self._connection.close()
+                raise StoreError("needs_upgrade")
+        else:
+            self._migrate()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor, created on first use."""
+        """This thread's cursor, created on first use. Fetch every result in full (``rows``,
+        ``row``, ``scalar``, ``frame``): an unfinished result holds DuckDB's checkpoint lock."""
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._connection.cursor()
             self._local.cursor = cursor
         return cursor
 
+    def rows(self, sql: str, params: Any = None) -> list[tuple]:
+        return self.cursor().execute(sql, params).fetchall()
+
+    def row(self, sql: str, params: Any = None) -> tuple | None:
+        """The first row of the result (or None); the rest is fetched and dropped."""
+        rows = self.rows(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Any = None) -> Any:
+        row = self.row(sql, params)
+        return None if row is None else row[0]
+
+    def frame(self, sql: str, params: Any = None) -> pd.DataFrame:
+        return self.cursor().execute(sql, params).df()
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write transaction on a fresh cursor: committed on success, rolled back on any error."""
+        """A write transaction on a fresh cursor: rolled back on any error; on success committed
+        (durable from here) and checkpointed, so the next open has no log to replay."""
+        if self.read_only:
+            raise StoreError("read_only")
         cursor = self._connection.cursor()
-        cursor.begin()
         try:
-            yield cursor
-        except BaseException:
-            cursor.rollback()
-            raise
-        else:
+            cursor.begin()
+            try:
+                yield cursor
+            except BaseException:
+                cursor.rollback()
+                raise
             cursor.commit()
+            self._checkpoint(cursor)
         finally:
             cursor.close()
+
+    @staticmethod
+    def _checkpoint(cursor: duckdb.DuckDBPyConnection) -> None:
+        """Fold the write-ahead log into the file. The commit before it stands whatever happens
+        here: while another writer's transaction is open DuckDB refuses (that writer checkpoints
+        after its own commit), and a failed checkpoint (a full disk, say) leaves the log to be
+        replayed on the next open; if DuckDB invalidated the database for it, ``open_store``
+        reopens it."""
+        try:
+            cursor.execute("CHECKPOINT")
+        except duckdb.TransactionException:
+            pass
+        except duckdb.Error as error:
+            _log.warning("checkpoint after commit failed (%s); the commit stands in the write-ahead log",
+                         type(error).__name__)
+
+    def healthy(self) -> bool:
+        """False once DuckDB has invalidated the database after a fatal error, or it was closed."""
+        try:
+            with self._connection.cursor() as probe:
+                probe.execute("SELECT 1").fetchall()
+        except duckdb.ConnectionException:
+            return False
+        except duckdb.Error as error:
+            if is_fatal(error):
+                return False
+            raise
+        return True
 
     def close(self) -> None:
         self._connection.close()
 
     @property
     def schema_version(self) -> int:
-        return self.cursor().execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        exists = self.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'")
+        return self.scalar("SELECT coalesce(max(version), 0) FROM schema_version") if exists else 0
 
     def _migrate(self) -> None:
         with self.transaction() as cur:
             cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
             for version, script in enumerate(_MIGRATIONS, start=1):
                 if version > current:
                     cur.execute(script)
@@ -179,7 +283,7 @@ class Store:
 
     # Settings: small JSON values (weight presets, thresholds) that outlive a session.
     def get_setting(self, key: str, default: Any = None) -> Any:
-        row = self.cursor().execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self.row("SELECT value FROM settings WHERE key = ?", [key])
         return default if row is None else json.loads(row[0])
 
     def put_setting(self, key: str, value: Any) -> None:
@@ -192,10 +296,11 @@ class Store:
             cur.execute("DELETE FROM settings WHERE key = ?", [key])
 
     def settings_with_prefix(self, prefix: str) -> dict[str, Any]:
-        rows = self.cursor().execute(
-            "SELECT key, value FROM settings WHERE starts_with(key, ?) ORDER BY key", [prefix]
-        ).fetchall()
+        rows = self.rows("SELECT key, value FROM settings WHERE starts_with(key, ?) ORDER BY key", [prefix])
         return {key: json.loads(value) for key, value in rows}
+
+
+READ_ONLY_ENV = "CVD_READ_ONLY"
 
 
 def database_path() -> Path:
@@ -203,7 +308,32 @@ def database_path() -> Path:
     return Path(os.environ.get(DB_PATH_ENV) or DEFAULT_DB_PATH)
 
 
-@functools.cache
-def open_store(path: str) -> Store:
-    """The process-wide ``Store`` for ``path``: DuckDB allows one writer connection per file."""
-    return Store(path)
+def read_only_requested() -> bool:
+    """Whether this server was started as a viewer (``CVD_READ_ONLY=1``): it never writes."""
+    return os.environ.get(READ_ONLY_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+_open_stores: dict[tuple[str, bool], Store] = {}
+_open_lock = threading.Lock()
+
+
+def open_store(path: str, read_only: bool | None = None) -> Store:
+    """The process-wide ``Store`` for ``path``: DuckDB allows one writer connection per file.
+    ``read_only`` defaults to how the server was started (``CVD_READ_ONLY``).
+
+    A store that DuckDB has invalidated after a fatal error is closed and opened again, once per
+    failure, so one bad moment does not fail every page of every session until a restart.
+    """
+    read_only = read_only_requested() if read_only is None else read_only
+    key = (str(path), read_only)
+    with _open_lock:
+        store = _open_stores.get(key)
+        if store is not None and not store.healthy():
+            try:
+                store.close()
+            except duckdb.Error:
+                pass
+            store = None
+        if store is None:
+            store = _open_stores[key] = Store(path, read_only=read_only)
+        return store

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ import pytest
 from analytics.demo import DEMO_NAME, generate_demo
 from analytics.ingest import write_upload
 from analytics.store import DB_PATH_ENV, Store
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -37,3 +41,23 @@ def app_database(tmp_path, monkeypatch, demo_database) -> Path:
     shutil.copy(demo_database, path)
     monkeypatch.setenv(DB_PATH_ENV, str(path))
     return path
+
+
+HOLD_LOCK = """
+import sys, time
+from analytics.store import Store
+held = Store(sys.argv[1])
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.fixture
+def locked_database(tmp_path):
+    """A database file held open for writing by another process, as a second server would find it."""
+    path = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert holder.stdout.readline().strip() == "holding"
+    yield path
+    holder.kill()
+    holder.wait(timeout=30)

@@ -23,30 +23,35 @@ from analytics import lifecycle as lifecycle_module
 from analytics import migration as migration_module
 from analytics import segments as segments_module
 from analytics import value_model as value_model_module
-from analytics.demo import DEMO_NAME, generate_demo
+from analytics.demo import seed_demo_if_empty
 from analytics.features import customer_features
-from analytics.ingest import write_upload
-from analytics.store import Store, database_path, open_store
+from analytics.store import Store, StoreError, database_path, open_store
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 
 _demo_lock = threading.Lock()
 
 
 def get_store() -> Store:
-    """The process-wide store of the configured database file."""
+    """The process-wide store of the configured database file (read-only when the server is a viewer)."""
     return open_store(str(database_path()))
 
 
-def available_datasets() -> list[datasets_module.Dataset]:
-    """Every dataset; an empty database gets the demo first, so every page has data to show."""
-    store = get_store()
-    available = datasets_module.list_datasets(store)
-    if not available:
+def open_database() -> Store:
+    """Open this server's database for the run, reopening it after a fatal error, and give an empty
+    one the demo so every page has data. Stops the run with a message when it cannot be used."""
+    try:
+        store = get_store()
+    except StoreError as error:
+        st.error(t(f"store.error.{error.code}"))
+        st.stop()
+    if not store.read_only:
         with _demo_lock:
-            if not datasets_module.list_datasets(store):
-                write_upload(store, generate_demo(), mode="new", digest=None, dataset_name=DEMO_NAME, is_demo=True)
-            available = datasets_module.list_datasets(store)
-    return available
+            seed_demo_if_empty(store)
+    return store
+
+
+def available_datasets() -> list[datasets_module.Dataset]:
+    return datasets_module.list_datasets(get_store())
 
 
 def lang() -> str:
@@ -115,6 +120,9 @@ def set_active_dataset(dataset_id: int | None) -> None:
 def active_dataset() -> datasets_module.Dataset:
     """The dataset every page works on: the one chosen, else the newest."""
     by_id = {d.dataset_id: d for d in available_datasets()}
+    if not by_id:
+        st.info(t("store.empty"))
+        st.stop()
     chosen = st.session_state.get(ACTIVE_KEY)
     if chosen not in by_id:
         chosen = max(by_id)

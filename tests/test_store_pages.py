@@ -1,0 +1,44 @@
+"""What a person sees when the database is busy, read-only or has failed: words, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from app_harness import open_app, rerun
+
+from analytics.store import READ_ONLY_ENV, open_store
+from ui.i18n import translate
+
+PAGES = ["pages/overview.py", "pages/value_model.py", "pages/concentration.py", "pages/customer.py",
+         "pages/lifecycle.py", "pages/lifetime_value.py", "pages/segments.py", "pages/data.py"]
+
+
+def everything_shown(app) -> str:
+    return "\n".join(str(element.value) for kind in ("error", "warning", "info", "markdown", "title")
+                     for element in getattr(app, kind))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_database_held_by_another_server_gets_a_translated_message(locked_database, monkeypatch, lang):
+    monkeypatch.setenv("CVD_DB_PATH", str(locked_database))
+    app = open_app(lang=lang)
+    assert [error.value for error in app.error] == [translate("store.error.locked", lang)]
+    shown = everything_shown(app)
+    assert str(locked_database.parent) not in shown and "PID" not in shown
+
+
+def test_a_read_only_server_shows_every_page(app_database, monkeypatch):
+    monkeypatch.setenv(READ_ONLY_ENV, "1")
+    app = open_app()
+    assert translate("store.read_only_notice") in [warning.value for warning in app.sidebar.warning]
+    for page in PAGES:
+        app.switch_page(page)
+        rerun(app)
+    assert open_store(str(app_database)).read_only
+
+
+def test_a_store_that_failed_between_runs_is_reopened(app_database):
+    app = open_app()
+    open_store(str(app_database)).close()  # as DuckDB leaves it after a fatal error: every query fails
+    rerun(app)
+    assert "3,000" in [metric.value for metric in app.metric]
+    assert open_store(str(app_database)).healthy()
