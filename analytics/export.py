@@ -1,32 +1,37 @@
 """Download files of the tiered customer list: CSV and Excel bytes, safe to open in a spreadsheet.
 
 Customer names come from uploaded files, so a cell such as ``=HYPERLINK(...)`` could run as a
-formula when the export is opened (CSV injection). Text cells starting with a formula trigger get
-a leading single quote; numbers stay numbers.
+formula when the export is opened (CSV injection). Control characters are removed first (line
+breaks and tabs become spaces), then a text cell whose first visible character is a formula
+trigger gets a leading single quote; numbers stay numbers. In that order: a control character in
+front of ``=`` must not hide the formula from the check and then vanish in the spreadsheet.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from analytics.store import CUSTOMER_TYPES
 from analytics.strategy import StrategyCard, tier_relationships
 from analytics.value_model import DIMENSIONS
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@")
+_LINE_BREAKS = re.compile(r"[\t\r\n\v\f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 EXCEL_MAX_ROWS = 1_048_576
 
 Text = Callable[..., str]
 
 
 def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which every text cell starting with a formula trigger is prefixed with ``'``."""
+    """A copy in which text cells have no control characters and every one that starts with a
+    formula trigger (after leading spaces) is prefixed with ``'``."""
     result = frame.copy()
     for column in result.columns:
         values = result[column]
@@ -37,14 +42,14 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutralized(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", _LINE_BREAKS.sub(" ", value))
+    return "'" + value if value.lstrip().startswith(FORMULA_TRIGGERS) else value
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so Excel shows Chinese text correctly; CRLF line ends,
-    so text containing a bare CR or LF is quoted rather than breaking the row."""
+    """UTF-8 CSV with a byte-order mark, so Excel shows Chinese text correctly; CRLF line ends."""
     return neutralize_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
@@ -64,7 +69,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "customers") -> bytes:
 
 
 def _cell(value):
-    """A value openpyxl writes as data: Python scalars, no NaN, no control characters."""
+    """A value openpyxl writes as data: Python scalars, no NaN (text is already neutralized)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not np.isfinite(value):
@@ -73,8 +78,6 @@ def _cell(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

@@ -24,7 +24,9 @@ from analytics.value_model import (
 )
 from ui.i18n import translate
 
-DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\x01=cmd|' /C calc'!A0", "\t =1+1"]
+# What each becomes: control characters go (tabs and line breaks as spaces), then the quote.
+NEUTRALIZED = ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'=cmd|' /C calc'!A0", "'  =1+1"]
 
 
 def hostile_frame() -> pd.DataFrame:
@@ -38,7 +40,7 @@ def hostile_frame() -> pd.DataFrame:
 
 def test_neutralize_prefixes_formula_triggers_and_keeps_numbers():
     safe = neutralize_formulas(hostile_frame())
-    assert safe["name"].tolist()[:6] == ["'" + text for text in DANGEROUS]
+    assert safe["name"].tolist()[:6] == NEUTRALIZED
     assert safe["name"].tolist()[6:] == ["北京客户", "plain"]
     assert safe["revenue"].iloc[0] == -5.0 and safe["orders"].dtype.kind == "i"
 
@@ -51,8 +53,9 @@ def test_csv_has_a_bom_neutralized_text_and_plain_numbers():
     assert back["name"].iloc[1] == "'+1+1" and back["name"].iloc[3] == "'@SUM(A1)"
     assert back["name"].iloc[6] == "北京客户"
     assert back["revenue"].iloc[0] == -5.0
+    assert back["name"].iloc[4] == "'=cmd|' /C calc'!A0" and back["name"].iloc[5] == "'  =1+1"
     for line in data.decode("utf-8-sig").splitlines()[1:]:
-        assert not line.startswith(("=", "+", "-", "@"))
+        assert not line.lstrip().startswith(("=", "+", "-", "@"))
 
 
 def test_xlsx_cells_are_text_not_formulas_and_numbers_stay_numbers():
@@ -60,7 +63,7 @@ def test_xlsx_cells_are_text_not_formulas_and_numbers_stay_numbers():
     rows = list(sheet.iter_rows(values_only=False))
     assert [cell.value for cell in rows[0]] == ["name", "tier", "revenue", "orders"]
     names = [row[0] for row in rows[1:]]
-    assert [cell.value for cell in names[:4]] == ["'" + text for text in DANGEROUS[:4]]
+    assert [cell.value for cell in names[:6]] == NEUTRALIZED
     assert all(cell.data_type == "s" for cell in names)
     assert names[6].value == "北京客户"
     assert rows[1][2].value == -5.0 and rows[1][2].data_type == "n"
