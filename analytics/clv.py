@@ -144,9 +144,9 @@ def _as_date(value) -> dt.date:
 
 
 def _dataset_last_order(cursor, dataset_id: int) -> dt.date | None:
-    (last,) = cursor.execute(
+    ((last,),) = cursor.execute(
         "SELECT MAX(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id]
-    ).fetchone()
+    ).fetchall()
     return last
 
 
@@ -751,12 +751,6 @@ def customer_lifetime_value(
         },
         index=summary.index,
     )
-
-
-def potential_measure(predictions: pd.DataFrame) -> str:
-    """The prediction that stands for a customer's potential value: expected gross profit when the
-    dataset has cost data (high sales at a thin margin are not value), else ``clv`` (revenue)."""
-    return "expected_gross_profit" if predictions["expected_gross_profit"].notna().any() else "clv"
 
 
 def value_by_tier(predictions: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analytics.demo import generate_demo
 from analytics.ingest import write_upload
 from analytics.migration import migrate
+from analytics.potential import LifetimeSettings
 from analytics.store import Store
 from analytics.value_model import PRESETS
 
@@ -46,8 +47,8 @@ def main() -> None:
               f"in {time.perf_counter() - start:.1f} s")
 
         results = {
-            label: timed(args.repeats, migrate, store, dataset_id, PRESETS["balanced"], lifetime_value=lifetime)
-            for label, lifetime in (("features and scores", None), ("with lifetime-value potential", (12, 0.10)))
+            label: timed(args.repeats, migrate, store, dataset_id, PRESETS["balanced"], lifetime=lifetime)
+            for label, lifetime in (("features and scores", None), ("with lifetime-value potential", LifetimeSettings()))
         }
         store.close()
 

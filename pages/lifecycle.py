@@ -82,8 +82,13 @@ def stages_section(dataset) -> pd.DataFrame:
     use_model = st.toggle(t("life.use_p_alive"), value=stored_use_model, key="life_use_p_alive_toggle",
                           help=t("life.use_p_alive_help"))
     state.set_stage_settings(thresholds, use_model)
-    if use_model and state.lifetime_fit(dataset).purchases is None:
+    fit = state.lifetime_fit(dataset)
+    if use_model and fit.purchases is None:
         st.info(t("life.p_alive_unavailable"))
+    elif use_model:
+        one_time = int((fit.summary["frequency"] == 0).sum())
+        st.caption(t("life.p_alive_model", model=t(f"clv.purchase_model.{fit.choice.chosen}")) + " "
+                   + t(f"clv.alive_note.{fit.choice.chosen}", one_time=one_time))
     stages = state.stages(dataset)
     st.plotly_chart(figures.stage_distribution_figure(lifecycle.stage_summary(stages), state.lang()))
     st.caption(t("life.stages_caption", date=str(dataset.date_max)))

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, lifecycle, migration, watchlists
 from analytics.mapping import suggest_mapping
+from analytics.potential import LifetimeSettings
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.validation import validate_transactions
@@ -29,6 +30,8 @@ def test_lifecycle_page_on_the_demo(app_database, lang):
     at_risk = translate("life.watch.at_risk", lang, count="#").split("#")[0]
     assert any(tab.label.startswith(at_risk) for tab in app.tabs)
     assert not app.error and not app.warning
+    model_note = translate("life.p_alive_model", lang, model="MBG/NBD")
+    assert any(caption.startswith(model_note) for caption in texts(app.caption))
     app.radio(key="life_matrix_kind").set_value("values").run()
     assert not app.exception
 
@@ -124,7 +127,7 @@ def demo_tiers(path, as_of: date) -> pd.Series:
     """Tiers as the value page scores them (balanced weights, lifetime-value potential) at ``as_of``."""
     store = Store(path)
     try:
-        return migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime_value=(12, 0.10)).set_index("customer_id")["tier"]
+        return migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime=LifetimeSettings()).set_index("customer_id")["tier"]
     finally:
         store.close()
 

@@ -35,8 +35,7 @@ def scoring_features(path):
         dataset = list_datasets(store)[-1]
     finally:
         store.close()
-    return state._scoring_features(str(path), dataset.dataset_id, dataset.version,
-                                   state.DEFAULT_HORIZON_MONTHS, state.DEFAULT_DISCOUNT_RATE)
+    return state._scoring_features(str(path), dataset.dataset_id, dataset.version, state.DEFAULT_LIFETIME)
 
 
 def expected(features, weights, method="by_customer_share", shares=None):

@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import concentration
+from analytics import concentration, potential
 from analytics import value_model as value_model_module
 from analytics.datasets import Dataset
 from analytics.features import customer_features
+from analytics.potential import LifetimeSettings
 from analytics.store import database_path, open_store
 from ui import state
 from ui.state import t
@@ -131,13 +132,11 @@ def _filtered(features: pd.DataFrame, choices: tuple) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _selection_scores(db_path: str, dataset_id: int, version: int, start: date | None, end: date | None,
-                      choices: tuple, clv_settings: tuple, _features: pd.DataFrame,
+                      choices: tuple, lifetime: LifetimeSettings, _features: pd.DataFrame,
                       _potential: pd.Series | None) -> value_model_module.DimensionScores:
     """Percentile scores within the selection (``_features``, named by the other arguments),
     computed once per selection and shared read-only."""
-    features = _features if _potential is None else _features.assign(
-        potential_value=_features["customer_id"].map(_potential))
-    return value_model_module.dimension_scores(features)
+    return value_model_module.dimension_scores(potential.with_potential(_features, _potential))
 
 
 def value_model(selection: CustomerSelection) -> value_model_module.ValueModel:
@@ -149,10 +148,9 @@ def value_model(selection: CustomerSelection) -> value_model_module.ValueModel:
     dataset = selection.dataset
     if selection.is_whole_dataset:
         return state.value_model(dataset)
-    predictions = state.lifetime_values(dataset)
-    potential = None if predictions is None else predictions[state.clv_status(dataset).measure]
     scores = _selection_scores(str(database_path()), dataset.dataset_id, dataset.version, selection.start,
-                               selection.end, selection.choices, state.clv_settings(), selection.features, potential)
+                               selection.end, selection.choices, state.clv_settings(), selection.features,
+                               state.potential_values(dataset))
     method, shares = state.tier_settings()
     return value_model_module.score_customers(scores, state.effective_weights(scores), method, shares)
 

@@ -88,8 +88,12 @@ STRINGS = {
         "zh": "使用客户终身价值模型的仍活跃概率",
     },
     "life.use_p_alive_help": {
-        "en": "The BG/NBD purchase model of the Lifetime value page gives each customer's probability of still being active; it then informs the dormant and lost stages.",
-        "zh": "“客户终身价值”页面的 BG/NBD 购买模型给出每个客户仍活跃的概率，用于辅助判断休眠和流失阶段。",
+        "en": "The purchase model of the Lifetime value page (BG/NBD or MBG/NBD) gives each customer's probability of still being active; it then informs the dormant and lost stages.",
+        "zh": "“客户终身价值”页面的购买模型（BG/NBD 或 MBG/NBD）给出每个客户仍活跃的概率，用于辅助判断休眠和流失阶段。",
+    },
+    "life.p_alive_model": {
+        "en": "The probability of being active comes from {model} (chosen on the Lifetime value page).",
+        "zh": "仍活跃概率来自 {model}（在客户终身价值页面选择）。",
     },
     "life.p_alive_unavailable": {
         "en": "The lifetime value model cannot be fitted on this dataset (see the Lifetime value page); stages follow the order rhythm only.",
