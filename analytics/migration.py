@@ -53,7 +53,8 @@ class Migration:
     """Per-customer flows between two cut-offs and their summaries (see the module docstring).
 
     ``customers``: customer_id, name, tier_before (a tier or ``ENTERING``), tier_after (a tier
-    or ``LEAVING``), composite_before, composite_after (NaN where not active), revenue_before,
+    or ``LEAVING``), value_before, value_after (value in money at each cut-off; NaN where not
+    active), revenue_before,
     revenue_after (per period), flow_value. ``counts`` and ``values`` are ``BEFORE_STATES`` x
     ``AFTER_STATES`` frames.
     """
@@ -123,17 +124,17 @@ def tiers_from_scores(
     method: str = "by_customer_share",
     shares: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """customer_id, tier and composite of every scored customer (empty when there is none).
+    """customer_id, tier and value (money) of every scored customer (empty when there is none).
 
     Raises ValueError when no positively weighted dimension has data in ``scores`` (at an early
     cut-off, say): there is then nothing to tier by, and pages say so instead of guessing.
     """
     if scores.n_customers == 0:
         return pd.DataFrame({"customer_id": pd.Series(dtype=object), "tier": pd.Series(dtype=object),
-                             "composite": pd.Series(dtype=float)})
+                             "value": pd.Series(dtype=float)})
     model = score_customers(scores, weights, method, shares)
     return pd.DataFrame({"customer_id": scores.customer_ids, "tier": model.tiering.labels,
-                         "composite": model.composite})
+                         "value": model.value})
 
 
 def tiers_at(
@@ -189,9 +190,9 @@ def build_migration(
     """The migration from per-cut-off tiers (``tiers_from_scores``) and ``period_activity``."""
     before, after = _checked_cutoffs(before, after)
     frame = activity.merge(
-        tiers_before.rename(columns={"tier": "tier_before", "composite": "composite_before"}), on="customer_id", how="left"
+        tiers_before.rename(columns={"tier": "tier_before", "value": "value_before"}), on="customer_id", how="left"
     ).merge(
-        tiers_after.rename(columns={"tier": "tier_after", "composite": "composite_after"}), on="customer_id", how="left"
+        tiers_after.rename(columns={"tier": "tier_after", "value": "value_after"}), on="customer_id", how="left"
     )
     active_before = frame["active_before"].to_numpy(dtype=bool)
     active_after = frame["active_after"].to_numpy(dtype=bool)
@@ -199,10 +200,10 @@ def build_migration(
         raise ValueError("an active customer has no tier: tiers and activity come from different data")
     frame["tier_before"] = np.where(active_before, frame["tier_before"], ENTERING)
     frame["tier_after"] = np.where(active_after, frame["tier_after"], LEAVING)
-    frame["composite_before"] = frame["composite_before"].where(active_before)
-    frame["composite_after"] = frame["composite_after"].where(active_after)
+    frame["value_before"] = frame["value_before"].where(active_before)
+    frame["value_after"] = frame["value_after"].where(active_after)
     frame["flow_value"] = np.where(active_after, frame["revenue_after"], frame["revenue_before"])
-    frame = frame[["customer_id", "name", "tier_before", "tier_after", "composite_before", "composite_after",
+    frame = frame[["customer_id", "name", "tier_before", "tier_after", "value_before", "value_after",
                    "revenue_before", "revenue_after", "flow_value"]]
 
     rows = pd.Categorical(frame["tier_before"], categories=BEFORE_STATES).codes

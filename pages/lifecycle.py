@@ -20,9 +20,9 @@ WATCH_COLUMNS = {
     "unprofitable": ["reason", "gross_profit", "margin_pct", "account_team_size", "orders"],
 }
 # How customer tables format their columns: amounts rounded and grouped, scores and percentages to one decimal.
-MONEY_COLUMNS = ("revenue_before", "revenue_after", "revenue_last_12m", "gross_profit_last_12m", "gross_profit",
-                 "value_at_stake")
-SCORE_COLUMNS = ("composite_before", "composite_after", "score_potential", "margin_pct", "growth")
+MONEY_COLUMNS = ("value_before", "value_after", "revenue_before", "revenue_after", "revenue_last_12m",
+                 "gross_profit_last_12m", "gross_profit", "value_at_stake")
+SCORE_COLUMNS = ("score_potential", "margin_pct", "growth")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -160,8 +160,8 @@ def migration_section(dataset) -> None:
     tabs = st.tabs([t("life.upgrades", count=f"{len(upgrades):,}"), t("life.downgrades", count=f"{len(downgrades):,}")])
     for tab, changes, name in zip(tabs, (upgrades, downgrades), ("upgrades", "downgrades")):
         with tab:
-            _customer_table(changes, ["customer_id", "name", "tier_before", "tier_after", "composite_before",
-                                      "composite_after", "revenue_before", "revenue_after"], f"life_{name}")
+            _customer_table(changes, ["customer_id", "name", "tier_before", "tier_after", "value_before",
+                                      "value_after", "revenue_before", "revenue_after"], f"life_{name}")
 
 
 def _retention_table(moves: migration.Migration) -> None:

@@ -133,16 +133,16 @@ def demo_tiers(path, as_of: date) -> pd.Series:
 
 
 def test_customer_page_finds_a_customer_by_name_and_shows_its_tier(app_database):
-    # With revenue growth as potential this customer would be S: the page must score as the value page does.
+    # With the growth proxy as potential this customer would be S: the page must value as the value page does.
     now, year_before = demo_tiers(app_database, date(2026, 9, 29)), demo_tiers(app_database, date(2025, 9, 29))
     app = open_app(CUSTOMER)
-    app.text_input(key="customer_query").input("dongfang logistics 2357").run()
+    app.text_input(key="customer_query").input("jinhai pharmacy 0035").run()
     assert not app.exception
-    assert app.subheader[0].value == "Guangzhou Dongfang Logistics 2357 · C02357"
+    assert app.subheader[0].value == "Guangzhou Jinhai Pharmacy 0035 · C00035"
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Tier now"] == translate(f"value.tier.{now['C02357']}") == translate("value.tier.A")
-    assert metrics["Tier at 2025-09-29"] == translate(f"value.tier.{year_before['C02357']}")
-    assert app.session_state["customer_id"] == "C02357"
+    assert metrics["Tier now"] == translate(f"value.tier.{now['C00035']}") == translate("value.tier.A")
+    assert metrics["Tier at 2025-09-29"] == translate(f"value.tier.{year_before['C00035']}")
+    assert app.session_state["customer_id"] == "C00035"
     assert len(app.get("plotly_chart")) == 2  # order history, dimension breakdown
 
 

@@ -76,7 +76,7 @@ def test_absent_customers_enter_or_leave(moves):
     assert flows.loc["ENTER", "tier_before"] == ENTERING and flows.loc["ENTER", "tier_after"] in TIERS
     assert flows.loc["BACK", "tier_before"] == ENTERING  # known before, but did not buy in the earlier period
     assert "GONE" not in flows.index
-    assert np.isnan(flows.loc["LEAVE", "composite_after"]) and np.isnan(flows.loc["ENTER", "composite_before"])
+    assert np.isnan(flows.loc["LEAVE", "value_after"]) and np.isnan(flows.loc["ENTER", "value_before"])
 
 
 def test_value_matrix_holds_later_revenue_and_what_left(moves):

@@ -44,11 +44,12 @@ def score_probe():
     from ui import state
 
     scores = state.dimension_scores()
-    potential = (scores.matrix[:, scores.dimensions.index("potential")]
-                 if "potential" in scores.dimensions else None)
+    column = scores.dimensions.index("potential") if "potential" in scores.dimensions else None
     st.session_state["probe"] = {
         "source": scores.potential_source,
-        "potential": potential,
+        "potential": None if column is None else scores.matrix[:, column],
+        "potential_money": None if column is None else scores.money[:, column],
+        "ids": scores.customer_ids,
         "status": state.clv_status(),
         "predictions": state.lifetime_values(),
         "feature_columns": list(state.features().columns),
@@ -89,6 +90,10 @@ def test_demo_scoring_uses_the_lifetime_value_model(app_database):
     np.testing.assert_allclose(result["potential"], expected, atol=SAME_RANK)
     revenue_based = expected_potential_scores(app_database, months=12, rate=0.10, measure="clv")
     assert np.abs(result["potential"] - revenue_based).max() > 1
+    profit = result["predictions"]["expected_gross_profit"].reindex(result["ids"]).to_numpy()
+    known = ~np.isnan(profit)
+    np.testing.assert_allclose(result["potential_money"][known], profit[known])  # money, not a rank
+    np.testing.assert_allclose(result["potential_money"][~known], profit[known].mean())
 
 
 def test_horizon_and_discount_reach_the_scores(app_database):

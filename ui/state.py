@@ -22,6 +22,7 @@ from analytics import datasets as datasets_module
 from analytics import lifecycle as lifecycle_module
 from analytics import potential as potential_module
 from analytics import segments as segments_module
+from analytics import tiering
 from analytics import value_model as value_model_module
 from analytics.demo import DEMO_NAME, generate_demo
 from analytics.features import customer_features
@@ -152,10 +153,12 @@ def features(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
     return _features(str(database_path()), dataset.dataset_id, dataset.version)
 
 
-# The value model: weights and tier settings live in the session and drive every page.
+# The value model: weights, tier settings and the value per referral live in the session and
+# drive every page.
 WEIGHTS_KEY = "value_weights"
 TIER_METHOD_KEY = "tier_method"
 TIER_SHARES_KEY = "tier_shares"
+REFERRAL_VALUE_KEY = "value_per_referral"
 
 
 def active_weights() -> dict[str, float]:
@@ -169,14 +172,33 @@ def set_active_weights(weights: dict[str, float]) -> None:
 
 def tier_settings() -> tuple[str, dict[str, float]]:
     """The tiering method and its cut-off shares in use."""
-    method = st.session_state.get(TIER_METHOD_KEY, value_model_module.TIER_METHODS[0])
-    shares = st.session_state.get(TIER_SHARES_KEY) or value_model_module.DEFAULT_SHARES[method]
+    method = st.session_state.get(TIER_METHOD_KEY, tiering.TIER_METHODS[0])
+    shares = st.session_state.get(TIER_SHARES_KEY) or tiering.DEFAULT_SHARES[method]
     return method, dict(shares)
 
 
 def set_tier_settings(method: str, shares: dict[str, float]) -> None:
     st.session_state[TIER_METHOD_KEY] = method
     st.session_state[TIER_SHARES_KEY] = dict(shares)
+
+
+def _referral_key(dataset: datasets_module.Dataset) -> str:
+    """Per dataset: a value per referral is in that dataset's currency."""
+    return f"{REFERRAL_VALUE_KEY}_{dataset.dataset_id}"
+
+
+def referral_value_setting(dataset: datasets_module.Dataset | None = None) -> float | None:
+    """The value per referral the user set for the dataset, or None for the default."""
+    return st.session_state.get(_referral_key(dataset or active_dataset()))
+
+
+def set_referral_value(value: float | None, dataset: datasets_module.Dataset | None = None) -> None:
+    """Set the value per referral (None: back to the dataset's default)."""
+    key = _referral_key(dataset or active_dataset())
+    if value is None:
+        st.session_state.pop(key, None)
+    else:
+        st.session_state[key] = float(value)
 
 
 # Lifetime value: the purchase and spend models fitted on the whole history give the value model's
@@ -278,7 +300,7 @@ def potential_source_note(dataset: datasets_module.Dataset | None = None) -> str
     status = clv_status(dataset)
     if status.fitted:
         return t("clv.source.model", measure=t(f"clv.measure.{status.measure}"), months=status.settings.months,
-                 rate=status.settings.annual_discount_rate, model=t(f"clv.model.{status.purchase_model}"))
+                 rate=status.settings.annual_discount_rate, model=t(f"clv.purchase_model.{status.purchase_model}"))
     return t("clv.source.proxy", reason=t(f"clv.error.{status.reason}", **status.counts))
 
 
@@ -301,15 +323,19 @@ def holdout_check(calibration_end: dt.date, dataset: datasets_module.Dataset | N
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _dimension_scores(db_path: str, dataset_id: int, version: int,
-                      settings: potential_module.LifetimeSettings) -> value_model_module.DimensionScores:
-    """Percentile scores per dimension: computed once per dataset version and lifetime-value
-    setting, shared read-only. Potential value comes from the lifetime-value model when it fits."""
-    return value_model_module.dimension_scores(_scoring_features(db_path, dataset_id, version, settings))
+def _dimension_scores(db_path: str, dataset_id: int, version: int, settings: potential_module.LifetimeSettings,
+                      referral_value: float | None) -> value_model_module.DimensionScores:
+    """Money and scores per dimension: computed once per dataset version, lifetime-value setting
+    and value per referral, shared read-only. Potential value comes from the lifetime-value model
+    when it fits."""
+    return value_model_module.dimension_scores(_scoring_features(db_path, dataset_id, version, settings),
+                                               referral_value)
 
 
 def dimension_scores(dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
-    return _dimension_scores(*_cache_key(dataset), clv_settings())
+    """The dataset's dimension inputs under the lifetime-value settings and value per referral in use."""
+    dataset = dataset or active_dataset()
+    return _dimension_scores(*_cache_key(dataset), clv_settings(), referral_value_setting(dataset))
 
 
 def _weighs_any(weights: Mapping[str, float], scores: value_model_module.DimensionScores) -> bool:
@@ -329,14 +355,14 @@ def weights_fall_back(dataset: datasets_module.Dataset | None = None) -> bool:
 
 
 def value_model(dataset: datasets_module.Dataset | None = None) -> value_model_module.ValueModel:
-    """Composite value and tiers under the active weights and tier settings (cheap to rerun)."""
+    """Value in money and tiers under the active weights and tier settings (cheap to rerun)."""
     method, shares = tier_settings()
     scores = dimension_scores(dataset)
     return value_model_module.score_customers(scores, effective_weights(scores), method, shares)
 
 
 def value_table(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
-    """Per-customer identity, money, composite value, tier, ranks and dimension breakdown."""
+    """Per-customer identity, revenue and profit, value, value score, tier, ranks and dimension breakdown."""
     dataset = dataset or active_dataset()
     return value_model_module.value_table(features(dataset), value_model(dataset))
 
@@ -415,13 +441,14 @@ def stages(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _scores_at(db_path: str, dataset_id: int, version: int, as_of: dt.date,
-               settings: potential_module.LifetimeSettings) -> value_model_module.DimensionScores:
+def _scores_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, settings: potential_module.LifetimeSettings,
+               referral_value: float | None) -> value_model_module.DimensionScores:
     features = potential_module.scoring_features_at(open_store(db_path), dataset_id, as_of, settings)
-    return value_model_module.dimension_scores(features)
+    return value_model_module.dimension_scores(features, referral_value)
 
 
 def scores_at(as_of: dt.date, dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
-    """Dimension scores from the history up to ``as_of``, scored like today's (potential value from a
-    model fitted up to that date); computed once per date, re-weighted cheaply on every run."""
-    return _scores_at(*_cache_key(dataset), as_of, clv_settings())
+    """Dimension inputs from the history up to ``as_of``, valued like today's (potential value from a
+    model fitted up to that date, today's value per referral); computed once per date, re-weighted
+    cheaply on every run."""
+    return _scores_at(*_cache_key(dataset), as_of, clv_settings(), dimension_scores(dataset).referral_value)
