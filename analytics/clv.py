@@ -620,7 +620,8 @@ _PURCHASE_FITS = {"bgnbd": fit_bgnbd, "mbgnbd": fit_mbgnbd}
 @dataclass(frozen=True)
 class PurchaseModelChoice:
     """Which purchase model is used and why: ``requested`` is ``auto`` (the higher log-likelihood
-    on the data fitted) or the model the user picked; ``log_likelihoods`` has every model that fit."""
+    on the data fitted) or the model the user picked; ``log_likelihoods`` has every model fitted
+    that fit (both with ``auto``, the picked one otherwise)."""
 
     requested: str
     chosen: str
@@ -629,15 +630,17 @@ class PurchaseModelChoice:
 
 def fit_purchase_model(frequency, recency, T, requested: str = "auto", *, weights=None,
                        min_repeat_customers: int = MIN_REPEAT_CUSTOMERS) -> tuple[BetaGeoModel, PurchaseModelChoice]:
-    """Fit BG/NBD and MBG/NBD and keep the requested one, or with ``auto`` the one with the higher
-    log-likelihood (both have four parameters, so this is also the lower AIC or BIC).
+    """The requested purchase model, or with ``auto`` BG/NBD and MBG/NBD both fitted and the one
+    with the higher log-likelihood kept (both have four parameters, so this is also the lower AIC
+    or BIC).
 
     Raises the requested model's ``InsufficientDataError``; with ``auto``, BG/NBD's when neither fits.
     """
     if requested not in PURCHASE_MODEL_CHOICES:
         raise ValueError(f"unknown purchase model {requested!r}; expected one of {PURCHASE_MODEL_CHOICES}")
     fitted, errors = {}, {}
-    for name, fit in _PURCHASE_FITS.items():
+    candidates = _PURCHASE_FITS if requested == "auto" else {requested: _PURCHASE_FITS[requested]}
+    for name, fit in candidates.items():
         try:
             fitted[name] = fit(frequency, recency, T, weights=weights, min_repeat_customers=min_repeat_customers)
         except InsufficientDataError as error:

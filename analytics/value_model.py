@@ -71,8 +71,6 @@ NEUTRAL_SCORE = 50.0
 NEW_CUSTOMER_DAYS = 365
 
 STRATEGIC_SOURCES = ("channel_strength", "industry_expansion", "new_product_pilot")
-# A model-based potential value replaces the growth proxy as soon as the features carry one.
-POTENTIAL_SOURCES = ("potential_value", "growth")
 
 # Why a source column gives no data; the UI shows ``value.reason.<code>``.
 EMPTY_SOURCE_REASONS = {
@@ -191,7 +189,7 @@ class ValueModel:
     @functools.cached_property
     def score(self) -> np.ndarray:
         """The 0-100 value score (weighted mean of dimension scores), for explanations only."""
-        return self.scores.matrix @ self.weight_shares
+        return _weighted_sum(self.scores.matrix, self.weight_shares)
 
     def contributions(self) -> np.ndarray:
         """Per customer and dimension, weight share x money; rows sum to the value."""
@@ -267,7 +265,7 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
     """Money and scores of every customer on every dimension that has data (see the module
     docstring; CONTRACTS.md for the feature columns).
 
-    ``referral_value`` is the money per referral; None uses ``default_referral_value``.
+    ``referral_value`` is the money per referral; None uses the default (``_default_referral_value``).
     Dimensions or sources without data are switched off and listed in ``unavailable`` with a
     reason code, never valued at zero.
     """
@@ -288,7 +286,7 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
             inputs.switch_off("economic", EMPTY_SOURCE_REASONS["gross_profit"], "gross_profit")
         inputs.add("economic", realized, realized, (realized_measure,))
         _add_potential(inputs, features, realized)
-        default_value = default_referral_value(features, realized)
+        default_value = _default_referral_value(features, realized)
         referral_value = _add_influence(inputs, features, default_value if referral_value is None else referral_value)
         _add_rated(inputs, features, realized, realized_measure, pool)
 
@@ -344,24 +342,24 @@ def _add_potential(inputs: _Inputs, features: pd.DataFrame, realized: np.ndarray
         return
     growth = _source_values(features, "growth")
     last_year = _source_values(features, "revenue_last_12m")
-    if growth is None or last_year is None:
+    revenue = _source_values(features, "revenue")
+    if growth is None or last_year is None or revenue is None:
         inputs.switch_off("potential", EMPTY_SOURCE_REASONS["growth"])
         return
     next_year = np.maximum(np.nan_to_num(last_year) * (1 + np.nan_to_num(growth)), 0.0)
-    proxy = next_year * _margins(features, realized)
+    proxy = next_year * _margins(np.nan_to_num(revenue), realized)
     inputs.add("potential", proxy, proxy, ("growth",))
 
 
-def _margins(features: pd.DataFrame, realized: np.ndarray) -> np.ndarray:
+def _margins(revenue: np.ndarray, realized: np.ndarray) -> np.ndarray:
     """Realized value per unit of revenue of each customer; the pooled one where its revenue is not positive."""
-    revenue = np.nan_to_num(_source_values(features, "revenue"))
     total_revenue = revenue.sum()
     pooled = realized.sum() / total_revenue if total_revenue > 0 else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(revenue > 0, realized / revenue, pooled)
 
 
-def default_referral_value(features: pd.DataFrame, realized: np.ndarray) -> float:
+def _default_referral_value(features: pd.DataFrame, realized: np.ndarray) -> float:
     """The average realized value of a customer whose first order is at most ``NEW_CUSTOMER_DAYS``
     old (of every customer when there is none, or no tenure), never below 0: what a referral that
     becomes a customer is worth in its first year, as a default assumption."""
@@ -490,8 +488,14 @@ def score_customers(
 ) -> ValueModel:
     """Value in money (weighted mean of the available dimensions' money) and tiers by it."""
     shares_used = weight_shares(scores, weights)
-    value = scores.money @ shares_used
+    value = _weighted_sum(scores.money, shares_used)
     return ValueModel(scores, shares_used, value, assign_tiers(value, method, shares))
+
+
+def _weighted_sum(matrix: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """``matrix @ shares`` in numpy's own loop: BLAS threads keep spinning after the product and
+    took a core from the tiering that follows, doubling a weight change on two cores."""
+    return np.einsum("ij,j->i", matrix, shares)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,11 +71,13 @@ def model_summary(summary: clv.FitSummary) -> None:
 
 
 def choice_text(choice: clv.PurchaseModelChoice) -> str:
-    """Which purchase model is used, why, and both log-likelihoods."""
+    """Which purchase model is used, why, and the log-likelihoods (of both models when compared)."""
+    model = t(f"clv.purchase_model.{choice.chosen}")
+    if choice.requested != "auto":
+        return t("clv.choice.picked", model=model, log_likelihood=f"{choice.log_likelihoods[choice.chosen]:,.1f}")
     likelihoods = {name: (f"{choice.log_likelihoods[name]:,.1f}" if name in choice.log_likelihoods
-                          else t("clv.choice.not_fitted")) for name in ("bgnbd", "mbgnbd")}
-    kind = "auto" if choice.requested == "auto" else "picked"
-    return t(f"clv.choice.{kind}", model=t(f"clv.purchase_model.{choice.chosen}"), **likelihoods)
+                          else t("clv.choice.not_fitted")) for name in clv.PURCHASE_MODEL_CHOICES[1:]}
+    return t("clv.choice.auto", model=model, **likelihoods)
 
 
 def fit_section(fit: LifetimeFit) -> None:

@@ -116,6 +116,7 @@ def test_purchase_model_is_chosen_by_log_likelihood_or_by_the_user(cdnow_split):
     picked, picked_choice = clv.fit_purchase_model(x, t_x, T, "bgnbd")
     assert isinstance(picked, clv.BetaGeoModel) and not isinstance(picked, clv.ModifiedBetaGeoModel)
     assert (picked_choice.requested, picked_choice.chosen) == ("bgnbd", "bgnbd")
+    assert picked_choice.log_likelihoods == pytest.approx({"bgnbd": likelihoods["bgnbd"]})  # only the one picked
     with pytest.raises(ValueError, match="unknown purchase model"):
         clv.fit_purchase_model(x, t_x, T, "pareto_nbd")
     with pytest.raises(clv.InsufficientDataError, match="too_few_repeat_customers"):

@@ -58,7 +58,7 @@ def test_lifetime_value_page_says_which_purchase_model_is_used(app_database):
     assert translate("clv.alive_note.mbgnbd", one_time=one_time) in texts(app.caption)
     app.radio(key="clv_purchase_model_input").set_value("bgnbd")
     rerun(app)
-    assert translate("clv.choice.picked", model="BG/NBD", **likelihoods) in texts(app.markdown)
+    assert translate("clv.choice.picked", model="BG/NBD", log_likelihood=likelihoods["bgnbd"]) in texts(app.markdown)
     assert translate("clv.alive_note.bgnbd", one_time=one_time) in texts(app.caption)
     assert "(BG/NBD)" in app.success[0].value  # the value model's potential follows the pick
     assert app.session_state["clv_purchase_model"] == "bgnbd"

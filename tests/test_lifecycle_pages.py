@@ -8,8 +8,9 @@ from app_harness import APP, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, lifecycle, migration, watchlists
+from analytics.clv import rfm_summary
 from analytics.mapping import suggest_mapping
-from analytics.potential import LifetimeSettings
+from analytics.potential import LifetimeSettings, fit_lifetime
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.validation import validate_transactions
@@ -124,10 +125,13 @@ def test_every_code_the_pages_show_is_translated():
 
 
 def demo_tiers(path, as_of: date) -> pd.Series:
-    """Tiers as the value page scores them (balanced weights, lifetime-value potential) at ``as_of``."""
+    """Tiers as the value page scores them at ``as_of``: balanced weights, potential value from the
+    purchase model chosen on the whole history, fitted up to ``as_of``."""
     store = Store(path)
     try:
-        return migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime=LifetimeSettings()).set_index("customer_id")["tier"]
+        chosen = fit_lifetime(rfm_summary(store.cursor(), 1)).choice.chosen
+        tiers = migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime=LifetimeSettings(purchase_model=chosen))
+        return tiers.set_index("customer_id")["tier"]
     finally:
         store.close()
 

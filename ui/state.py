@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -448,7 +448,11 @@ def _scores_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, sett
 
 
 def scores_at(as_of: dt.date, dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
-    """Dimension inputs from the history up to ``as_of``, valued like today's (potential value from a
-    model fitted up to that date, today's value per referral); computed once per date, re-weighted
-    cheaply on every run."""
-    return _scores_at(*_cache_key(dataset), as_of, clv_settings(), dimension_scores(dataset).referral_value)
+    """Dimension inputs from the history up to ``as_of``, valued like today's: potential value from
+    the purchase model in use today (chosen once per dataset) fitted up to that date, and today's
+    value per referral. Computed once per date, re-weighted cheaply on every run."""
+    settings = clv_settings()
+    chosen = lifetime_fit(dataset).choice
+    if chosen is not None:
+        settings = replace(settings, purchase_model=chosen.chosen)
+    return _scores_at(*_cache_key(dataset), as_of, settings, dimension_scores(dataset).referral_value)

@@ -75,8 +75,8 @@ STRINGS = {
         "zh": "当前使用：{model}，在本数据上拟合更好（对数似然：BG/NBD {bgnbd}，MBG/NBD {mbgnbd}）。",
     },
     "clv.choice.picked": {
-        "en": "In use: {model}, as picked (log-likelihood BG/NBD {bgnbd}, MBG/NBD {mbgnbd}).",
-        "zh": "当前使用：{model}（手动选择；对数似然：BG/NBD {bgnbd}，MBG/NBD {mbgnbd}）。",
+        "en": "In use: {model}, as picked (log-likelihood {log_likelihood}); the automatic choice compares both models.",
+        "zh": "当前使用：{model}（手动选择；对数似然 {log_likelihood}）；自动选择会比较两个模型。",
     },
     "clv.choice.not_fitted": {"en": "could not be fitted", "zh": "无法拟合"},
     "clv.alive_note.bgnbd": {
