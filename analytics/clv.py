@@ -1,15 +1,21 @@
-"""Customer lifetime value: BG/NBD purchase model and Gamma-Gamma spend model, on scipy.
+"""Customer lifetime value: BG/NBD and MBG/NBD purchase models, Gamma-Gamma spend model, on scipy.
 
-The dashboard's *potential value* (DOMAIN.md) is the value of a customer's future purchases if the
-relationship goes on. It is estimated in three steps:
+The dashboard's *potential value* (docs/VALUE_MODEL.md) is the value of a customer's future
+purchases if the relationship goes on. It is estimated in three steps:
 
 1. ``rfm_summary`` condenses the transaction log into frequency / recency / age / mean spend per
    customer (DuckDB SQL), following the conventions of Fader, Hardie and Lee and of ``lifetimes``.
-2. ``fit_bgnbd`` (Fader, Hardie & Lee 2005, "Counting your customers the easy way") models how many
-   purchases each customer will still make and whether the customer is still active;
+2. A purchase model says how many purchases each customer will still make and whether the customer
+   is still active: ``fit_bgnbd`` (Fader, Hardie & Lee 2005, "Counting your customers the easy
+   way"), or ``fit_mbgnbd`` (Batislam, Denizel & Filiztekin 2007), which also lets a customer drop
+   out right after the first purchase; ``fit_purchase_model`` fits both and keeps the likelier.
    ``fit_gamma_gamma`` (Fader, Hardie & Lee 2005, "RFM and CLV") models the spend per purchase.
 3. ``customer_lifetime_value`` combines both into discounted revenue and gross profit over a
    horizon.
+
+Under BG/NBD a customer can only leave after a repeat purchase, so every one-time buyer has
+P(alive) = 1 however long ago it bought; where most customers buy once, MBG/NBD usually fits better
+and agrees with the lifecycle stages.
 
 ``holdout_check`` compares the purchase model's predictions with what customers really did after a
 split date, so users can judge whether to trust it.
@@ -28,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -138,9 +144,9 @@ def _as_date(value) -> dt.date:
 
 
 def _dataset_last_order(cursor, dataset_id: int) -> dt.date | None:
-    (last,) = cursor.execute(
+    ((last,),) = cursor.execute(
         "SELECT MAX(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id]
-    ).fetchone()
+    ).fetchall()
     return last
 
 
@@ -289,7 +295,7 @@ def _pool(x: np.ndarray, *columns: np.ndarray, weights: np.ndarray) -> _Historie
     )
 
 
-def _minimize(objective, start: np.ndarray, data: _Histories):
+def _minimize(objective, start: np.ndarray, data: _Histories, *args):
     """L-BFGS-B with the analytic gradient on unbounded transforms of the parameters (logs, and
     one logit for BG/NBD), each kept within +-20; converged when the gradient is ~0, except along
     a coordinate resting on its bound and pushing outwards (a limit of the model, not a failure).
@@ -299,7 +305,7 @@ def _minimize(objective, start: np.ndarray, data: _Histories):
     """
     bounds = [(-_LOG_PARAM_BOUND, _LOG_PARAM_BOUND)] * len(start)
     with threadpool_limits(limits=1, user_api="blas"):
-        result = optimize.minimize(objective, start, args=(data,), jac=True, method="L-BFGS-B",
+        result = optimize.minimize(objective, start, args=(data, *args), jac=True, method="L-BFGS-B",
                                    bounds=bounds, options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10})
     # A parameter resting on its bound with the slope pointing outwards is a limit, not a failure.
     pushing_out = (((result.x <= -_LOG_PARAM_BOUND) & (result.jac > 0))
@@ -313,12 +319,15 @@ def _prefix_sums(terms: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(terms)])
 
 
-def _bgnbd_negative_log_likelihood(params, data: _Histories):
-    """Mean negative log-likelihood of BG/NBD (FHL 2005 eq. 6) and its gradient.
+def _purchase_negative_log_likelihood(params, data: _Histories, dropout_at_first_purchase: bool):
+    """Mean negative log-likelihood of BG/NBD (FHL 2005 eq. 6) or MBG/NBD, and its gradient.
 
-    ln L = A(x) - (r+x) ln(alpha+T) + log1p(exp(D)), where
+    BG/NBD: ln L = A(x) - (r+x) ln(alpha+T) + log1p(exp(D)), where
       A(x) = ln G(r+x) - ln G(r) + r ln(alpha) + ln Beta(a, b+x) - ln Beta(a, b)
       D = ln a - ln(b+x-1) + (r+x) ln((alpha+T)/(alpha+t_x)), and exp(D) = 0 when x = 0.
+    MBG/NBD (Batislam, Denizel & Filiztekin 2007) also lets a customer drop out right after the
+    first purchase: one more chance to leave, so Beta(a, b+x+1) in A(x) and b+x in D, which then
+    counts for x = 0 too (a one-time buyer may have left).
 
     ``params`` are (ln r, ln alpha, logit mu, ln kappa): the drop-out probability's Beta(a, b) is
     given by its mean mu = a/(a+b) and its concentration kappa = a+b. The data often say little
@@ -337,9 +346,10 @@ def _bgnbd_negative_log_likelihood(params, data: _Histories):
     t_x, T = data.columns
     u, wu = data.counts, data.count_weights
     total = wu.sum()
+    chances = int(dropout_at_first_purchase)  # drop-out chances beyond one per repeat purchase
 
-    j = np.arange(u.max(initial=0))
-    positions = u.astype(np.int64)
+    j = np.arange(u.max(initial=0) + chances)
+    positions = u.astype(np.int64) + chances
     beta_ratio = _prefix_sums(np.log1p(-a / (kappa + j)))[positions]
     ll = (wu @ (special.gammaln(r + u) + beta_ratio)
           - total * (special.gammaln(r) - r * np.log(alpha)))
@@ -354,17 +364,19 @@ def _bgnbd_negative_log_likelihood(params, data: _Histories):
     grad_r -= w @ log_age
     grad_alpha -= w @ ((r + x) / (alpha + T))
 
-    repeat = slice(np.searchsorted(x, 0, side="right"), None)  # rows are sorted by x
-    w, x, t_x, T, log_age = w[repeat], x[repeat], t_x[repeat], T[repeat], log_age[repeat]
+    # Rows that can have left: all under MBG/NBD, repeat buyers under BG/NBD (rows are sorted by x).
+    leavers = slice(0 if dropout_at_first_purchase else np.searchsorted(x, 0, side="right"), None)
+    w, x, t_x, T, log_age = w[leavers], x[leavers], t_x[leavers], T[leavers], log_age[leavers]
     log_ratio = log_age - np.log(alpha + t_x)
-    b_before = b + (x - 1)  # not (b + x) - 1, which loses a tiny b
+    shifted = x + (chances - 1)  # x - 1 for BG/NBD, x for MBG/NBD
+    b_before = b + shifted  # not (b + x) - 1, which loses a tiny b
     d = np.log(a) - np.log(b_before) + (r + x) * log_ratio
     ll += w @ np.logaddexp(0.0, d)
     w_share = w * special.expit(d)  # weight times d log1p(e^D) / dD
     grad_r += w_share @ log_ratio
     grad_alpha += w_share @ ((r + x) * (1 / (alpha + T) - 1 / (alpha + t_x)))
-    grad_mu += w_share @ (one_minus_mu * (kappa + x - 1) / b_before)
-    grad_kappa += w_share @ ((x - 1) / b_before)
+    grad_mu += w_share @ (one_minus_mu * (kappa + shifted) / b_before)
+    grad_kappa += w_share @ (shifted / b_before)
 
     gradient = np.array([grad_r * r, grad_alpha * alpha, grad_mu, grad_kappa])
     return -ll / total, -gradient / total
@@ -403,7 +415,9 @@ def _gamma_gamma_negative_log_likelihood(log_params, data: _Histories):
 class BetaGeoModel:
     """Fitted BG/NBD: purchase rate ~ Gamma(r, alpha), drop-out probability ~ Beta(a, b).
 
-    Times are in the unit of the data it was fitted on (``rfm_summary``'s ``time_unit_days``).
+    A customer may drop out after each repeat purchase, never right after the first one: every
+    one-time buyer counts as certainly active (P(alive) = 1). Times are in the unit of the data it
+    was fitted on (``rfm_summary``'s ``time_unit_days``).
     """
 
     r: float
@@ -411,6 +425,10 @@ class BetaGeoModel:
     a: float
     b: float
     fit: FitSummary
+
+    name: ClassVar[str] = "bgnbd"
+    # Chances to drop out besides one after each repeat purchase (MBG/NBD adds the first purchase).
+    extra_dropout_chances: ClassVar[int] = 0
 
     def expected_purchases(self, t) -> np.ndarray:
         """Expected repeat purchases in ``(0, t]`` of a customer who has just made a first purchase."""
@@ -421,29 +439,31 @@ class BetaGeoModel:
     def probability_alive(self, frequency, recency, T) -> np.ndarray:
         """Probability that each customer is still active at the end of the observed period."""
         x, t_x, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
-        repeat = x > 0
-        b_before = np.where(repeat, self.b + (x - 1), 1.0)  # not (b + x) - 1, which loses a tiny b
+        chances = x + self.extra_dropout_chances  # times the customer could have left
+        could_leave = chances > 0
+        b_before = np.where(could_leave, self.b + (chances - 1), 1.0)  # not (b + x) - 1, which loses a tiny b
         d = np.log(self.a / b_before) + (self.r + x) * np.log((self.alpha + T) / (self.alpha + t_x))
-        return np.where(repeat, special.expit(-d), 1.0)
+        return np.where(could_leave, special.expit(-d), 1.0)
 
     def conditional_expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """Expected purchases in the next ``t`` periods given each customer's history (FHL eq. 10).
 
         That is P(alive) times E[(1 - ((alpha+T) / (alpha+T+p t))^(r+x)) / p] over the drop-out
-        probability p ~ Beta(a, b+x) of a customer still active. The expectation is taken in
-        closed form, through Euler's transformation of FHL's hypergeometric term,
-        ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z)
-            = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z),   z = t / (alpha+T+t),
+        probability p ~ Beta(a, b'+x) of a customer still active, where b' = b plus the extra
+        drop-out chances (MBG/NBD: b + 1). The expectation is taken in closed form, through
+        Euler's transformation of FHL's hypergeometric term,
+        ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b'+x; a+b'+x-1; z)
+            = (1-z)^(a-1) 2F1(a+b'-1-r, a-1; a+b'+x-1; z),   z = t / (alpha+T+t),
         whose parameters do not grow with x, so it stays finite for heavy buyers. It fails when
         a or b is large and z is near 1 (long horizons): (1-z)^(a-1) underflows, or scipy's 2F1
         gives up. There the drop-out probability is concentrated, well away from the integrand's
-        singularity at p = -1/c, and a Gauss rule for Beta(a, b+x) is exact to rounding; it is
+        singularity at p = -1/c, and a Gauss rule for Beta(a, b'+x) is exact to rounding; it is
         used from a = 20 up and wherever the closed form is not finite.
         """
         t, x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, frequency, recency, T)))
         alive_expectation = np.full(x.shape, np.nan)
         if self.a < _QUADRATURE_MIN_A:
-            r, a, b = self.r, self.a, self.b
+            r, a, b = self.r, self.a, self.b + self.extra_dropout_chances
             z = t / (self.alpha + T + t)
             with np.errstate(all="ignore"):
                 tail = (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
@@ -456,7 +476,7 @@ class BetaGeoModel:
 
     def _alive_expectation_by_quadrature(self, t, x, T) -> np.ndarray:
         counts, count_row = np.unique(x.ravel(), return_inverse=True)
-        nodes, weights = _beta_gauss_rules(self.a, self.b, tuple(counts))
+        nodes, weights = _beta_gauss_rules(self.a, self.b + self.extra_dropout_chances, tuple(counts))
         time_ratio = (t / (self.alpha + T)).ravel()
         exponent = (self.r + x).ravel()
         result = np.empty(x.size)
@@ -466,6 +486,16 @@ class BetaGeoModel:
             integrand = -np.expm1(-exponent[block, None] * np.log1p(p * time_ratio[block, None])) / p
             result[block] = (weights[count_row[block]] * integrand).sum(axis=1)
         return result.reshape(x.shape)
+
+
+@dataclass(frozen=True)
+class ModifiedBetaGeoModel(BetaGeoModel):
+    """Fitted MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD in which a customer may also
+    drop out right after the first purchase, so a one-time buyer who has been quiet for long is
+    probably gone (P(alive) < 1), as the lifecycle stages judge it too."""
+
+    name: ClassVar[str] = "mbgnbd"
+    extra_dropout_chances: ClassVar[int] = 1
 
 
 @functools.lru_cache(maxsize=4)
@@ -534,10 +564,21 @@ def fit_bgnbd(frequency, recency, T, *, weights=None,
     Two starts, the better converged one kept: a = b = 1 (the usual start), and a concentrated
     drop-out distribution (a + b = e^10). When the data say little about how customers differ in
     drop-out, the likelihood is nearly flat in that direction, with its best value at one end or
-    the other (see ``_bgnbd_negative_log_likelihood``); one start alone can stop at the worse end.
+    the other (see ``_purchase_negative_log_likelihood``); one start alone can stop at the worse end.
 
     Raises ``InsufficientDataError`` ("no_purchases", "too_few_repeat_customers", "fit_failed").
     """
+    return _fit_beta_geometric(BetaGeoModel, frequency, recency, T, weights, min_repeat_customers)
+
+
+def fit_mbgnbd(frequency, recency, T, *, weights=None,
+               min_repeat_customers: int = MIN_REPEAT_CUSTOMERS) -> ModifiedBetaGeoModel:
+    """Fit MBG/NBD by maximum likelihood, as ``fit_bgnbd`` (same starts, same errors)."""
+    return _fit_beta_geometric(ModifiedBetaGeoModel, frequency, recency, T, weights, min_repeat_customers)
+
+
+def _fit_beta_geometric(model_class: type[BetaGeoModel], frequency, recency, T, weights,
+                        min_repeat_customers: int) -> BetaGeoModel:
     x, t_x, T = _check_rfm(frequency, recency, T)
     weights = _check_weights(weights, x)
     n_customers = int(weights.sum().round())
@@ -550,7 +591,9 @@ def fit_bgnbd(frequency, recency, T, *, weights=None,
     purchase_rate = (weights @ x) / max(weights @ T, 1e-9)
     log_alpha = np.log(1.0 / max(purchase_rate, 1e-6))
     data = _pool(x, t_x, T, weights=weights)
-    fits = [_minimize(_bgnbd_negative_log_likelihood, np.array([0.0, log_alpha, 0.0, log_kappa]), data)
+    dropout_at_first_purchase = model_class.extra_dropout_chances > 0
+    fits = [_minimize(_purchase_negative_log_likelihood, np.array([0.0, log_alpha, 0.0, log_kappa]), data,
+                      dropout_at_first_purchase)
             for log_kappa in (np.log(2.0), _CONCENTRATED_START)]
     converged = [result for result, ok in fits if ok]
     if not converged:
@@ -559,15 +602,59 @@ def fit_bgnbd(frequency, recency, T, *, weights=None,
     r, alpha, kappa = np.exp(result.x[[0, 1, 3]])
     mean_dropout = special.expit(result.x[2])
     a, b = mean_dropout * kappa, special.expit(-result.x[2]) * kappa
-    if mean_dropout > _DEGENERATE_MEAN_DROPOUT or not _predicts_finite(BetaGeoModel(r, alpha, a, b, fit=None), data):
+    if mean_dropout > _DEGENERATE_MEAN_DROPOUT or not _predicts_finite(model_class(r, alpha, a, b, fit=None), data):
         raise InsufficientDataError("fit_failed", customers=n_customers, repeat_customers=n_repeat)
     summary = FitSummary(
-        model="bgnbd", params={"r": float(r), "alpha": float(alpha), "a": float(a), "b": float(b)},
+        model=model_class.name, params={"r": float(r), "alpha": float(alpha), "a": float(a), "b": float(b)},
         log_likelihood=float(-result.fun * data.weights.sum()), n_customers=n_customers,
         n_repeat_customers=n_repeat, converged=True, iterations=int(sum(fit.nit for fit, _ in fits)),
         message=str(result.message),
     )
-    return BetaGeoModel(float(r), float(alpha), float(a), float(b), summary)
+    return model_class(float(r), float(alpha), float(a), float(b), summary)
+
+
+PURCHASE_MODEL_CHOICES = ("auto", "bgnbd", "mbgnbd")
+_PURCHASE_FITS = {"bgnbd": fit_bgnbd, "mbgnbd": fit_mbgnbd}
+
+
+@dataclass(frozen=True)
+class PurchaseModelChoice:
+    """Which purchase model is used and why: ``requested`` is ``auto`` (the higher log-likelihood
+    on the data fitted) or the model the user picked; ``log_likelihoods`` has every model fitted
+    that fit (both with ``auto``, the picked one otherwise)."""
+
+    requested: str
+    chosen: str
+    log_likelihoods: dict[str, float]
+
+
+def fit_purchase_model(frequency, recency, T, requested: str = "auto", *, weights=None,
+                       min_repeat_customers: int = MIN_REPEAT_CUSTOMERS) -> tuple[BetaGeoModel, PurchaseModelChoice]:
+    """The requested purchase model, or with ``auto`` BG/NBD and MBG/NBD both fitted and the one
+    with the higher log-likelihood kept (both have four parameters, so this is also the lower AIC
+    or BIC).
+
+    Raises the requested model's ``InsufficientDataError``; with ``auto``, BG/NBD's when neither fits.
+    """
+    if requested not in PURCHASE_MODEL_CHOICES:
+        raise ValueError(f"unknown purchase model {requested!r}; expected one of {PURCHASE_MODEL_CHOICES}")
+    fitted, errors = {}, {}
+    candidates = _PURCHASE_FITS if requested == "auto" else {requested: _PURCHASE_FITS[requested]}
+    for name, fit in candidates.items():
+        try:
+            fitted[name] = fit(frequency, recency, T, weights=weights, min_repeat_customers=min_repeat_customers)
+        except InsufficientDataError as error:
+            errors[name] = error
+    if requested == "auto":
+        if not fitted:
+            raise errors["bgnbd"]
+        chosen = max(fitted, key=lambda name: fitted[name].fit.log_likelihood)
+    elif requested in errors:
+        raise errors[requested]
+    else:
+        chosen = requested
+    log_likelihoods = {name: model.fit.log_likelihood for name, model in fitted.items()}
+    return fitted[chosen], PurchaseModelChoice(requested, chosen, log_likelihoods)
 
 
 def fit_gamma_gamma(frequency, monetary_value, *, weights=None,
@@ -669,12 +756,6 @@ def customer_lifetime_value(
     )
 
 
-def potential_measure(predictions: pd.DataFrame) -> str:
-    """The prediction that stands for a customer's potential value: expected gross profit when the
-    dataset has cost data (high sales at a thin margin are not value), else ``clv`` (revenue)."""
-    return "expected_gross_profit" if predictions["expected_gross_profit"].notna().any() else "clv"
-
-
 def value_by_tier(predictions: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:
     """Lifetime value per tier, every tier S/A/B/C listed even when empty.
 
@@ -744,8 +825,9 @@ def holdout_check(purchases: BetaGeoModel, summary: pd.DataFrame, max_bin: int =
 
 
 def simulate_bgnbd(r: float, alpha: float, a: float, b: float, T, *, holdout: float = 0.0,
-                   random_state=None) -> pd.DataFrame:
-    """Purchase histories drawn from a BG/NBD population, for checks and benchmarks.
+                   dropout_at_first_purchase: bool = False, random_state=None) -> pd.DataFrame:
+    """Purchase histories drawn from a BG/NBD population (MBG/NBD with
+    ``dropout_at_first_purchase``), for checks and benchmarks.
 
     Each customer made a first purchase ``T`` periods ago; the frame holds frequency, recency, T
     and frequency_holdout (repeat purchases in the ``holdout`` periods after T).
@@ -757,9 +839,10 @@ def simulate_bgnbd(r: float, alpha: float, a: float, b: float, T, *, holdout: fl
     dropout = rng.beta(a, b, n)
     horizon = T + holdout
     # Purchases of a never-dying customer on (0, horizon] are Poisson; death comes right after
-    # the k-th repeat purchase, k ~ Geometric(dropout): keep the first k purchase times.
+    # the k-th repeat purchase, k ~ Geometric(dropout): keep the first k purchase times (MBG/NBD:
+    # the first purchase is one more chance to leave, so k - 1).
     counts = np.minimum(rng.poisson(rate * horizon), 10_000)  # bounds memory; bites only on absurd rates
-    lives = rng.geometric(np.clip(dropout, 1e-12, 1))
+    lives = rng.geometric(np.clip(dropout, 1e-12, 1)) - int(dropout_at_first_purchase)
     owner = np.repeat(np.arange(n), counts)
     times = rng.uniform(0, 1, counts.sum()) * horizon[owner]
     order = np.lexsort((times, owner))

@@ -1,6 +1,6 @@
 """How concentrated customer value is: the 80/20 rule (二八原则), measured exactly.
 
-A metric (revenue, gross profit, composite value) is ranked once, largest first, by
+A metric (revenue, gross profit, customer value in money) is ranked once, largest first, by
 :func:`rank_metric`; every measure below reads that ranking, so one sort serves the Pareto curve,
 the Gini coefficient, the top-N shares, the HHI and the whale curve alike.
 

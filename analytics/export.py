@@ -82,8 +82,9 @@ def _cell(value):
 
 
 def tiered_customer_list(table: pd.DataFrame, cards: list[StrategyCard], text: Text | None = None) -> pd.DataFrame:
-    """The export: one row per customer in value-rank order with composite, tier, relationship
-    level, bond, recommended action, revenue figures and every dimension's score and contribution.
+    """The export: one row per customer in value-rank order with its value in money, value score,
+    tier, relationship level, bond, recommended action, revenue figures, and per dimension its
+    score and its weighted money (the value columns add up to the value).
 
     ``text(key, **values)`` translates headers and codes (e.g. ``ui.i18n.translate`` bound to a
     language); without it, headers are column names and codes stay codes.
@@ -95,11 +96,11 @@ def tiered_customer_list(table: pd.DataFrame, cards: list[StrategyCard], text: T
         bond=tiers.map(relationships["bond"]),
         action=tiers.map(relationships["action"]),
     ).sort_values("value_rank", kind="stable")
-    base = [c for c in ("value_rank", "customer_id", "name", "customer_type", "tier", "composite",
+    base = [c for c in ("value_rank", "customer_id", "name", "customer_type", "tier", "value", "score",
                         "relationship_level", "bond", "action", "revenue", "revenue_rank",
                         "gross_profit", "margin_pct") if c in ordered.columns]
     dimensions = [d for d in DIMENSIONS if f"score_{d}" in ordered.columns]
-    columns = base + [f"score_{d}" for d in dimensions] + [f"contribution_{d}" for d in dimensions]
+    columns = base + [f"score_{d}" for d in dimensions] + [f"value_{d}" for d in dimensions]
     export = ordered[columns].reset_index(drop=True)
     export["tier"] = export["tier"].astype(str)
     if text is None:
@@ -113,6 +114,6 @@ def tiered_customer_list(table: pd.DataFrame, cards: list[StrategyCard], text: T
     headers = {column: text(f"value.col.{column}") for column in base}
     for dimension in dimensions:
         name = text(f"value.dim.{dimension}")
-        headers[f"score_{dimension}"] = text("value.col.score", dimension=name)
-        headers[f"contribution_{dimension}"] = text("value.col.contribution", dimension=name)
+        headers[f"score_{dimension}"] = text("value.col.dim_score", dimension=name)
+        headers[f"value_{dimension}"] = text("value.col.dim_value", dimension=name)
     return export.rename(columns=headers)

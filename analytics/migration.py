@@ -6,9 +6,9 @@ the earlier period (before - L, before] and the later period (before, after].
 
 - Tiers at each cut-off are the value model's, with the same weights and tier settings: features
   as of the cut-off (``customer_features``), ``dimension_scores``, ``score_customers`` over every
-  customer known by then. With ``lifetime_value=(months, annual_discount_rate)`` the potential
-  dimension comes, as on the value page, from the lifetime-value model, fitted on the history up
-  to each cut-off (revenue growth stays the proxy where it cannot be fitted). At the dataset's
+  customer known by then. With ``lifetime`` settings the potential dimension comes, as on the
+  value page, from ``analytics.potential``: the lifetime-value model fitted on the history up to
+  each cut-off (the growth proxy where it cannot be fitted). At the dataset's
   last date the tiers are then the ones every other page shows.
 - A customer is *active* in a period when it bought (a line with positive revenue) in it. The
   earlier period's customers are those active in it, with their tier at ``before``; the later
@@ -33,8 +33,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics import clv
-from analytics.features import customer_features
+from analytics.potential import LifetimeSettings, scoring_features_at
 from analytics.store import Store
 from analytics.value_model import (
     TIERS,
@@ -54,7 +53,8 @@ class Migration:
     """Per-customer flows between two cut-offs and their summaries (see the module docstring).
 
     ``customers``: customer_id, name, tier_before (a tier or ``ENTERING``), tier_after (a tier
-    or ``LEAVING``), composite_before, composite_after (NaN where not active), revenue_before,
+    or ``LEAVING``), value_before, value_after (value in money at each cut-off; NaN where not
+    active), revenue_before,
     revenue_after (per period), flow_value. ``counts`` and ``values`` are ``BEFORE_STATES`` x
     ``AFTER_STATES`` frames.
     """
@@ -124,46 +124,17 @@ def tiers_from_scores(
     method: str = "by_customer_share",
     shares: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """customer_id, tier and composite of every scored customer (empty when there is none).
+    """customer_id, tier and value (money) of every scored customer (empty when there is none).
 
     Raises ValueError when no positively weighted dimension has data in ``scores`` (at an early
     cut-off, say): there is then nothing to tier by, and pages say so instead of guessing.
     """
     if scores.n_customers == 0:
         return pd.DataFrame({"customer_id": pd.Series(dtype=object), "tier": pd.Series(dtype=object),
-                             "composite": pd.Series(dtype=float)})
+                             "value": pd.Series(dtype=float)})
     model = score_customers(scores, weights, method, shares)
     return pd.DataFrame({"customer_id": scores.customer_ids, "tier": model.tiering.labels,
-                         "composite": model.composite})
-
-
-def potential_value_at(
-    store: Store, dataset_id: int, as_of: date, months: int = 12, annual_discount_rate: float = 0.10
-) -> pd.Series | None:
-    """The lifetime-value model's potential value per customer (index customer_id), fitted on the
-    history up to ``as_of``: expected gross profit over ``months``, or expected revenue without
-    cost data (high sales at a thin margin are not value). None when the models cannot be fitted."""
-    summary = clv.rfm_summary(store.cursor(), dataset_id, as_of)
-    try:
-        purchases = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
-        spend = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
-    except clv.InsufficientDataError:
-        return None
-    predictions = clv.customer_lifetime_value(summary, purchases, spend, months=months,
-                                              annual_discount_rate=annual_discount_rate)
-    return predictions[clv.potential_measure(predictions)]
-
-
-def scoring_features_at(
-    store: Store, dataset_id: int, as_of: date, lifetime_value: tuple[int, float] | None = None
-) -> pd.DataFrame:
-    """``customer_features`` as of ``as_of``, plus ``potential_value`` from ``potential_value_at``
-    when ``lifetime_value`` = (months, annual discount rate) is given and the models fit."""
-    features = customer_features(store, dataset_id, as_of=as_of)
-    potential = None if lifetime_value is None else potential_value_at(store, dataset_id, as_of, *lifetime_value)
-    if potential is None:
-        return features
-    return features.assign(potential_value=features["customer_id"].map(potential))
+                         "value": model.value})
 
 
 def tiers_at(
@@ -173,10 +144,10 @@ def tiers_at(
     weights: Mapping[str, float],
     method: str = "by_customer_share",
     shares: Mapping[str, float] | None = None,
-    lifetime_value: tuple[int, float] | None = None,
+    lifetime: LifetimeSettings | None = None,
 ) -> pd.DataFrame:
     """Tiers of every customer known at ``as_of``, from the (scoring) features as of that date."""
-    features = scoring_features_at(store, dataset_id, as_of, lifetime_value)
+    features = scoring_features_at(store, dataset_id, as_of, lifetime)
     return tiers_from_scores(dimension_scores(features), weights, method, shares)
 
 
@@ -219,9 +190,9 @@ def build_migration(
     """The migration from per-cut-off tiers (``tiers_from_scores``) and ``period_activity``."""
     before, after = _checked_cutoffs(before, after)
     frame = activity.merge(
-        tiers_before.rename(columns={"tier": "tier_before", "composite": "composite_before"}), on="customer_id", how="left"
+        tiers_before.rename(columns={"tier": "tier_before", "value": "value_before"}), on="customer_id", how="left"
     ).merge(
-        tiers_after.rename(columns={"tier": "tier_after", "composite": "composite_after"}), on="customer_id", how="left"
+        tiers_after.rename(columns={"tier": "tier_after", "value": "value_after"}), on="customer_id", how="left"
     )
     active_before = frame["active_before"].to_numpy(dtype=bool)
     active_after = frame["active_after"].to_numpy(dtype=bool)
@@ -229,10 +200,10 @@ def build_migration(
         raise ValueError("an active customer has no tier: tiers and activity come from different data")
     frame["tier_before"] = np.where(active_before, frame["tier_before"], ENTERING)
     frame["tier_after"] = np.where(active_after, frame["tier_after"], LEAVING)
-    frame["composite_before"] = frame["composite_before"].where(active_before)
-    frame["composite_after"] = frame["composite_after"].where(active_after)
+    frame["value_before"] = frame["value_before"].where(active_before)
+    frame["value_after"] = frame["value_after"].where(active_after)
     frame["flow_value"] = np.where(active_after, frame["revenue_after"], frame["revenue_before"])
-    frame = frame[["customer_id", "name", "tier_before", "tier_after", "composite_before", "composite_after",
+    frame = frame[["customer_id", "name", "tier_before", "tier_after", "value_before", "value_after",
                    "revenue_before", "revenue_after", "flow_value"]]
 
     rows = pd.Categorical(frame["tier_before"], categories=BEFORE_STATES).codes
@@ -255,17 +226,17 @@ def migrate(
     after: date | None = None,
     method: str = "by_customer_share",
     shares: Mapping[str, float] | None = None,
-    lifetime_value: tuple[int, float] | None = None,
+    lifetime: LifetimeSettings | None = None,
 ) -> Migration:
     """Tiers at two cut-offs and the migration between them (defaults: ``default_cutoffs``)."""
     if before is None or after is None:
-        (last,) = store.cursor().execute(
-            "SELECT max(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id]).fetchone()
+        ((last,),) = store.cursor().execute(
+            "SELECT max(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id]).fetchall()
         if last is None:
             raise ValueError(f"dataset {dataset_id} has no transactions")
         default_before, default_after = default_cutoffs(last)
         before, after = before or default_before, after or default_after
-    tiers = [tiers_at(store, dataset_id, cutoff, weights, method, shares, lifetime_value) for cutoff in (before, after)]
+    tiers = [tiers_at(store, dataset_id, cutoff, weights, method, shares, lifetime) for cutoff in (before, after)]
     return build_migration(*tiers, period_activity(store, dataset_id, before, after), before, after)
 
 

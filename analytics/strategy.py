@@ -1,8 +1,10 @@
-"""Step three of DOMAIN.md: a strategy per tier, the pyramid and the relationship matrix.
+"""Step three of the value model (docs/VALUE_MODEL.md): a strategy per tier, the pyramid and the
+relationship matrix.
 
 Everything here works on ``value_model.value_table`` (one row per customer with ``tier``,
-``composite``, ``revenue``, ``gross_profit``, ``margin_pct``) and returns numbers plus
-translation keys (``value.*`` in ``ui/strings/value.py``), never prose.
+``value`` in money, ``revenue``, ``gross_profit``, ``margin_pct``) and returns numbers plus
+translation keys (``value.*`` in ``ui/strings/value.py``), never prose. Every share is a share
+of money (or of customers); the value score is never shared out.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ BONDS = {
 }
 COUNT_LEVELS = ("many", "medium", "few")
 MARGIN_LEVELS = ("high", "medium", "low")
-# DOMAIN.md: the level to aim for, by number of customers and profit margin.
+# The level to aim for, by number of customers and profit margin (Kotler's grid).
 RELATIONSHIP_GRID = {
     "many": {"high": "responsible", "medium": "passive", "low": "basic"},
     "medium": {"high": "proactive", "medium": "responsible", "low": "passive"},
@@ -66,7 +68,7 @@ TIER_KPIS = {
     "C": ("value.kpi.cost_to_serve", "value.kpi.gross_margin", "value.kpi.order_frequency"),
 }
 # A tier holding at least this share of revenue with at most DEPENDENCE_CUSTOMER_SHARE of the
-# customers makes the business dependent on a few accounts (DOMAIN.md: watch concentration).
+# customers makes the business dependent on a few accounts: concentration must be watched.
 DEPENDENCE_REVENUE_SHARE = 0.5
 DEPENDENCE_CUSTOMER_SHARE = 0.1
 
@@ -94,16 +96,13 @@ class StrategyCard:
 
 
 def pyramid(table: pd.DataFrame) -> pd.DataFrame:
-    """Per tier, S first: customers, value, revenue and gross profit, each with its share."""
+    """Per tier, S first: customers, value (money), revenue and gross profit, each with its share
+    of the net total (negative for a tier that loses money; NaN when the total is not positive)."""
     tiers = pd.Categorical(table["tier"], categories=TIERS, ordered=True)
     grouped = table.assign(tier=tiers).groupby("tier", observed=False)
     result = pd.DataFrame({"customers": grouped.size()})
-    for column in ("composite", "revenue", "gross_profit"):
-        name = "value" if column == "composite" else column
-        if column in table.columns:
-            result[name] = grouped[column].sum(min_count=1)
-        else:
-            result[name] = np.nan
+    for name in ("value", "revenue", "gross_profit"):
+        result[name] = grouped[name].sum(min_count=1) if name in table.columns else np.nan
     result = result.reindex(list(TIERS)).rename_axis("tier").reset_index()
     result["customers"] = result["customers"].fillna(0).astype(int)
     result["customer_share"] = _share(result["customers"], result["customers"].sum())
@@ -121,7 +120,7 @@ def _share(part: pd.Series, total: float) -> pd.Series:
 
 
 def relationship_grid() -> pd.DataFrame:
-    """The 3x3 grid of DOMAIN.md: rows are count levels, columns margin levels, cells levels."""
+    """The 3x3 relationship grid: rows are count levels, columns margin levels, cells levels."""
     return pd.DataFrame(
         [[RELATIONSHIP_GRID[count][margin] for margin in MARGIN_LEVELS] for count in COUNT_LEVELS],
         index=pd.Index(COUNT_LEVELS, name="count_level"),
@@ -216,16 +215,20 @@ def strategy_cards(
 ) -> list[StrategyCard]:
     """One card per tier, S first.
 
-    ``resource_share`` suggests the tier's share of account resources: ``blend`` x value share
-    + (1 - blend) x customer share, so 1 follows value and 0 spreads resources per head.
+    ``resource_share`` suggests the tier's share of account resources: ``blend`` x its share of
+    value + (1 - blend) x its share of customers, so 1 follows value in money and 0 spreads
+    resources per customer. A tier whose customers lose money together gets no resources for its
+    value (its share of value is counted from zero), so the shares always add up to 100%; when no
+    tier has a positive value, resources follow customers.
     """
     if not 0 <= blend <= 1:
         raise ValueError(f"blend must be in [0, 1], got {blend}")
     if top_n < 0:
         raise ValueError(f"top_n must be >= 0, got {top_n}")
     shares = pyramid(table).set_index("tier")
+    resources = _resource_shares(shares, blend)
     implied = place_in_matrix(table, "tier", thresholds).set_index("group")["level"]
-    top_columns = [c for c in ("customer_id", "name", "composite", "revenue", "gross_profit") if c in table.columns]
+    top_columns = [c for c in ("customer_id", "name", "value", "revenue", "gross_profit") if c in table.columns]
     cards = []
     for tier in TIERS:
         row = shares.loc[tier]
@@ -234,7 +237,7 @@ def strategy_cards(
         level = target_level(tier, implied_level)
         bond = BONDS[level]
         # Rows are in customer_id order, so keep="first" breaks ties by customer_id.
-        top = members.nlargest(top_n, "composite", keep="first")
+        top = members.nlargest(top_n, "value", keep="first")
         cards.append(StrategyCard(
             tier=tier,
             customers=int(row["customers"]),
@@ -249,11 +252,18 @@ def strategy_cards(
             bond=bond,
             actions=BOND_ACTIONS[bond] + TIER_ACTIONS[tier],
             kpis=TIER_KPIS[tier],
-            resource_share=float(blend * row["value_share"] + (1 - blend) * row["customer_share"]),
+            resource_share=float(resources[tier]),
             warnings=_warnings(row, implied_level, level),
             top_customers=top[top_columns].reset_index(drop=True),
         ))
     return cards
+
+
+def _resource_shares(shares: pd.DataFrame, blend: float) -> pd.Series:
+    """Per tier, ``blend`` x share of the value counted from zero + (1 - blend) x share of customers."""
+    value = shares["value"].fillna(0).clip(lower=0)
+    by_value = value / value.sum() if value.sum() > 0 else shares["customer_share"]
+    return blend * by_value + (1 - blend) * shares["customer_share"]
 
 
 def _mean(members: pd.DataFrame, column: str) -> float:
@@ -265,7 +275,7 @@ def _mean(members: pd.DataFrame, column: str) -> float:
 def _warnings(row: pd.Series, implied_level: str | None, level: str) -> tuple[str, ...]:
     warnings = []
     if implied_level is not None and LEVELS.index(implied_level) < LEVELS.index(level):
-        # DOMAIN.md: discounts that destroy profit are not customer value.
+        # Discounts that destroy profit are not customer value.
         warnings.append("value.warning.margin_below_level")
     if row["revenue_share"] >= DEPENDENCE_REVENUE_SHARE and row["customer_share"] <= DEPENDENCE_CUSTOMER_SHARE:
         warnings.append("value.warning.dependence")

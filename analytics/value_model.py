@@ -1,22 +1,58 @@
-"""The customer value model: dimension scores, weights and presets, composite value, S/A/B/C tiers.
+"""The customer value model: each customer's value in money, weights and presets, S/A/B/C tiers.
 
-DOMAIN.md's three steps: choose the value dimensions that matter for the strategy now (weights,
-with presets per strategic stage), set the grading criteria (tier cut-offs), attach a strategy
-per tier (``analytics.strategy``).
+Three steps (docs/VALUE_MODEL.md): choose the value dimensions that matter for the strategy now
+(weights, with presets per strategic stage), set the grading criteria (``analytics.tiering``),
+attach a strategy per tier (``analytics.strategy``).
 
-The work is split so that a weight change is cheap, even for a million customers:
+Value in money
+    Every customer gets an amount per dimension, in the dataset's currency, that adds up over
+    customers, and its value is the weighted mean of those amounts (weights renormalized over the
+    available dimensions), so it is money too and every share, pyramid, Lorenz curve and resource
+    split drawn from it is a share of money.
 
-1. ``dimension_scores(features)`` turns per-customer features into 0-100 percentile scores, once
-   per dataset (one sort per source column).
-2. ``score_customers(scores, weights)`` is a matrix-vector product plus a partition into tiers,
-   run on every weight or cut-off change.
+    - economic, realized value (既成价值): gross profit over the analysis window, losses kept
+      negative. A customer without cost data in a dataset that has some is valued at its revenue
+      times the margin of the costed revenue; a dataset without cost data uses revenue.
+    - potential value (潜在价值): ``potential_value`` (the lifetime-value model's discounted
+      expected gross profit, ``analytics.potential``) when the features carry it. Otherwise the
+      growth proxy: next year's revenue if last year's trend holds once more,
+      max(revenue of the last 12 months x (1 + growth), 0), at the customer's margin.
+    - influence value (影响价值): referrals x a value per referral, an explicit assumption that
+      defaults to the average realized value of a customer new in the last year (never below 0).
+    - rated dimensions (strategic, social, satisfaction, profit per head): each gets the same pool
+      of money as the economic dimension, the total realized value, shared out in proportion to
+      the rating. Profit per head of the account team counts from zero: a loss-making customer
+      supports nobody's work, and its loss already stands in its realized value.
 
-Rows of every result are in ``customer_id`` order, which is also the tie-break between equal
-scores, so tiers and ranks are deterministic.
+    Why the pool rule: a rating has no price of its own, but the strategist's weights say how much
+    it matters next to realized profit. Giving a rated dimension the same pool makes a weight mean
+    the same on every dimension: with weight share w on an evenly spread rating, every customer's
+    value moves w of the way towards the average customer's, which is exactly how much the
+    strategist asked to even value out; on a concentrated rating it concentrates value as much.
+    Ratings move money between customers but create none (each rated dimension sums to the pool),
+    totals stay meaningful, and raising a customer's gross profit never lowers its value (the pool
+    grows with it). When the total realized value is not positive there is no pool, and the rated
+    dimensions are switched off with that reason.
+
+    A customer without a figure for a dimension (no rating, say) gets the average figure of the
+    customers that have one: unknown counts as average, and neither lifts nor sinks it.
+
+Scores (0-100)
+    Per dimension, the percentile rank of what the money is drawn from (realized value, potential
+    value, referrals, rating, profit per head); a customer without a figure scores a neutral 50.
+    Their weighted mean, the value score, explains a customer's place ("what lifts it, what sinks
+    it"); it orders, and is never summed, shared or allocated.
+
+The work is split so that a weight change is cheap, even for ten million customers:
+``dimension_scores(features)`` computes money and scores per dimension once per dataset;
+``score_customers(scores, weights)`` is a matrix-vector product plus a linear-time partition
+into tiers. Rows of every result are in ``customer_id`` order, which is also the tie-break between
+equal values, so tiers and ranks are deterministic.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,25 +60,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.tiering import TIERS, Tiering, assign_tiers
+
 DIMENSIONS = ("economic", "potential", "influence", "strategic", "social", "per_head", "satisfaction")
-TIERS = ("S", "A", "B", "C")
+RATED_DIMENSIONS = ("strategic", "social", "per_head", "satisfaction")
 
-# A customer without data for a dimension (e.g. no satisfaction rating) gets the middle score:
-# unknown counts as average, so it neither lifts nor sinks the customer, and every customer's
-# composite uses the same weights, which keeps composites comparable.
+# A customer without data for a dimension gets the middle score: unknown counts as average.
 NEUTRAL_SCORE = 50.0
+# A customer is new for the default value per referral when its first order is this recent.
+NEW_CUSTOMER_DAYS = 365
 
-ECONOMIC_SOURCES = ("revenue", "gross_profit", "orders", "recency_days")
 STRATEGIC_SOURCES = ("channel_strength", "industry_expansion", "new_product_pilot")
-# A model-based potential value replaces revenue growth as soon as the features carry one.
-POTENTIAL_SOURCES = ("potential_value", "growth")
 
 # Why a source column gives no data; the UI shows ``value.reason.<code>``.
 EMPTY_SOURCE_REASONS = {
     "revenue": "no_revenue",
     "gross_profit": "no_cost_data",
-    "orders": "no_orders",
-    "recency_days": "no_order_dates",
     "growth": "no_growth_history",
     "referrals": "no_referrals",
     "channel_strength": "no_strategic_ratings",
@@ -52,23 +85,16 @@ EMPTY_SOURCE_REASONS = {
     "account_team_size": "no_team_size",
     "satisfaction": "no_satisfaction",
 }
-REASONS = tuple(dict.fromkeys(EMPTY_SOURCE_REASONS.values()))
+# Why a rated dimension has nothing to share out: no positive realized value to pool, or no
+# customer with a positive figure to share it by.
+NO_POOL, NOTHING_TO_SHARE_BY = "no_realized_value", "nothing_to_share_by"
+REASONS = (*dict.fromkeys(EMPTY_SOURCE_REASONS.values()), NO_POOL, NOTHING_TO_SHARE_BY)
 
 RANK_FLAGS = ("none", "big_seller_low_value", "small_seller_high_value")  # see rank_comparison
 # The feature columns ``value_table`` carries over (those present): who the customer is and its money.
 VALUE_TABLE_FEATURES = ("customer_id", "name", "customer_type", "industry", "region", "revenue", "gross_profit", "margin_pct")
-TIER_METHODS = ("by_customer_share", "by_value_share")
-# Shares of S, A and B; C takes the rest.
-# by_customer_share: S is the top 5% of customers, A the next 15%, B the next 30%.
-# by_value_share: S is the smallest set of top customers holding 10% of the total composite value,
-# S+A hold 30%, S+A+B 60%. Composite scores are bounded (0-100), so these tiers come out a little
-# narrower than the same customer shares and follow where the value mass actually lies.
-DEFAULT_SHARES = {
-    "by_customer_share": {"S": 0.05, "A": 0.15, "B": 0.30},
-    "by_value_share": {"S": 0.10, "A": 0.20, "B": 0.30},
-}
 
-# Weight presets for the strategic stages in DOMAIN.md; shown as ``value.preset.<name>``.
+# Weight presets for strategic stages (docs/VALUE_MODEL.md); shown as ``value.preset.<name>``.
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {dimension: 1.0 for dimension in DIMENSIONS},
     # Stable stage: realized profit and the team's productivity come first.
@@ -102,18 +128,29 @@ class Unavailable:
 
 @dataclass(frozen=True, eq=False)
 class DimensionScores:
-    """Per-customer 0-100 scores of the available dimensions, computed once per dataset.
+    """Per-customer money and 0-100 scores of the available dimensions, computed once per dataset.
 
-    ``matrix[i, j]`` is customer ``customer_ids[i]``'s score on ``dimensions[j]``, with
-    ``NEUTRAL_SCORE`` where ``missing[i, j]`` (the customer has no data for that dimension).
+    ``money[i, j]`` is customer ``customer_ids[i]``'s value in money on ``dimensions[j]`` and
+    ``matrix[i, j]`` its score there, ``NEUTRAL_SCORE`` where ``missing[i, j]`` (no data of its
+    own: its money is then the average). ``realized_measure`` says what realized value is
+    (``gross_profit`` or ``revenue``), ``estimated_realized`` how many customers without cost data
+    were valued at the pooled margin, ``pool`` the total realized value the rated dimensions share
+    out, ``referral_value`` the money per referral in use (None without referral data) and
+    ``default_referral_value`` what it is unless the user sets it.
     """
 
     customer_ids: np.ndarray
     dimensions: tuple[str, ...]
+    money: np.ndarray
     matrix: np.ndarray
     missing: np.ndarray
     sources: Mapping[str, tuple[str, ...]]
     unavailable: tuple[Unavailable, ...]
+    realized_measure: str | None
+    estimated_realized: int
+    pool: float
+    referral_value: float | None
+    default_referral_value: float | None
 
     @property
     def n_customers(self) -> int:
@@ -125,32 +162,18 @@ class DimensionScores:
 
     @property
     def potential_source(self) -> str | None:
-        """``potential_value`` (model-based), ``growth`` (fallback), or None when unavailable."""
+        """``potential_value`` (model-based), ``growth`` (the proxy), or None when unavailable."""
         sources = self.sources.get("potential")
         return sources[0] if sources else None
 
 
 @dataclass(frozen=True, eq=False)
-class Tiering:
-    """Tier per customer (``codes``: 0=S .. 3=C) and the cut-offs that produced it."""
-
-    codes: np.ndarray
-    method: str
-    shares: Mapping[str, float]
-    cutoffs: pd.DataFrame
-
-    @property
-    def labels(self) -> np.ndarray:
-        return np.asarray(TIERS)[self.codes]
-
-
-@dataclass(frozen=True, eq=False)
 class ValueModel:
-    """Composite value and tiers for one set of weights, over precomputed dimension scores."""
+    """Value in money and tiers for one set of weights, over precomputed dimension inputs."""
 
     scores: DimensionScores
     weight_shares: np.ndarray
-    composite: np.ndarray
+    value: np.ndarray
     tiering: Tiering
 
     @property
@@ -159,17 +182,28 @@ class ValueModel:
         used = dict(zip(self.scores.dimensions, self.weight_shares.tolist()))
         return {dimension: used.get(dimension, 0.0) for dimension in DIMENSIONS}
 
+    @property
+    def total_value(self) -> float:
+        return float(self.value.sum())
+
+    @functools.cached_property
+    def score(self) -> np.ndarray:
+        """The 0-100 value score (weighted mean of dimension scores), for explanations only."""
+        return _weighted_sum(self.scores.matrix, self.weight_shares)
+
     def contributions(self) -> np.ndarray:
-        """Per customer and dimension, weight share x score; rows sum to the composite."""
-        return self.scores.matrix * self.weight_shares
+        """Per customer and dimension, weight share x money; rows sum to the value."""
+        return self.scores.money * self.weight_shares
 
 
 @dataclass(frozen=True, eq=False)
 class CustomerExplanation:
-    """Why one customer has its value: dimension breakdown against the average customer."""
+    """Why one customer has its value: per dimension its money and its score against the average
+    customer's; dimensions whose score effect is positive lift it, negative sink it."""
 
     customer_id: str
-    composite: float
+    value: float
+    score: float
     tier: str
     value_rank: int
     revenue_rank: int | None
@@ -187,7 +221,7 @@ class Preset:
 
 
 # ---------------------------------------------------------------------------------------------
-# Dimension scores
+# Dimension inputs: money and scores
 
 
 def percentile_scores(values) -> np.ndarray:
@@ -206,82 +240,181 @@ def percentile_scores(values) -> np.ndarray:
     return (ranks - 1.0) / (valid - 1) * 100.0
 
 
-def dimension_scores(features: pd.DataFrame) -> DimensionScores:
-    """Score every customer on every dimension that has data (see CONTRACTS.md for columns).
+class _Inputs:
+    """Collects, dimension by dimension, the money, the measure it is scored on, and why a
+    dimension or source is switched off."""
 
-    Dimensions or sources without any data are switched off and listed in ``unavailable``
-    with a reason code, never scored as zero.
+    def __init__(self):
+        self.dimensions: list[str] = []
+        self.money: list[np.ndarray] = []
+        self.measures: list[np.ndarray] = []
+        self.sources: dict[str, tuple[str, ...]] = {}
+        self.unavailable: list[Unavailable] = []
+
+    def add(self, dimension: str, money: np.ndarray, measure: np.ndarray, sources: tuple[str, ...]) -> None:
+        self.dimensions.append(dimension)
+        self.money.append(money)
+        self.measures.append(measure)
+        self.sources[dimension] = sources
+
+    def switch_off(self, dimension: str, reason: str, source: str | None = None) -> None:
+        self.unavailable.append(Unavailable(dimension, source, reason))
+
+
+def dimension_scores(features: pd.DataFrame, referral_value: float | None = None) -> DimensionScores:
+    """Money and scores of every customer on every dimension that has data (see the module
+    docstring; CONTRACTS.md for the feature columns).
+
+    ``referral_value`` is the money per referral; None uses the default (``_default_referral_value``).
+    Dimensions or sources without data are switched off and listed in ``unavailable`` with a
+    reason code, never valued at zero.
     """
+    if referral_value is not None and not (math.isfinite(referral_value) and referral_value >= 0):
+        raise ValueError(f"the value per referral must be a finite amount >= 0, got {referral_value!r}")
     features = _sorted_features(features)
     n = len(features)
-    columns: list[np.ndarray] = []
-    dimensions: list[str] = []
-    sources: dict[str, tuple[str, ...]] = {}
-    unavailable: list[Unavailable] = []
+    inputs = _Inputs()
 
-    def add(dimension: str, raw: np.ndarray | None, used: tuple[str, ...], reason: str) -> None:
-        if raw is None:
-            unavailable.append(Unavailable(dimension, None, reason))
-            return
-        dimensions.append(dimension)
-        columns.append(raw)
-        sources[dimension] = used
+    realized, realized_measure, estimated = _realized_value(features)
+    if realized is None:
+        for dimension in ("economic", "potential", "influence", *RATED_DIMENSIONS):
+            inputs.switch_off(dimension, EMPTY_SOURCE_REASONS["revenue"])
+        pool, default_value, referral_value = 0.0, None, None
+    else:
+        pool = float(realized.sum())
+        if realized_measure == "revenue":
+            inputs.switch_off("economic", EMPTY_SOURCE_REASONS["gross_profit"], "gross_profit")
+        inputs.add("economic", realized, realized, (realized_measure,))
+        _add_potential(inputs, features, realized)
+        default_value = _default_referral_value(features, realized)
+        referral_value = _add_influence(inputs, features, default_value if referral_value is None else referral_value)
+        _add_rated(inputs, features, realized, realized_measure, pool)
 
-    economic_parts: list[np.ndarray] = []
-    economic_used: list[str] = []
-    for source in ECONOMIC_SOURCES:
-        values = _source_values(features, source)
-        if values is None:
-            unavailable.append(Unavailable("economic", source, EMPTY_SOURCE_REASONS[source]))
-            continue
-        # More recent buyers score higher.
-        economic_parts.append(percentile_scores(-values if source == "recency_days" else values))
-        economic_used.append(source)
-    economic = _row_mean(economic_parts) if economic_parts else None
-    add("economic", economic, tuple(economic_used), EMPTY_SOURCE_REASONS["revenue"])
-
-    candidates = ((source, _source_values(features, source)) for source in POTENTIAL_SOURCES)
-    potential_source, potential = next(((s, v) for s, v in candidates if v is not None), (None, None))
-    add("potential", _percentile_or_none(potential), (potential_source,), EMPTY_SOURCE_REASONS["growth"])
-
-    add("influence", _percentile_or_none(_source_values(features, "referrals")), ("referrals",),
-        EMPTY_SOURCE_REASONS["referrals"])
-
-    ratings = {s: _source_values(features, s) for s in STRATEGIC_SOURCES}
-    rated = {s: v for s, v in ratings.items() if v is not None}
-    strategic = _row_mean(list(rated.values())) if rated else None
-    add("strategic", _percentile_or_none(strategic), tuple(rated), EMPTY_SOURCE_REASONS["channel_strength"])
-    if rated:
-        unavailable.extend(
-            Unavailable("strategic", s, EMPTY_SOURCE_REASONS[s]) for s in STRATEGIC_SOURCES if s not in rated
-        )
-
-    add("social", _percentile_or_none(_source_values(features, "brand_influence")), ("brand_influence",),
-        EMPTY_SOURCE_REASONS["brand_influence"])
-
-    gross_profit = _source_values(features, "gross_profit")
-    team_size = _source_values(features, "account_team_size")
-    per_head = None
-    if gross_profit is not None and team_size is not None:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_head = np.where(team_size > 0, gross_profit / team_size, np.nan)
-    per_head_reason = EMPTY_SOURCE_REASONS["gross_profit" if gross_profit is None else "account_team_size"]
-    add("per_head", _percentile_or_none(per_head), ("gross_profit", "account_team_size"), per_head_reason)
-
-    add("satisfaction", _percentile_or_none(_source_values(features, "satisfaction")), ("satisfaction",),
-        EMPTY_SOURCE_REASONS["satisfaction"])
-
-    matrix = np.column_stack(columns) if columns else np.empty((n, 0))
-    missing = np.isnan(matrix)
-    matrix = np.where(missing, NEUTRAL_SCORE, matrix)
+    order = sorted(range(len(inputs.dimensions)), key=lambda j: DIMENSIONS.index(inputs.dimensions[j]))
+    measures = _columns([inputs.measures[j] for j in order], n)
+    missing = np.isnan(measures)
+    scores = np.column_stack([percentile_scores(column) for column in measures.T]) if order else measures
     return DimensionScores(
         customer_ids=features["customer_id"].to_numpy(dtype=object),
-        dimensions=tuple(dimensions),
-        matrix=np.ascontiguousarray(matrix),
+        dimensions=tuple(inputs.dimensions[j] for j in order),
+        money=_columns([inputs.money[j] for j in order], n),
+        matrix=np.ascontiguousarray(np.where(missing, NEUTRAL_SCORE, scores)),
         missing=missing,
-        sources=sources,
-        unavailable=tuple(unavailable),
+        sources=inputs.sources,
+        unavailable=tuple(sorted(inputs.unavailable, key=lambda item: DIMENSIONS.index(item.dimension))),
+        realized_measure=realized_measure,
+        estimated_realized=estimated,
+        pool=pool,
+        referral_value=referral_value,
+        default_referral_value=default_value,
     )
+
+
+def _columns(columns: list[np.ndarray], n: int) -> np.ndarray:
+    return np.ascontiguousarray(np.column_stack(columns)) if columns else np.empty((n, 0))
+
+
+def _realized_value(features: pd.DataFrame) -> tuple[np.ndarray | None, str | None, int]:
+    """Realized value per customer, what it is measured in, and how many customers were estimated.
+
+    Gross profit where known; revenue x the margin of the costed revenue for customers without
+    cost data; revenue when nobody has cost data. None when there is no revenue either.
+    """
+    gross_profit = _source_values(features, "gross_profit")
+    revenue = _source_values(features, "revenue")
+    if gross_profit is None:
+        return (None, None, 0) if revenue is None else (np.nan_to_num(revenue), "revenue", 0)
+    unknown = np.isnan(gross_profit)
+    if not unknown.any() or revenue is None:
+        return np.nan_to_num(gross_profit), "gross_profit", 0
+    costed = ~unknown & ~np.isnan(revenue)
+    costed_revenue = revenue[costed].sum()
+    margin = gross_profit[costed].sum() / costed_revenue if costed_revenue > 0 else 0.0
+    estimated = np.where(unknown, revenue * margin, gross_profit)
+    return np.nan_to_num(estimated), "gross_profit", int(np.count_nonzero(unknown & ~np.isnan(revenue)))
+
+
+def _add_potential(inputs: _Inputs, features: pd.DataFrame, realized: np.ndarray) -> None:
+    """The lifetime-value model's potential value, else the growth proxy (see the module docstring)."""
+    model_value = _source_values(features, "potential_value")
+    if model_value is not None:
+        inputs.add("potential", _filled(model_value), model_value, ("potential_value",))
+        return
+    growth = _source_values(features, "growth")
+    last_year = _source_values(features, "revenue_last_12m")
+    revenue = _source_values(features, "revenue")
+    if growth is None or last_year is None or revenue is None:
+        inputs.switch_off("potential", EMPTY_SOURCE_REASONS["growth"])
+        return
+    next_year = np.maximum(np.nan_to_num(last_year) * (1 + np.nan_to_num(growth)), 0.0)
+    proxy = next_year * _margins(np.nan_to_num(revenue), realized)
+    inputs.add("potential", proxy, proxy, ("growth",))
+
+
+def _margins(revenue: np.ndarray, realized: np.ndarray) -> np.ndarray:
+    """Realized value per unit of revenue of each customer; the pooled one where its revenue is not positive."""
+    total_revenue = revenue.sum()
+    pooled = realized.sum() / total_revenue if total_revenue > 0 else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(revenue > 0, realized / revenue, pooled)
+
+
+def _default_referral_value(features: pd.DataFrame, realized: np.ndarray) -> float:
+    """The average realized value of a customer whose first order is at most ``NEW_CUSTOMER_DAYS``
+    old (of every customer when there is none, or no tenure), never below 0: what a referral that
+    becomes a customer is worth in its first year, as a default assumption."""
+    tenure = _source_values(features, "tenure_days")
+    new = np.zeros(len(realized), dtype=bool) if tenure is None else tenure <= NEW_CUSTOMER_DAYS
+    chosen = realized[new] if new.any() else realized
+    return max(float(chosen.mean()), 0.0) if len(chosen) else 0.0
+
+
+def _add_influence(inputs: _Inputs, features: pd.DataFrame, value_per_referral: float) -> float | None:
+    referrals = _source_values(features, "referrals")
+    if referrals is None:
+        inputs.switch_off("influence", EMPTY_SOURCE_REASONS["referrals"])
+        return None
+    inputs.add("influence", _filled(referrals) * value_per_referral, referrals, ("referrals",))
+    return float(value_per_referral)
+
+
+def _add_rated(inputs: _Inputs, features: pd.DataFrame, realized: np.ndarray, realized_measure: str,
+               pool: float) -> None:
+    """The rated dimensions, each sharing out the pool by its rating (see the module docstring)."""
+    ratings = {s: _source_values(features, s) for s in STRATEGIC_SOURCES}
+    rated = {s: v for s, v in ratings.items() if v is not None}
+    candidates = {"strategic": (_row_mean(list(rated.values())) if rated else None, tuple(rated), "channel_strength")}
+    candidates["social"] = (_source_values(features, "brand_influence"), ("brand_influence",), "brand_influence")
+    team_size = _source_values(features, "account_team_size")
+    per_head = None
+    if realized_measure == "gross_profit" and team_size is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_head = np.where(team_size > 0, realized / team_size, np.nan)
+    per_head_reason_source = "gross_profit" if realized_measure != "gross_profit" else "account_team_size"
+    candidates["per_head"] = (per_head, ("gross_profit", "account_team_size"), per_head_reason_source)
+    candidates["satisfaction"] = (_source_values(features, "satisfaction"), ("satisfaction",), "satisfaction")
+
+    for dimension, (measure, sources, reason_source) in candidates.items():
+        if measure is None or np.isnan(measure).all():
+            inputs.switch_off(dimension, EMPTY_SOURCE_REASONS[reason_source])
+            continue
+        shares_by = _filled(np.maximum(measure, 0.0))  # ratings are >= 0; profit per head counts from 0
+        if pool <= 0:
+            inputs.switch_off(dimension, NO_POOL)
+        elif shares_by.sum() <= 0:
+            inputs.switch_off(dimension, NOTHING_TO_SHARE_BY)
+        else:
+            inputs.add(dimension, pool * shares_by / shares_by.sum(), measure, sources)
+        if dimension == "strategic":
+            for source in STRATEGIC_SOURCES:
+                if source not in rated:
+                    inputs.switch_off("strategic", EMPTY_SOURCE_REASONS[source], source)
+
+
+def _filled(values: np.ndarray) -> np.ndarray:
+    """Missing figures replaced by the average of the known ones (unknown counts as average)."""
+    missing = np.isnan(values)
+    return np.where(missing, values[~missing].mean(), values) if missing.any() else values
 
 
 def _sorted_features(features: pd.DataFrame) -> pd.DataFrame:
@@ -308,13 +441,6 @@ def _source_values(features: pd.DataFrame, column: str) -> np.ndarray | None:
     return None if np.isnan(values).all() else values
 
 
-def _percentile_or_none(values: np.ndarray | None) -> np.ndarray | None:
-    """Percentile scores, or None when no customer has a value (e.g. no team size recorded)."""
-    if values is None or np.isnan(values).all():
-        return None
-    return percentile_scores(values)
-
-
 def _row_mean(columns: list[np.ndarray]) -> np.ndarray:
     """Per-row mean over the non-NaN entries; NaN where a row has none."""
     stack = np.column_stack(columns)
@@ -325,14 +451,14 @@ def _row_mean(columns: list[np.ndarray]) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-# Weights, composite value, tiers
+# Weights, value, tiers
 
 
 def validate_weights(weights: Mapping[str, float]) -> dict[str, float]:
-    """Weights for all ``DIMENSIONS`` (absent ones are 0); finite, non-negative, not all zero."""
+    """Weights for every dimension (missing ones are 0); rejects unknown names and bad numbers."""
     unknown = set(weights) - set(DIMENSIONS)
     if unknown:
-        raise ValueError(f"unknown dimensions: {sorted(unknown)}; expected some of {DIMENSIONS}")
+        raise ValueError(f"unknown dimensions {sorted(unknown)}; expected some of {DIMENSIONS}")
     checked = {dimension: float(weights.get(dimension, 0.0)) for dimension in DIMENSIONS}
     bad = {d: w for d, w in checked.items() if not math.isfinite(w) or w < 0}
     if bad:
@@ -354,117 +480,22 @@ def weight_shares(scores: DimensionScores, weights: Mapping[str, float]) -> np.n
     return raw / total
 
 
-def assign_tiers(values, method: str = "by_customer_share", shares: Mapping[str, float] | None = None) -> Tiering:
-    """Cut customers ordered by value (descending) into S/A/B/C.
-
-    ``shares`` gives the S, A and B shares (C is the rest) of customers or of total value,
-    depending on ``method``; see ``DEFAULT_SHARES``. Equal values are ordered by position, so
-    pass values in customer_id order for a customer_id tie-break. The cut-offs table gives per
-    tier the customers, shares and the score range in use.
-    """
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1 or not np.isfinite(values).all():
-        raise ValueError("values must be a 1-d array of finite numbers")
-    shares = _validate_shares(method, shares)
-    n = len(values)
-    cumulative = np.cumsum([shares[tier] for tier in TIERS[:-1]])
-
-    if method == "by_customer_share":
-        ends = np.ceil(np.round(cumulative * n, 9)).astype(np.int64)
-    else:
-        ends = _value_share_ends(values, cumulative)
-    ends = np.maximum.accumulate(np.minimum(ends, n))
-
-    starts = np.concatenate([[0], ends])
-    stops = np.concatenate([ends, [n]])
-    counts = stops - starts
-    # The first and last value of every tier in descending order, without sorting everything.
-    positions = sorted({int(p) for s, e in zip(starts, stops) if e > s for p in (s, e - 1)})
-    partitioned = np.partition(-values, positions) if positions else values
-    value_at = {p: -partitioned[p] for p in positions}
-
-    codes = np.full(n, len(TIERS) - 1, dtype=np.int8)
-    for end in ends:
-        # Each boundary a customer is above moves it up one tier.
-        codes -= _top_mask(values, int(end), value_at.get(int(end) - 1))
-
-    total_value = values.sum()
-    tier_value = np.bincount(codes, weights=values, minlength=len(TIERS))
-    cutoffs = pd.DataFrame({
-        "tier": list(TIERS),
-        "customers": counts,
-        "customer_share": counts / n if n else np.zeros(len(TIERS)),
-        "value_share": tier_value / total_value if total_value > 0 else np.full(len(TIERS), np.nan),
-        "min_score": [value_at[e - 1] if e > s else np.nan for s, e in zip(starts, stops)],
-        "max_score": [value_at[s] if e > s else np.nan for s, e in zip(starts, stops)],
-    })
-    return Tiering(codes=codes, method=method, shares=shares, cutoffs=cutoffs)
-
-
-def _value_share_ends(values: np.ndarray, cumulative: np.ndarray, bins: int = 1024) -> np.ndarray:
-    """For each cumulative share, the fewest top customers whose values add up to it.
-
-    Linear time instead of a full sort: values are binned from the top, per-bin sums locate the
-    bin where each share is reached, and only that bin is sorted.
-    """
-    n = len(values)
-    total = values.sum()
-    highest, lowest = (values.max(), values.min()) if n else (0.0, 0.0)
-    if n and (lowest < 0 or total <= 0):
-        raise ValueError("by_value_share needs non-negative values with a positive total")
-    scale = bins / (highest - lowest) if highest > lowest else 0.0
-    index = np.minimum(((highest - values) * scale).astype(np.intp), bins - 1)  # bin 0 holds the top
-    sum_through = np.cumsum(np.bincount(index, weights=values, minlength=bins))
-    count_through = np.cumsum(np.bincount(index, minlength=bins))
-    ends = np.zeros(len(cumulative), dtype=np.int64)
-    for j, share in enumerate(cumulative):
-        if share <= 0:
-            continue
-        target = share * total * (1 - 1e-12)
-        crossing = min(int(np.searchsorted(sum_through, target)), bins - 1)
-        sum_before = sum_through[crossing - 1] if crossing else 0.0
-        count_before = count_through[crossing - 1] if crossing else 0
-        inside = np.sort(values[index == crossing])[::-1]
-        reached = int(np.searchsorted(sum_before + np.cumsum(inside), target)) + 1
-        ends[j] = min(count_before + reached, n)
-    return ends
-
-
-def _validate_shares(method: str, shares: Mapping[str, float] | None) -> dict[str, float]:
-    if method not in TIER_METHODS:
-        raise ValueError(f"unknown tier method {method!r}; expected one of {TIER_METHODS}")
-    if shares is None:
-        return dict(DEFAULT_SHARES[method])
-    if set(shares) != set(TIERS[:-1]):
-        raise ValueError(f"shares need exactly the keys {TIERS[:-1]} (C is the rest), got {sorted(shares)}")
-    checked = {tier: float(shares[tier]) for tier in TIERS[:-1]}
-    if any(not 0 <= share <= 1 for share in checked.values()) or sum(checked.values()) > 1 + 1e-9:
-        raise ValueError(f"shares must be in [0, 1] and add up to at most 1, got {checked}")
-    return checked
-
-
-def _top_mask(values: np.ndarray, count: int, threshold: float | None) -> np.ndarray:
-    """True for the first ``count`` customers by value descending, then by position."""
-    if count <= 0:
-        return np.zeros(len(values), dtype=bool)
-    if count >= len(values):
-        return np.ones(len(values), dtype=bool)
-    mask = values > threshold
-    tied = np.flatnonzero(values == threshold)
-    mask[tied[: count - np.count_nonzero(mask)]] = True
-    return mask
-
-
 def score_customers(
     scores: DimensionScores,
     weights: Mapping[str, float],
     method: str = "by_customer_share",
     shares: Mapping[str, float] | None = None,
 ) -> ValueModel:
-    """Composite value (weighted mean of available dimension scores, 0-100) and tiers."""
+    """Value in money (weighted mean of the available dimensions' money) and tiers by it."""
     shares_used = weight_shares(scores, weights)
-    composite = scores.matrix @ shares_used
-    return ValueModel(scores, shares_used, composite, assign_tiers(composite, method, shares))
+    value = _weighted_sum(scores.money, shares_used)
+    return ValueModel(scores, shares_used, value, assign_tiers(value, method, shares))
+
+
+def _weighted_sum(matrix: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """``matrix @ shares`` in numpy's own loop: BLAS threads keep spinning after the product and
+    took a core from the tiering that follows, doubling a weight change on two cores."""
+    return np.einsum("ij,j->i", matrix, shares)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,18 +503,21 @@ def score_customers(
 
 
 def value_table(features: pd.DataFrame, model: ValueModel) -> pd.DataFrame:
-    """One row per customer: identity, money, composite, tier, ranks, scores and contributions."""
+    """One row per customer: identity, revenue and profit, value (money), value score, tier,
+    ranks, and per dimension its score and its weighted money (``value_<dimension>``, adding up
+    to ``value``)."""
     table = _aligned(features, model.scores, VALUE_TABLE_FEATURES)
-    table["composite"] = model.composite
+    table["value"] = model.value
+    table["score"] = model.score
     table["tier"] = pd.Categorical(model.tiering.labels, categories=TIERS, ordered=True)
-    table["value_rank"] = ordinal_rank_desc(model.composite)
+    table["value_rank"] = ordinal_rank_desc(model.value)
     if "revenue" in table.columns:
         table["revenue_rank"] = ordinal_rank_desc(table["revenue"].to_numpy(dtype=float))
     contributions = model.contributions()
     for j, dimension in enumerate(model.scores.dimensions):
         table[f"score_{dimension}"] = model.scores.matrix[:, j]
     for j, dimension in enumerate(model.scores.dimensions):
-        table[f"contribution_{dimension}"] = contributions[:, j]
+        table[f"value_{dimension}"] = contributions[:, j]
     return table
 
 
@@ -497,26 +531,29 @@ def ordinal_rank_desc(values) -> np.ndarray:
 
 
 def explain_customer(features: pd.DataFrame, model: ValueModel, customer_id: str) -> CustomerExplanation:
-    """Dimension breakdown of one customer: contribution, average contribution and the effect
-    (contribution minus the average); dimensions with a positive effect lift it, negative sink it.
+    """Per dimension of one customer: weight share, score, its money (``value``, weighted) and the
+    average customer's, and the score effect (weighted score minus the average's); dimensions
+    with a positive effect lift it, negative sink it.
     """
     ids = model.scores.customer_ids
     position = int(np.searchsorted(ids, str(customer_id)))
     if position >= len(ids) or ids[position] != str(customer_id):
         raise KeyError(f"unknown customer {customer_id!r}")
     shares = model.weight_shares
-    average_scores = model.scores.matrix.mean(axis=0) if len(ids) else np.zeros(len(shares))
-    contribution = model.scores.matrix[position] * shares
-    average = average_scores * shares
+    scores, money = model.scores.matrix, model.scores.money
+    average_scores = scores.mean(axis=0) if len(ids) else np.zeros(len(shares))
+    average_money = money.mean(axis=0) if len(ids) else np.zeros(len(shares))
     breakdown = pd.DataFrame({
         "dimension": list(model.scores.dimensions),
         "weight_share": shares,
-        "score": model.scores.matrix[position],
+        "score": scores[position],
         "missing": model.scores.missing[position],
-        "contribution": contribution,
-        "average_contribution": average,
-        "effect": contribution - average,
+        "value": money[position] * shares,
+        "average_value": average_money * shares,
+        "score_contribution": scores[position] * shares,
+        "average_score_contribution": average_scores * shares,
     })
+    breakdown["effect"] = breakdown["score_contribution"] - breakdown["average_score_contribution"]
     tolerance = 1e-9
     by_effect = breakdown.sort_values("effect", ascending=False, kind="stable")
     lifts = tuple(by_effect.loc[by_effect["effect"] > tolerance, "dimension"])
@@ -528,9 +565,10 @@ def explain_customer(features: pd.DataFrame, model: ValueModel, customer_id: str
         revenue_rank = _rank_of(aligned["revenue"].to_numpy(dtype=float), position)
     return CustomerExplanation(
         customer_id=str(customer_id),
-        composite=float(model.composite[position]),
+        value=float(model.value[position]),
+        score=float(model.score[position]),
         tier=TIERS[model.tiering.codes[position]],
-        value_rank=_rank_of(model.composite, position),
+        value_rank=_rank_of(model.value, position),
         revenue_rank=revenue_rank,
         n_customers=len(ids),
         breakdown=breakdown,
@@ -549,8 +587,8 @@ def _rank_of(values: np.ndarray, position: int) -> int:
 def rank_comparison(
     features: pd.DataFrame, model: ValueModel, top_share: float = 0.2, bottom_share: float = 0.5
 ) -> pd.DataFrame:
-    """Revenue rank against value rank for every customer, flagging the mismatches DOMAIN.md
-    warns about: ``big_seller_low_value`` (revenue rank in the top ``top_share``, value rank in
+    """Revenue rank against value rank for every customer, flagging the mismatches that show high
+    sales are not high value: ``big_seller_low_value`` (revenue rank in the top ``top_share``, value rank in
     the bottom ``bottom_share``) and the reverse, ``small_seller_high_value``.
 
     The ranks shown are ordinal (ties by customer_id), but a flag must hold for every order of
@@ -566,7 +604,7 @@ def rank_comparison(
     top = top_share * n
     bottom = (1 - bottom_share) * n
     revenue_best, revenue_worst = _tied_rank_range(revenue)
-    value_best, value_worst = _tied_rank_range(model.composite)
+    value_best, value_worst = _tied_rank_range(model.value)
     flag = np.full(n, "none", dtype=object)
     flag[(revenue_worst <= top) & (value_best > bottom)] = "big_seller_low_value"
     flag[(value_worst <= top) & (revenue_best > bottom)] = "small_seller_high_value"
@@ -577,9 +615,9 @@ def rank_comparison(
         "name": names.to_numpy(),
         "tier": model.tiering.labels,
         "revenue": revenue,
-        "composite": model.composite,
+        "value": model.value,
         "revenue_rank": ordinal_rank_desc(revenue),
-        "value_rank": ordinal_rank_desc(model.composite),
+        "value_rank": ordinal_rank_desc(model.value),
         "flag": flag,
     })
 

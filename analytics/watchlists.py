@@ -1,6 +1,6 @@
 """Watch lists: the customers a strategist should act on now, before the tiers show it.
 
-"Look at today from the future" (DOMAIN.md): value tiers describe the past; these lists combine
+"Look at today from the future" (docs/VALUE_MODEL.md): value tiers describe the past; these lists combine
 them with potential, the lifecycle stage and profitability.
 
 - ``invest_candidates``: B and C customers with a high potential score (lifetime-value model or
@@ -76,7 +76,7 @@ def invest_candidates(table: pd.DataFrame, settings: WatchSettings = WatchSettin
         & ~(table["gross_profit"] < 0)
         & (table["score_potential"] >= settings.min_potential_score)
     ]
-    return _sorted(picked, ["score_potential", "composite"], ascending=False)
+    return _sorted(picked, ["score_potential", "value"], ascending=False)
 
 
 def key_accounts_at_risk(table: pd.DataFrame, settings: WatchSettings = WatchSettings()) -> pd.DataFrame:

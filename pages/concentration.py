@@ -19,7 +19,7 @@ from ui.figures.concentration import (
 )
 from ui.state import lang, t
 
-METRICS = {"revenue": "revenue", "gross_profit": "gross_profit", "value": "composite"}
+METRICS = {"revenue": "revenue", "gross_profit": "gross_profit", "value": "value"}
 TOP_CUSTOMERS = 20
 LOSS_MAKERS_SHOWN = 100
 

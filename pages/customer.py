@@ -107,7 +107,8 @@ def _tier_and_stage(dataset, customer_id: str, explanation: CustomerExplanation)
 
 def _ranks_and_money(row: pd.Series, explanation: CustomerExplanation) -> None:
     total = f"{explanation.n_customers:,}"
-    value_rank, revenue_rank, orders = st.columns(3)
+    value, value_rank, revenue_rank, orders = st.columns(4)
+    _money_metric(value, "value.col.value", explanation.value)
     value_rank.metric(t("life.customer.value_rank"), t("life.customer.rank", rank=f"{explanation.value_rank:,}", total=total),
                       border=True)
     revenue_rank.metric(t("life.customer.revenue_rank"), "–" if explanation.revenue_rank is None else t(
@@ -143,6 +144,18 @@ def _value_breakdown(explanation: CustomerExplanation) -> None:
     lifts, sinks = st.columns(2)
     lifts.markdown(f"**{t('value.explain.lifts')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.lifts) or "–"))
     sinks.markdown(f"**{t('value.explain.sinks')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.sinks) or "–"))
+    breakdown = explanation.breakdown
+    columns = {name: t(f"value.col.{name}") for name in ("dimension", "weight_share", "dimension_score", "value")}
+    st.dataframe(pd.DataFrame({
+        columns["dimension"]: [t(f"value.dim.{d}") for d in breakdown["dimension"]],
+        columns["weight_share"]: breakdown["weight_share"] * 100,
+        columns["dimension_score"]: breakdown["score"],
+        columns["value"]: breakdown["value"].round(),
+    }), hide_index=True, column_config={
+        columns["weight_share"]: st.column_config.NumberColumn(format="%.0f%%"),
+        columns["dimension_score"]: st.column_config.NumberColumn(format="%.0f"),
+        columns["value"]: st.column_config.NumberColumn(format="localized"),
+    })
 
 
 def _relationship(dataset, tier: str) -> None:

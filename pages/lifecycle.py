@@ -20,9 +20,9 @@ WATCH_COLUMNS = {
     "unprofitable": ["reason", "gross_profit", "margin_pct", "account_team_size", "orders"],
 }
 # How customer tables format their columns: amounts rounded and grouped, scores and percentages to one decimal.
-MONEY_COLUMNS = ("revenue_before", "revenue_after", "revenue_last_12m", "gross_profit_last_12m", "gross_profit",
-                 "value_at_stake")
-SCORE_COLUMNS = ("composite_before", "composite_after", "score_potential", "margin_pct", "growth")
+MONEY_COLUMNS = ("value_before", "value_after", "revenue_before", "revenue_after", "revenue_last_12m",
+                 "gross_profit_last_12m", "gross_profit", "value_at_stake")
+SCORE_COLUMNS = ("score_potential", "margin_pct", "growth")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -82,8 +82,13 @@ def stages_section(dataset) -> pd.DataFrame:
     use_model = st.toggle(t("life.use_p_alive"), value=stored_use_model, key="life_use_p_alive_toggle",
                           help=t("life.use_p_alive_help"))
     state.set_stage_settings(thresholds, use_model)
-    if use_model and state.lifetime_fit(dataset).purchases is None:
+    fit = state.lifetime_fit(dataset)
+    if use_model and fit.purchases is None:
         st.info(t("life.p_alive_unavailable"))
+    elif use_model:
+        one_time = int((fit.summary["frequency"] == 0).sum())
+        st.caption(t("life.p_alive_model", model=t(f"clv.purchase_model.{fit.choice.chosen}")) + " "
+                   + t(f"clv.alive_note.{fit.choice.chosen}", one_time=one_time))
     stages = state.stages(dataset)
     st.plotly_chart(figures.stage_distribution_figure(lifecycle.stage_summary(stages), state.lang()))
     st.caption(t("life.stages_caption", date=str(dataset.date_max)))
@@ -155,8 +160,8 @@ def migration_section(dataset) -> None:
     tabs = st.tabs([t("life.upgrades", count=f"{len(upgrades):,}"), t("life.downgrades", count=f"{len(downgrades):,}")])
     for tab, changes, name in zip(tabs, (upgrades, downgrades), ("upgrades", "downgrades")):
         with tab:
-            _customer_table(changes, ["customer_id", "name", "tier_before", "tier_after", "composite_before",
-                                      "composite_after", "revenue_before", "revenue_after"], f"life_{name}")
+            _customer_table(changes, ["customer_id", "name", "tier_before", "tier_after", "value_before",
+                                      "value_after", "revenue_before", "revenue_after"], f"life_{name}")
 
 
 def _retention_table(moves: migration.Migration) -> None:

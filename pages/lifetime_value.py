@@ -1,7 +1,8 @@
 """Lifetime value page: fit the purchase and spend models, check them on a holdout, see the value.
 
 The fit on the whole history (``state.lifetime_fit``) gives the value model its potential
-dimension; the horizon and discount rate set here (``state.set_clv_settings``) apply on every page.
+dimension; the horizon, discount rate and purchase model set here (``state.set_clv_settings``)
+apply on every page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import streamlit as st
 
 from analytics import clv
 from analytics.datasets import Dataset
+from analytics.potential import LifetimeFit, LifetimeSettings
 from analytics.value_model import TIERS
 from ui import state
 from ui.figures.clv import distribution_figure, holdout_figure, tier_value_figure
@@ -21,6 +23,7 @@ from ui.state import t
 MAX_HORIZON_MONTHS = 120
 HORIZON_INPUT_KEY = "clv_horizon_input"
 DISCOUNT_INPUT_KEY = "clv_discount_input"
+PURCHASE_MODEL_INPUT_KEY = "clv_purchase_model_input"
 SPLIT_SHARE = 2 / 3  # default split: two thirds of the history to fit, the rest to check
 VALUE_CHART_QUANTILE = 0.99
 TOP_CUSTOMERS = 20
@@ -28,16 +31,22 @@ MONEY = ("clv", "expected_gross_profit")  # shown in whole units
 
 
 def settings_inputs() -> None:
-    """Horizon and discount rate; copied into ``state.clv_settings`` so they outlive page switches."""
-    months, rate = state.clv_settings()
-    st.session_state.setdefault(HORIZON_INPUT_KEY, months)
-    st.session_state.setdefault(DISCOUNT_INPUT_KEY, round(rate * 100, 2))
-    horizon, discount = st.columns(2)
+    """Horizon, discount rate and purchase model; copied into ``state.clv_settings`` so they
+    outlive page switches."""
+    settings = state.clv_settings()
+    st.session_state.setdefault(HORIZON_INPUT_KEY, settings.months)
+    st.session_state.setdefault(DISCOUNT_INPUT_KEY, round(settings.annual_discount_rate * 100, 2))
+    st.session_state.setdefault(PURCHASE_MODEL_INPUT_KEY, settings.purchase_model)
+    horizon, discount, model = st.columns(3)
     horizon.number_input(t("clv.horizon_months"), 1, MAX_HORIZON_MONTHS, step=1, key=HORIZON_INPUT_KEY,
                          help=t("clv.horizon_help"))
     discount.number_input(t("clv.discount_rate"), 0.0, 100.0, step=1.0, format="%.1f", key=DISCOUNT_INPUT_KEY,
                           help=t("clv.discount_help"))
-    state.set_clv_settings(int(st.session_state[HORIZON_INPUT_KEY]), st.session_state[DISCOUNT_INPUT_KEY] / 100)
+    model.radio(t("clv.purchase_model"), clv.PURCHASE_MODEL_CHOICES, key=state.translated_options(PURCHASE_MODEL_INPUT_KEY),
+                format_func=state.option_labels("clv.purchase_model."), help=t("clv.purchase_model_help"))
+    state.set_clv_settings(LifetimeSettings(int(st.session_state[HORIZON_INPUT_KEY]),
+                                            st.session_state[DISCOUNT_INPUT_KEY] / 100,
+                                            st.session_state[PURCHASE_MODEL_INPUT_KEY]))
 
 
 def number(value: float) -> str:
@@ -48,7 +57,7 @@ def number(value: float) -> str:
 def model_summary(summary: clv.FitSummary) -> None:
     st.markdown(f"**{t(f'clv.model.{summary.model}')}**")
     rows = [(t(f"clv.param.{name}"), number(value)) for name, value in summary.params.items()]
-    if summary.model == "bgnbd":  # what a and b say, also when both run to millions (one shared probability)
+    if summary.model in ("bgnbd", "mbgnbd"):  # what a and b say, also when both run to millions (one shared probability)
         a, b = summary.params["a"], summary.params["b"]
         rows.append((t("clv.param.mean_dropout"), f"{a / (a + b):.2%}"))
     rows += [
@@ -61,8 +70,21 @@ def model_summary(summary: clv.FitSummary) -> None:
     st.dataframe(pd.DataFrame(rows, columns=[t("clv.fit.item"), t("clv.fit.value")]), hide_index=True)
 
 
-def fit_section(fit: state.LifetimeFit) -> None:
+def choice_text(choice: clv.PurchaseModelChoice) -> str:
+    """Which purchase model is used, why, and the log-likelihoods (of both models when compared)."""
+    model = t(f"clv.purchase_model.{choice.chosen}")
+    if choice.requested != "auto":
+        return t("clv.choice.picked", model=model, log_likelihood=f"{choice.log_likelihoods[choice.chosen]:,.1f}")
+    likelihoods = {name: (f"{choice.log_likelihoods[name]:,.1f}" if name in choice.log_likelihoods
+                          else t("clv.choice.not_fitted")) for name in clv.PURCHASE_MODEL_CHOICES[1:]}
+    return t("clv.choice.auto", model=model, **likelihoods)
+
+
+def fit_section(fit: LifetimeFit) -> None:
     st.subheader(t("clv.section.fit"))
+    st.markdown(choice_text(fit.choice))
+    one_time = int((fit.summary["frequency"] == 0).sum())
+    st.caption(t(f"clv.alive_note.{fit.choice.chosen}", one_time=one_time))
     for column, model in zip(st.columns(2), (fit.purchases, fit.spend)):
         if model is not None:
             with column:
@@ -85,10 +107,11 @@ def validation_section(dataset: Dataset) -> None:
                           help=t("clv.split_help"))
     try:
         with st.spinner(t("clv.checking")):
-            check = state.holdout_check(split, dataset)
+            check, choice = state.holdout_check(split, dataset)
     except clv.InsufficientDataError as error:
         st.warning(t(f"clv.error.{error.reason}", **error.counts))
         return
+    st.caption(choice_text(choice))
     mae, actual, predicted = st.columns(3)
     mae.metric(t("clv.holdout.mae"), f"{check.mean_absolute_error:.2f}")
     actual.metric(t("clv.holdout.actual_total"), f"{check.actual_total:,.0f}")

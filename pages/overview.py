@@ -93,9 +93,9 @@ def pyramid(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
 def curve(table: pd.DataFrame) -> None:
     st.subheader(t("conc.overview.curve"))
     curves = {}
-    for metric, column in (("revenue", "revenue"), ("gross_profit", "gross_profit"), ("value", "composite")):
+    for metric in ("revenue", "gross_profit", "value"):
         try:
-            curves[metric] = concentration.pareto_curve(filters.ranked(table, column), marks=(0.2,))
+            curves[metric] = concentration.pareto_curve(filters.ranked(table, metric), marks=(0.2,))
         except concentration.ConcentrationUndefined:
             continue  # the KPI cards and the notes already say which measure is missing
     if curves:

@@ -1,8 +1,8 @@
 """Value Model page: weigh the value dimensions, grade customers into S/A/B/C, see each tier's strategy.
 
-The sliders drive ``state.active_weights`` and ``state.tier_settings`` so every page follows. A
-rerun re-scores the cached dimension scores only (``state.value_model``); everything below is
-derived from that one scored model.
+The sliders drive ``state.active_weights``, ``state.tier_settings`` and the value per referral so
+every page follows. A rerun re-weighs the cached dimension inputs only (``state.value_model``);
+everything below is derived from that one model, whose values are money.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import export, strategy
+from analytics import export, strategy, tiering
 from analytics import value_model as vm
 from ui import state
 from ui.figures.theme import TIER_COLORS
@@ -183,8 +183,13 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
 
 
 def dimension_notes(scores: vm.DimensionScores, potential_note: str) -> dict[str, list[str]]:
-    """Per dimension, why it or one of its sources is switched off; where potential value comes from."""
+    """Per dimension, why it or one of its sources is switched off; what realized value is measured
+    in and where potential value comes from."""
     notes: dict[str, list[str]] = {dimension: [] for dimension in vm.DIMENSIONS}
+    if scores.realized_measure is not None:
+        notes["economic"].append(t(f"value.realized_is_{scores.realized_measure}"))
+    if scores.estimated_realized:
+        notes["economic"].append(t("value.realized_estimated", count=scores.estimated_realized))
     for item in scores.unavailable:
         dimension, reason = t(f"value.dim.{item.dimension}"), t(f"value.reason.{item.reason}")
         if item.source is None:
@@ -197,8 +202,24 @@ def dimension_notes(scores: vm.DimensionScores, potential_note: str) -> dict[str
     return notes
 
 
-def weights_section(scores: vm.DimensionScores, potential_note: str) -> None:
-    """Sliders per dimension and the preset panel; makes the slider weights the active ones."""
+def referral_key(dataset) -> str:
+    return f"value_referral_input_{dataset.dataset_id}"
+
+
+def referral_input(scores: vm.DimensionScores, dataset) -> None:
+    """The value per referral: an explicit assumption, the dataset's default until changed."""
+    default = money(scores.default_referral_value)
+    key = referral_key(dataset)
+    st.session_state.setdefault(key, float(round(scores.referral_value, 2)))
+    st.number_input(t("value.referral_value"), min_value=0.0, step=100.0, format="%.2f", key=key,
+                    help=t("value.referral_value_help", default=default),
+                    on_change=lambda: state.set_referral_value(st.session_state[key], dataset))
+    st.caption(t("value.referral_value_note", value=money(scores.referral_value), default=default))
+
+
+def weights_section(scores: vm.DimensionScores, potential_note: str, dataset) -> None:
+    """Sliders per dimension, the value per referral and the preset panel; makes the slider weights
+    the active ones."""
     st.subheader(t("value.section.weights"))
     put_weights_in_sliders(state.active_weights(), overwrite=False)
     notes = dimension_notes(scores, potential_note)
@@ -212,6 +233,8 @@ def weights_section(scores: vm.DimensionScores, potential_note: str) -> None:
             )
             for note in notes[dimension]:
                 (st.caption if available else st.warning)(note)
+            if dimension == "influence" and available:
+                referral_input(scores, dataset)
     weights = weights_from_sliders()
     if not usable(weights, scores):
         sliders.warning(t("value.weights_all_zero"))
@@ -228,7 +251,7 @@ def weights_section(scores: vm.DimensionScores, potential_note: str) -> None:
 
 def reset_cutoffs() -> None:
     """A new method starts from its own default shares (value shares differ from customer shares)."""
-    for tier, share in vm.DEFAULT_SHARES[st.session_state[METHOD_KEY]].items():
+    for tier, share in tiering.DEFAULT_SHARES[st.session_state[METHOD_KEY]].items():
         st.session_state[cutoff_key(tier)] = round(share * 100)
 
 
@@ -240,14 +263,15 @@ def tier_controls() -> None:
     for tier, share in shares.items():
         st.session_state.setdefault(cutoff_key(tier), round(share * 100))
     method = st.radio(
-        t("value.tier_method"), vm.TIER_METHODS, key=state.translated_options(METHOD_KEY), horizontal=True, on_change=reset_cutoffs,
-        format_func=state.option_labels("value.method."),
+        t("value.tier_method"), tiering.TIER_METHODS, key=state.translated_options(METHOD_KEY), horizontal=True,
+        on_change=reset_cutoffs, format_func=state.option_labels("value.method."),
     )
-    st.caption(t(f"value.method_help.{method}"))
     columns = st.columns(3)
     for column, tier in zip(columns, vm.TIERS[:-1]):
         column.slider(t(f"value.cutoff.{method}", tier=tier), 0, 100, step=1, key=cutoff_key(tier))
     percents = {tier: st.session_state[cutoff_key(tier)] for tier in vm.TIERS[:-1]}
+    running = dict(zip("sab", np.cumsum(list(percents.values())).tolist()))
+    st.caption(t(f"value.method_help.{method}", **running))
     total = sum(percents.values())
     if total > 100:
         st.error(t("value.cutoffs_too_large", total=total))
@@ -258,23 +282,23 @@ def tier_controls() -> None:
         state.set_tier_settings(method, chosen)
 
 
-def cutoffs_table(tiering: vm.Tiering) -> None:
-    cutoffs = tiering.cutoffs
+def cutoffs_table(model: vm.ValueModel) -> None:
+    cutoffs = model.tiering.cutoffs
     st.markdown(f"**{t('value.cutoffs_in_use')}**")
+    amounts = ("value", "min_value")
     st.dataframe(pd.DataFrame({
         t("value.col.tier"): [t(f"value.tier.{tier}") for tier in cutoffs["tier"]],
         t("value.fig.customers"): cutoffs["customers"],
         t("value.cut.customer_share"): cutoffs["customer_share"] * 100,
         t("value.cut.value_share"): cutoffs["value_share"] * 100,
-        t("value.cut.min_score"): cutoffs["min_score"],
-        t("value.cut.max_score"): cutoffs["max_score"],
+        **{t(f"value.cut.{column}"): cutoffs[column].round() for column in amounts},
     }), hide_index=True, column_config={
         t("value.fig.customers"): st.column_config.NumberColumn(format="localized"),
         t("value.cut.customer_share"): st.column_config.NumberColumn(format="%.1f%%"),
         t("value.cut.value_share"): st.column_config.NumberColumn(format="%.1f%%"),
-        t("value.cut.min_score"): st.column_config.NumberColumn(format="%.1f"),
-        t("value.cut.max_score"): st.column_config.NumberColumn(format="%.1f"),
+        **{t(f"value.cut.{column}"): st.column_config.NumberColumn(format="localized") for column in amounts},
     })
+    st.caption(t("value.total_value", total=money(model.total_value)))
 
 
 def pyramid_section(table: pd.DataFrame, has_profit: bool) -> None:
@@ -299,10 +323,9 @@ def tier_header(tier: str) -> None:
 
 
 def top_customers_table(top: pd.DataFrame) -> None:
-    shown = top[["customer_id", "name", "composite", "revenue"]].round({"revenue": 0})
+    shown = top[["customer_id", "name", "value", "revenue"]].round({"value": 0, "revenue": 0})
     st.dataframe(shown.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, width="stretch", column_config={
-        t("value.col.composite"): st.column_config.NumberColumn(format="%.1f"),
-        t("value.col.revenue"): st.column_config.NumberColumn(format="localized"),
+        t(f"value.col.{column}"): st.column_config.NumberColumn(format="localized") for column in ("value", "revenue")
     })
 
 
@@ -411,7 +434,8 @@ def ranks_section(table: pd.DataFrame, model: vm.ValueModel) -> None:
             })
 
 
-def export_section(table: pd.DataFrame, cards: list[strategy.StrategyCard], dataset_id: int) -> None:
+def export_section(table: pd.DataFrame, cards: list[strategy.StrategyCard], dataset_id: int,
+                   dimensions: tuple[str, ...]) -> None:
     """Download buttons build their files only when clicked, so slider reruns stay cheap."""
     st.subheader(t("value.section.export"))
     st.caption(t("value.export_note", count=len(table)))
@@ -432,13 +456,15 @@ def export_section(table: pd.DataFrame, cards: list[strategy.StrategyCard], data
     )
     head = table.nsmallest(EXPORT_PREVIEW_ROWS, "value_rank")
     with st.expander(t("value.export_preview", count=len(head))):
-        preview_table(export.tiered_customer_list(head, cards, text))
+        preview_table(export.tiered_customer_list(head, cards, text), dimensions)
 
 
-def preview_table(preview: pd.DataFrame) -> None:
+def preview_table(preview: pd.DataFrame, dimensions: tuple[str, ...]) -> None:
     """The export's first rows for reading: money in whole units with separators, scores to one
     decimal (the files keep full precision)."""
-    money = [column for column in (t("value.col.revenue"), t("value.col.gross_profit")) if column in preview.columns]
+    amounts = [t(f"value.col.{column}") for column in ("value", "revenue", "gross_profit")]
+    amounts += [t("value.col.dim_value", dimension=t(f"value.dim.{d}")) for d in dimensions]
+    money = [column for column in amounts if column in preview.columns]
     formats = {column: "localized" if column in money or preview[column].dtype.kind in "iu" else "%.1f"
                for column in preview.select_dtypes("number").columns}
     st.dataframe(preview.round({column: 0 for column in money}), hide_index=True,
@@ -452,7 +478,7 @@ st.caption(t("value.page_intro"))
 show_flash()
 dataset = state.active_dataset()
 scores = state.dimension_scores(dataset)
-weights_section(scores, state.potential_source_note(dataset))
+weights_section(scores, state.potential_source_note(dataset), dataset)
 if not usable(state.active_weights(), scores):
     st.stop()
 
@@ -460,7 +486,7 @@ st.divider()
 tier_controls()
 model = state.value_model(dataset)
 table = vm.value_table(state.features(dataset), model)
-cutoffs_table(model.tiering)
+cutoffs_table(model)
 pyramid_section(table, has_profit=dataset.has_cost)
 st.divider()
 cards = strategy_section(table)
@@ -469,4 +495,4 @@ matrix_section(table)
 st.divider()
 ranks_section(table, model)
 st.divider()
-export_section(table, cards, dataset.dataset_id)
+export_section(table, cards, dataset.dataset_id, model.scores.dimensions)

@@ -72,6 +72,57 @@ def test_bgnbd_reproduces_fader_hardie_lee_2005(cdnow_split):
     assert (model.fit.n_customers, model.fit.n_repeat_customers) == (2357, 946)
 
 
+def test_mbgnbd_matches_lifetimes_on_cdnow(cdnow_split):
+    """The same maximum-likelihood estimates, P(alive) and forecasts as lifetimes'
+    ModifiedBetaGeoFitter on the CDNOW calibration period."""
+    from lifetimes import ModifiedBetaGeoFitter
+
+    x, t_x, T = cdnow_split["frequency"], cdnow_split["recency"], cdnow_split["T"]
+    ours = clv.fit_mbgnbd(x, t_x, T)
+    theirs = ModifiedBetaGeoFitter().fit(x, t_x, T)
+    for name in ("r", "alpha", "a", "b"):
+        assert ours.fit.params[name] == pytest.approx(theirs.params_[name], rel=1e-3), name
+    assert ours.fit.converged and ours.fit.model == "mbgnbd"
+    reference = ModifiedBetaGeoFitter()
+    reference.params_ = pd.Series(ours.fit.params)  # their formulas at our estimates
+    np.testing.assert_allclose(ours.probability_alive(x, t_x, T),
+                               reference.conditional_probability_alive(x, t_x, T), rtol=1e-9)
+    np.testing.assert_allclose(ours.conditional_expected_purchases(39, x, t_x, T),
+                               reference.conditional_expected_number_of_purchases_up_to_time(39, x, t_x, T),
+                               rtol=1e-9)
+    np.testing.assert_allclose(ours.expected_purchases([39.0, 78.0]),
+                               reference.expected_number_of_purchases_up_to_time(np.array([39.0, 78.0])), rtol=1e-9)
+
+
+def test_one_time_buyers_are_certainly_active_only_under_bgnbd(cdnow_split):
+    x, t_x, T = cdnow_split["frequency"], cdnow_split["recency"], cdnow_split["T"]
+    one_time = (x == 0).to_numpy()
+    bgnbd_alive = clv.fit_bgnbd(x, t_x, T).probability_alive(x, t_x, T)
+    mbgnbd_alive = clv.fit_mbgnbd(x, t_x, T).probability_alive(x, t_x, T)
+    assert (bgnbd_alive[one_time] == 1).all()
+    assert (mbgnbd_alive[one_time] < 0.6).all()
+    assert (mbgnbd_alive[~one_time] < 1).all()
+
+
+def test_purchase_model_is_chosen_by_log_likelihood_or_by_the_user(cdnow_split):
+    x, t_x, T = cdnow_split["frequency"], cdnow_split["recency"], cdnow_split["T"]
+    chosen, choice = clv.fit_purchase_model(x, t_x, T)
+    likelihoods = {"bgnbd": clv.fit_bgnbd(x, t_x, T).fit.log_likelihood,
+                   "mbgnbd": clv.fit_mbgnbd(x, t_x, T).fit.log_likelihood}
+    assert choice.log_likelihoods == pytest.approx(likelihoods)
+    assert choice.chosen == max(likelihoods, key=likelihoods.get) == chosen.fit.model
+    assert (choice.requested, round(likelihoods["bgnbd"], 1), round(likelihoods["mbgnbd"], 1)) == (
+        "auto", -9582.4, -9582.1)
+    picked, picked_choice = clv.fit_purchase_model(x, t_x, T, "bgnbd")
+    assert isinstance(picked, clv.BetaGeoModel) and not isinstance(picked, clv.ModifiedBetaGeoModel)
+    assert (picked_choice.requested, picked_choice.chosen) == ("bgnbd", "bgnbd")
+    assert picked_choice.log_likelihoods == pytest.approx({"bgnbd": likelihoods["bgnbd"]})  # only the one picked
+    with pytest.raises(ValueError, match="unknown purchase model"):
+        clv.fit_purchase_model(x, t_x, T, "pareto_nbd")
+    with pytest.raises(clv.InsufficientDataError, match="too_few_repeat_customers"):
+        clv.fit_purchase_model([0, 0], [0.0, 0.0], [3.0, 4.0])
+
+
 def test_gamma_gamma_reproduces_fader_hardie_lee_2005():
     summary = pd.read_csv(DATA / "cdnow_customers_summary_with_transactions.csv")
     model = clv.fit_gamma_gamma(summary["x"], summary["zbar"])
@@ -160,6 +211,30 @@ def test_fit_recovers_simulation_parameters():
     model = clv.fit_bgnbd(sample["frequency"], sample["recency"], sample["T"])
     for name, value in truth.items():
         assert model.fit.params[name] == pytest.approx(value, rel=0.12), name
+
+
+def test_mbgnbd_fit_recovers_simulation_parameters():
+    truth = {"r": 0.5, "alpha": 6.0, "a": 0.7, "b": 3.0}
+    rng = np.random.default_rng(8)
+    sample = clv.simulate_bgnbd(**truth, T=rng.integers(4, 104, 30_000).astype(float),
+                                dropout_at_first_purchase=True, random_state=rng)
+    model = clv.fit_mbgnbd(sample["frequency"], sample["recency"], sample["T"])
+    for name, value in truth.items():
+        assert model.fit.params[name] == pytest.approx(value, rel=0.12), name
+    _, choice = clv.fit_purchase_model(sample["frequency"], sample["recency"], sample["T"])
+    assert choice.chosen == "mbgnbd"
+
+
+def test_mbgnbd_conditional_expectation_is_unbiased_on_simulation():
+    truth = {"r": 0.8, "alpha": 10.0, "a": 0.5, "b": 2.0}
+    rng = np.random.default_rng(5)
+    sample = clv.simulate_bgnbd(**truth, T=rng.uniform(0, 52, 40_000), holdout=26,
+                                dropout_at_first_purchase=True, random_state=rng)
+    sample["duration_holdout"] = 26.0
+    check = clv.holdout_check(clv.ModifiedBetaGeoModel(**truth, fit=None), sample, max_bin=4)
+    assert check.predicted_total == pytest.approx(check.actual_total, rel=0.03)
+    table = check.by_calibration_purchases
+    assert (table["difference"].abs() < 0.1 * table["actual"] + 0.05).all()
 
 
 def test_conditional_expectation_is_unbiased_on_simulation():

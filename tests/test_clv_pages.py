@@ -35,7 +35,7 @@ def test_lifetime_value_page_shows_the_fitted_parameters(app_database):
     app = open_app(LIFETIME)
     store = open_store(str(app_database))
     summary = clv.rfm_summary(store.cursor(), list_datasets(store)[0].dataset_id)
-    purchases = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    purchases, choice = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
     spend = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
     for table, model in zip(app.dataframe[:2], (purchases, spend)):
         shown = dict(table.value.to_numpy().tolist())
@@ -44,6 +44,24 @@ def test_lifetime_value_page_shows_the_fitted_parameters(app_database):
         assert shown["Converged"] == "Yes"
         assert shown["Customers"] == f"{model.fit.n_customers:,}"
     assert "expected gross profit over the next 12 months" in app.success[0].value
+
+
+def test_lifetime_value_page_says_which_purchase_model_is_used(app_database):
+    app = open_app(LIFETIME)
+    store = open_store(str(app_database))
+    summary = clv.rfm_summary(store.cursor(), list_datasets(store)[0].dataset_id)
+    _, choice = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
+    likelihoods = {name: f"{value:,.1f}" for name, value in choice.log_likelihoods.items()}
+    assert choice.chosen == "mbgnbd"
+    assert translate("clv.choice.auto", model="MBG/NBD", **likelihoods) in texts(app.markdown)
+    one_time = int((summary["frequency"] == 0).sum())
+    assert translate("clv.alive_note.mbgnbd", one_time=one_time) in texts(app.caption)
+    app.radio(key="clv_purchase_model_input").set_value("bgnbd")
+    rerun(app)
+    assert translate("clv.choice.picked", model="BG/NBD", log_likelihood=likelihoods["bgnbd"]) in texts(app.markdown)
+    assert translate("clv.alive_note.bgnbd", one_time=one_time) in texts(app.caption)
+    assert "(BG/NBD)" in app.success[0].value  # the value model's potential follows the pick
+    assert app.session_state["clv_purchase_model"] == "bgnbd"
 
 
 @pytest.mark.parametrize("split", [date(2026, 3, 31), date(2025, 6, 1)])  # mid 2025 used to fail
@@ -56,7 +74,8 @@ def test_split_date_drives_the_holdout_check(app_database, split):
     rerun(app)
     assert not app.warning, texts(app.warning)
     summary = clv.calibration_holdout_summary(store.cursor(), demo.dataset_id, split)
-    check = clv.holdout_check(clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"]), summary)
+    purchases, choice = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
+    check = clv.holdout_check(purchases, summary)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Mean absolute error per customer"] == f"{check.mean_absolute_error:.2f}"
     assert metrics["Actual purchases after the split"] == f"{check.actual_total:,.0f}"

@@ -101,8 +101,11 @@ def test_tiered_customer_list_has_one_row_per_customer_in_value_order(exported_i
     export = tiered_customer_list(table, cards)
     assert len(export) == len(table)
     assert export["value_rank"].tolist() == list(range(1, len(table) + 1))
-    assert {"tier", "composite", "relationship_level", "bond", "action", "score_economic",
-            "contribution_satisfaction"} <= set(export.columns)
+    assert {"tier", "value", "score", "relationship_level", "bond", "action", "score_economic",
+            "value_satisfaction"} <= set(export.columns)
+    assert export["value"].is_monotonic_decreasing  # value rank is the rank of the money
+    dimension_values = export[[c for c in export.columns if c.startswith("value_") and c != "value_rank"]]
+    np.testing.assert_allclose(dimension_values.sum(axis=1), export["value"])
     by_tier = export.drop_duplicates("tier").set_index("tier")
     assert by_tier.loc["S", "relationship_level"] == "partner"
     assert by_tier.loc["C", "relationship_level"] == "basic"
@@ -111,12 +114,12 @@ def test_tiered_customer_list_has_one_row_per_customer_in_value_order(exported_i
 def test_translated_export_round_trips_through_both_formats(exported_inputs):
     table, cards = exported_inputs
     export = tiered_customer_list(table, cards, lambda key, **values: translate(key, "zh", **values))
-    assert "客户名称" in export.columns and "经济效益（得分）" in export.columns
+    assert {"客户名称", "经济效益（得分）", "经济效益（金额）", "客户价值（金额）"} <= set(export.columns)
     assert set(export["客户等级"]) <= {"S 战略客户", "A 伙伴型客户", "B 普通客户", "C 小客户"}
     assert set(export["客户类型"]) == {"代理商、经销商、终端"}
     back = pd.read_csv(io.BytesIO(to_csv_bytes(export)), encoding="utf-8-sig")
     assert "'=1+2" in back["客户名称"].tolist()
-    assert back["综合价值得分"].dtype.kind == "f"
+    assert back["客户价值（金额）"].dtype.kind == "f" and back["价值得分（0-100）"].dtype.kind == "f"
     sheet = load_workbook(io.BytesIO(to_xlsx_bytes(export))).active
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert len(values) == len(export) + 1

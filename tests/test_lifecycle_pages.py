@@ -8,7 +8,9 @@ from app_harness import APP, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, lifecycle, migration, watchlists
+from analytics.clv import rfm_summary
 from analytics.mapping import suggest_mapping
+from analytics.potential import LifetimeSettings, fit_lifetime
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.validation import validate_transactions
@@ -29,6 +31,8 @@ def test_lifecycle_page_on_the_demo(app_database, lang):
     at_risk = translate("life.watch.at_risk", lang, count="#").split("#")[0]
     assert any(tab.label.startswith(at_risk) for tab in app.tabs)
     assert not app.error and not app.warning
+    model_note = translate("life.p_alive_model", lang, model="MBG/NBD")
+    assert any(caption.startswith(model_note) for caption in texts(app.caption))
     app.radio(key="life_matrix_kind").set_value("values").run()
     assert not app.exception
 
@@ -121,25 +125,28 @@ def test_every_code_the_pages_show_is_translated():
 
 
 def demo_tiers(path, as_of: date) -> pd.Series:
-    """Tiers as the value page scores them (balanced weights, lifetime-value potential) at ``as_of``."""
+    """Tiers as the value page scores them at ``as_of``: balanced weights, potential value from the
+    purchase model chosen on the whole history, fitted up to ``as_of``."""
     store = Store(path)
     try:
-        return migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime_value=(12, 0.10)).set_index("customer_id")["tier"]
+        chosen = fit_lifetime(rfm_summary(store.cursor(), 1)).choice.chosen
+        tiers = migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime=LifetimeSettings(purchase_model=chosen))
+        return tiers.set_index("customer_id")["tier"]
     finally:
         store.close()
 
 
 def test_customer_page_finds_a_customer_by_name_and_shows_its_tier(app_database):
-    # With revenue growth as potential this customer would be S: the page must score as the value page does.
+    # With the growth proxy as potential this customer would be S: the page must value as the value page does.
     now, year_before = demo_tiers(app_database, date(2026, 9, 29)), demo_tiers(app_database, date(2025, 9, 29))
     app = open_app(CUSTOMER)
-    app.text_input(key="customer_query").input("dongfang logistics 2357").run()
+    app.text_input(key="customer_query").input("jinhai pharmacy 0035").run()
     assert not app.exception
-    assert app.subheader[0].value == "Guangzhou Dongfang Logistics 2357 · C02357"
+    assert app.subheader[0].value == "Guangzhou Jinhai Pharmacy 0035 · C00035"
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Tier now"] == translate(f"value.tier.{now['C02357']}") == translate("value.tier.A")
-    assert metrics["Tier at 2025-09-29"] == translate(f"value.tier.{year_before['C02357']}")
-    assert app.session_state["customer_id"] == "C02357"
+    assert metrics["Tier now"] == translate(f"value.tier.{now['C00035']}") == translate("value.tier.A")
+    assert metrics["Tier at 2025-09-29"] == translate(f"value.tier.{year_before['C00035']}")
+    assert app.session_state["customer_id"] == "C00035"
     assert len(app.get("plotly_chart")) == 2  # order history, dimension breakdown
 
 

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import ingest, migration
+from analytics import ingest, migration, potential
 from analytics.mapping import suggest_mapping
 from analytics.migration import ENTERING, LEAVING
+from analytics.potential import LifetimeSettings
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.validation import validate_transactions
@@ -75,7 +76,7 @@ def test_absent_customers_enter_or_leave(moves):
     assert flows.loc["ENTER", "tier_before"] == ENTERING and flows.loc["ENTER", "tier_after"] in TIERS
     assert flows.loc["BACK", "tier_before"] == ENTERING  # known before, but did not buy in the earlier period
     assert "GONE" not in flows.index
-    assert np.isnan(flows.loc["LEAVE", "composite_after"]) and np.isnan(flows.loc["ENTER", "composite_before"])
+    assert np.isnan(flows.loc["LEAVE", "value_after"]) and np.isnan(flows.loc["ENTER", "value_before"])
 
 
 def test_value_matrix_holds_later_revenue_and_what_left(moves):
@@ -123,7 +124,7 @@ def test_demo_migration_matches_independent_counts(app_database):
     store = Store(app_database)
     try:
         last = store.cursor().execute("SELECT max(order_date) FROM transactions").fetchone()[0]
-        moves = migration.migrate(store, 1, WEIGHTS, lifetime_value=(12, 0.10))
+        moves = migration.migrate(store, 1, WEIGHTS, lifetime=LifetimeSettings())
         before, after = migration.default_cutoffs(last)
         assert (moves.before, moves.after) == (before, after)
         lines = store.cursor().execute(
@@ -131,9 +132,9 @@ def test_demo_migration_matches_independent_counts(app_database):
         lines["order_date"] = lines["order_date"].dt.date
         earlier = set(lines.loc[(lines["order_date"] > before - (after - before)) & (lines["order_date"] <= before), "customer_id"])
         later = set(lines.loc[(lines["order_date"] > before) & (lines["order_date"] <= after), "customer_id"])
-        scoring = migration.scoring_features_at(store, 1, after, (12, 0.10))
+        scoring = potential.scoring_features_at(store, 1, after, LifetimeSettings())
         assert scoring["potential_value"].notna().any()  # the lifetime-value model fits the demo
-        tiers_after = migration.tiers_at(store, 1, after, WEIGHTS, lifetime_value=(12, 0.10)).set_index("customer_id")["tier"]
+        tiers_after = migration.tiers_at(store, 1, after, WEIGHTS, lifetime=LifetimeSettings()).set_index("customer_id")["tier"]
     finally:
         store.close()
     assert moves.counts.loc[list(TIERS)].to_numpy().sum() == len(earlier)

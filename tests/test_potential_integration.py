@@ -44,11 +44,12 @@ def score_probe():
     from ui import state
 
     scores = state.dimension_scores()
-    potential = (scores.matrix[:, scores.dimensions.index("potential")]
-                 if "potential" in scores.dimensions else None)
+    column = scores.dimensions.index("potential") if "potential" in scores.dimensions else None
     st.session_state["probe"] = {
         "source": scores.potential_source,
-        "potential": potential,
+        "potential": None if column is None else scores.matrix[:, column],
+        "potential_money": None if column is None else scores.money[:, column],
+        "ids": scores.customer_ids,
         "status": state.clv_status(),
         "predictions": state.lifetime_values(),
         "feature_columns": list(state.features().columns),
@@ -65,12 +66,13 @@ def probe(**session) -> dict:
     return app.session_state["probe"]
 
 
-def expected_potential_scores(path, months: int, rate: float, measure: str = "expected_gross_profit") -> np.ndarray:
+def expected_potential_scores(path, months: int, rate: float, measure: str = "expected_gross_profit",
+                              purchase_model: str = "auto") -> np.ndarray:
     """Potential scores from a direct fit on the demo: the model's value per customer as percentiles."""
     store = open_store(str(path))
     demo_id = list_datasets(store)[0].dataset_id
     summary = clv.rfm_summary(store.cursor(), demo_id)
-    purchases = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    purchases, _ = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"], purchase_model)
     spend = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
     values = clv.customer_lifetime_value(summary, purchases, spend, months=months, annual_discount_rate=rate)
     ids = customer_features(store, demo_id)["customer_id"]
@@ -88,6 +90,10 @@ def test_demo_scoring_uses_the_lifetime_value_model(app_database):
     np.testing.assert_allclose(result["potential"], expected, atol=SAME_RANK)
     revenue_based = expected_potential_scores(app_database, months=12, rate=0.10, measure="clv")
     assert np.abs(result["potential"] - revenue_based).max() > 1
+    profit = result["predictions"]["expected_gross_profit"].reindex(result["ids"]).to_numpy()
+    known = ~np.isnan(profit)
+    np.testing.assert_allclose(result["potential_money"][known], profit[known])  # money, not a rank
+    np.testing.assert_allclose(result["potential_money"][~known], profit[known].mean())
 
 
 def test_horizon_and_discount_reach_the_scores(app_database):
@@ -97,6 +103,16 @@ def test_horizon_and_discount_reach_the_scores(app_database):
     expected = expected_potential_scores(app_database, months=36, rate=0.0)
     np.testing.assert_allclose(longer["potential"], expected, atol=SAME_RANK)
     assert np.abs(expected - default["potential"]).max() > 1  # the setting does re-rank customers
+
+
+def test_the_purchase_model_picked_reaches_the_scores(app_database):
+    automatic = probe()
+    assert automatic["status"].purchase_model == "mbgnbd"  # the better fit on the demo
+    picked = probe(clv_purchase_model="bgnbd")
+    assert picked["status"].purchase_model == "bgnbd"
+    expected = expected_potential_scores(app_database, months=12, rate=0.10, purchase_model="bgnbd")
+    np.testing.assert_allclose(picked["potential"], expected, atol=SAME_RANK)
+    assert np.abs(picked["potential"] - automatic["potential"]).max() > 1
 
 
 def test_growth_stays_when_nobody_bought_twice(app_database):

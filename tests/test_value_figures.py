@@ -46,15 +46,16 @@ def data():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_pyramid_shows_counts_beside_value_share(data, lang):
+def test_pyramid_shows_customer_shares_beside_value_shares_on_one_scale(data, lang):
     _, _, table = data
     pyramid = strategy.pyramid(table)
     figure = pyramid_figure(pyramid, lang)
     counts, shares = figure.data
     assert counts.type == shares.type == "bar"
-    np.testing.assert_array_equal(counts.x, pyramid["customers"])
-    np.testing.assert_allclose(np.asarray(counts.base, dtype=float), -pyramid["customers"].to_numpy() / 2)  # centered
+    np.testing.assert_allclose(counts.x, pyramid["customer_share"] * 100)
+    np.testing.assert_allclose(np.asarray(counts.base, dtype=float), -pyramid["customer_share"].to_numpy() * 50)  # centered
     np.testing.assert_allclose(shares.x, pyramid["value_share"] * 100)
+    assert figure.layout.xaxis.range == figure.layout.xaxis2.range
     assert list(counts.marker.color) == [TIER_COLORS[tier] for tier in "SABC"]
     assert counts.y[0].startswith("S") and counts.text[0].startswith(f"{pyramid['customers'][0]:,} (")
     assert figure.layout.yaxis.autorange == "reversed"
@@ -70,6 +71,14 @@ def test_pyramid_says_no_data_where_a_share_is_unknown(data):
     shares = pyramid_figure(pyramid, "zh", share="gross_profit_share").data[1]
     assert list(shares.text) == ["无数据"] * 4
     np.testing.assert_array_equal(shares.x, [0.0] * 4)
+
+
+def test_pyramid_draws_no_bar_for_a_tier_losing_money(data):
+    _, _, table = data
+    pyramid = strategy.pyramid(table).assign(gross_profit_share=[0.7, 0.4, 0.1, -0.2])
+    shares = pyramid_figure(pyramid, "en", share="gross_profit_share").data[1]
+    np.testing.assert_allclose(shares.x, [70.0, 40.0, 10.0, 0.0])
+    assert shares.text[3] == "-20.0%"
 
 
 @pytest.mark.parametrize("by", ["tier", "customer_type"])
@@ -91,9 +100,11 @@ def test_dimension_breakdown_has_bars_and_average_markers(data):
     figure = dimension_breakdown_figure(explanation, "en")
     bars, average = figure.data
     assert bars.type == "bar" and average.type == "scatter"
-    np.testing.assert_allclose(bars.x, explanation.breakdown["contribution"])
+    np.testing.assert_allclose(bars.x, explanation.breakdown["score_contribution"])
+    np.testing.assert_allclose(average.x, explanation.breakdown["average_score_contribution"])
+    np.testing.assert_allclose(np.asarray(bars.customdata)[:, 2], explanation.breakdown["value"])
     assert list(bars.y) == ["Economic value", "Influence value", "Satisfaction"]
-    assert "C007" in figure.layout.title.text
+    assert "C007" in figure.layout.title.text and f"{explanation.value:,.0f}" in figure.layout.title.text
 
 
 def test_rank_scatter_has_one_trace_per_flag_and_names_on_hover(data):
@@ -115,7 +126,7 @@ def test_rank_scatter_downsamples_but_keeps_flagged_customers():
     flags = np.where(rng.random(n) < 0.05, "big_seller_low_value", "none")
     ranks = pd.DataFrame({
         "customer_id": np.arange(n).astype(str), "name": "x", "tier": "C", "revenue": 1.0,
-        "composite": 1.0, "revenue_rank": rng.permutation(n) + 1, "value_rank": rng.permutation(n) + 1,
+        "value": 1.0, "revenue_rank": rng.permutation(n) + 1, "value_rank": rng.permutation(n) + 1,
         "flag": flags,
     })
     figure = rank_scatter_figure(ranks, "en", max_points=5000)

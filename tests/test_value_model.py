@@ -1,4 +1,4 @@
-"""Value model, tiers, presets and strategy data over hand-built features DataFrames."""
+"""Value model: money per dimension, weights, tiers, presets and strategy over hand-built features."""
 
 from __future__ import annotations
 
@@ -6,19 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import strategy
+from analytics import concentration, strategy
 from analytics.store import Store
+from analytics.tiering import DEFAULT_SHARES, TIER_METHODS, TIERS, assign_tiers
 from analytics.value_model import (
-    DEFAULT_SHARES,
     DIMENSIONS,
     NEUTRAL_SCORE,
+    NO_POOL,
     PRESETS,
     RANK_FLAGS,
+    RATED_DIMENSIONS,
     REASONS,
-    TIER_METHODS,
-    TIERS,
     Unavailable,
-    assign_tiers,
     delete_preset,
     dimension_scores,
     explain_customer,
@@ -33,13 +32,14 @@ from analytics.value_model import (
 from ui.strings.value import STRINGS
 
 BALANCED = PRESETS["balanced"]
+ONLY = {dimension: {d: float(d == dimension) for d in DIMENSIONS} for dimension in DIMENSIONS}
 
 
 def make_features(n: int = 200, seed: int = 0) -> pd.DataFrame:
-    """Columns of analytics.features.customer_features, with ties and some missing ratings."""
+    """Columns of analytics.features.customer_features, with ties, losses and some missing ratings."""
     rng = np.random.default_rng(seed)
     revenue = rng.lognormal(8, 1.2, n)
-    gross_profit = revenue * rng.uniform(0.0, 0.5, n)
+    gross_profit = revenue * rng.uniform(-0.1, 0.5, n)
 
     def rating(missing_share: float) -> np.ndarray:
         return np.where(rng.random(n) < missing_share, np.nan, rng.integers(0, 11, n).astype(float))
@@ -48,11 +48,13 @@ def make_features(n: int = 200, seed: int = 0) -> pd.DataFrame:
         "customer_id": [f"C{i:04d}" for i in range(n)],
         "name": [f"Customer {i}" for i in range(n)],
         "customer_type": rng.choice(["consumer", "dealer", "enterprise"], n),
+        "tenure_days": rng.integers(30, 1000, n),
         "orders": rng.integers(1, 20, n),
         "recency_days": rng.integers(0, 400, n),
         "revenue": revenue,
         "gross_profit": gross_profit,
         "margin_pct": gross_profit / revenue * 100,
+        "revenue_last_12m": revenue * rng.uniform(0.0, 0.6, n),
         "growth": rng.normal(0.05, 0.3, n),
         "account_team_size": rng.integers(1, 5, n).astype(float),
         "referrals": rng.poisson(1.0, n).astype(float),
@@ -64,13 +66,16 @@ def make_features(n: int = 200, seed: int = 0) -> pd.DataFrame:
     })
 
 
-def economic_scores(features: pd.DataFrame) -> np.ndarray:
-    scores = dimension_scores(features)
-    return scores.matrix[:, scores.dimensions.index("economic")]
+def money(scores, dimension: str) -> np.ndarray:
+    return scores.money[:, scores.dimensions.index(dimension)]
+
+
+def value_of(features: pd.DataFrame, weights=BALANCED) -> np.ndarray:
+    return score_customers(dimension_scores(features), weights).value
 
 
 # ---------------------------------------------------------------------------------------------
-# Dimension scores
+# Percentile scores
 
 
 def test_percentile_scores_use_average_ranks_and_skip_nan():
@@ -83,31 +88,97 @@ def test_percentile_scores_are_neutral_for_constant_or_single_values():
     np.testing.assert_allclose(percentile_scores([np.nan, 7.0]), [np.nan, NEUTRAL_SCORE])
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_raising_revenue_never_lowers_the_economic_score(seed):
-    features = make_features(150, seed)
-    before = economic_scores(features)
-    rng = np.random.default_rng(seed + 100)
-    for customer in rng.choice(len(features), 8, replace=False):
-        raised = features.copy()
-        raised.loc[customer, "revenue"] *= rng.uniform(1.0, 50.0)
-        assert economic_scores(raised)[customer] >= before[customer] - 1e-9
+# ---------------------------------------------------------------------------------------------
+# Money per dimension
 
 
-def test_raising_revenue_to_the_top_raises_the_economic_score():
+def test_realized_value_is_gross_profit_and_losses_stay_negative():
+    features = make_features(120)
+    scores = dimension_scores(features)
+    np.testing.assert_allclose(money(scores, "economic"), features["gross_profit"])
+    assert (money(scores, "economic") < 0).any()
+    assert scores.realized_measure == "gross_profit" and scores.estimated_realized == 0
+    assert scores.pool == pytest.approx(features["gross_profit"].sum())
+    np.testing.assert_allclose(scores.matrix[:, 0], percentile_scores(features["gross_profit"]))
+
+
+def test_without_cost_data_realized_value_is_revenue_and_the_page_is_told():
+    features = make_features(60).assign(gross_profit=np.nan)
+    scores = dimension_scores(features)
+    np.testing.assert_allclose(money(scores, "economic"), features["revenue"])
+    assert scores.realized_measure == "revenue"
+    assert Unavailable("economic", "gross_profit", "no_cost_data") in scores.unavailable
+    assert Unavailable("per_head", None, "no_cost_data") in scores.unavailable
+
+
+def test_customers_without_cost_data_are_valued_at_the_margin_of_the_costed_revenue():
+    features = make_features(50)
+    features.loc[[3, 7], "gross_profit"] = np.nan
+    costed = features.drop(index=[3, 7])
+    margin = costed["gross_profit"].sum() / costed["revenue"].sum()
+    scores = dimension_scores(features)
+    assert scores.estimated_realized == 2
+    np.testing.assert_allclose(money(scores, "economic")[[3, 7]], features.loc[[3, 7], "revenue"] * margin)
+
+
+def test_each_rated_dimension_shares_out_the_total_realized_value_by_its_rating():
+    features = make_features(150)
+    scores = dimension_scores(features)
+    for dimension in RATED_DIMENSIONS:
+        assert money(scores, dimension).sum() == pytest.approx(scores.pool), dimension
+    satisfaction = features["satisfaction"].fillna(features["satisfaction"].mean())
+    np.testing.assert_allclose(money(scores, "satisfaction"), scores.pool * satisfaction / satisfaction.sum())
+    unrated = features["satisfaction"].isna().to_numpy()
+    column = scores.dimensions.index("satisfaction")
+    assert unrated.any() and (scores.matrix[unrated, column] == NEUTRAL_SCORE).all()
+    assert scores.missing[unrated, column].all()
+    np.testing.assert_allclose(money(scores, "satisfaction")[unrated], scores.pool / satisfaction.sum() * satisfaction.mean())
+
+
+def test_profit_per_head_counts_loss_makers_from_zero():
     features = make_features(100)
-    lowest = int(features["revenue"].idxmin())
-    raised = features.copy()
-    raised.loc[lowest, "revenue"] = features["revenue"].max() * 2
-    assert economic_scores(raised)[lowest] > economic_scores(features)[lowest]
+    scores = dimension_scores(features)
+    per_head = features["gross_profit"] / features["account_team_size"]
+    losing = (per_head < 0).to_numpy()
+    assert losing.any()
+    assert (money(scores, "per_head")[losing] == 0).all()
+    positive = per_head.clip(lower=0)
+    np.testing.assert_allclose(money(scores, "per_head"), scores.pool * positive / positive.sum())
+    column = scores.dimensions.index("per_head")  # the score still orders the losses
+    np.testing.assert_allclose(scores.matrix[:, column], percentile_scores(per_head))
 
 
-def test_recent_buyers_score_higher():
-    features = make_features(50).drop(columns=["revenue", "gross_profit", "orders"])
-    features["recency_days"] = np.random.default_rng(2).permutation(50)
-    economic = economic_scores(features)
-    assert economic[features["recency_days"].idxmin()] == 100.0
-    assert economic[features["recency_days"].idxmax()] == 0.0
+def test_influence_is_referrals_times_the_value_per_referral():
+    features = make_features(80)
+    scores = dimension_scores(features)
+    new = features["tenure_days"] <= 365
+    assert scores.default_referral_value == pytest.approx(features.loc[new, "gross_profit"].mean())
+    assert scores.referral_value == scores.default_referral_value
+    np.testing.assert_allclose(money(scores, "influence"), features["referrals"] * scores.referral_value)
+    chosen = dimension_scores(features, referral_value=250.0)
+    np.testing.assert_allclose(money(chosen, "influence"), features["referrals"] * 250.0)
+    assert chosen.default_referral_value == scores.default_referral_value
+    with pytest.raises(ValueError, match="per referral"):
+        dimension_scores(features, referral_value=-1.0)
+
+
+def test_the_default_value_per_referral_is_never_negative():
+    features = make_features(40).assign(gross_profit=-10.0)
+    assert dimension_scores(features).default_referral_value == 0.0
+
+
+def test_model_based_potential_value_replaces_the_growth_proxy():
+    features = make_features(60)
+    scores = dimension_scores(features)
+    assert scores.potential_source == "growth"
+    next_year = (features["revenue_last_12m"] * (1 + features["growth"])).clip(lower=0)
+    np.testing.assert_allclose(money(scores, "potential"), next_year * features["gross_profit"] / features["revenue"])
+    features["potential_value"] = np.random.default_rng(1).gamma(2.0, 100.0, len(features))
+    scores = dimension_scores(features)
+    assert scores.potential_source == "potential_value"
+    np.testing.assert_allclose(money(scores, "potential"), features["potential_value"])
+    potential = scores.matrix[:, scores.dimensions.index("potential")]
+    np.testing.assert_allclose(potential, percentile_scores(features["potential_value"]))
 
 
 def test_dimensions_without_data_are_switched_off_and_reported():
@@ -117,34 +188,18 @@ def test_dimensions_without_data_are_switched_off_and_reported():
     scores = dimension_scores(features)
     assert set(scores.unavailable_dimensions) == {"per_head", "satisfaction", "potential"}
     assert set(scores.dimensions) == set(DIMENSIONS) - {"per_head", "satisfaction", "potential"}
-    assert Unavailable("economic", "gross_profit", "no_cost_data") in scores.unavailable
-    assert Unavailable("per_head", None, "no_cost_data") in scores.unavailable
     assert Unavailable("satisfaction", None, "no_satisfaction") in scores.unavailable
     assert Unavailable("potential", None, "no_growth_history") in scores.unavailable
-    assert scores.sources["economic"] == ("revenue", "orders", "recency_days")
+    assert scores.sources["economic"] == ("revenue",)
     assert scores.potential_source is None
     assert all(item.reason in REASONS for item in scores.unavailable)
 
 
-def test_model_based_potential_value_replaces_growth():
-    features = make_features(60)
-    assert dimension_scores(features).potential_source == "growth"
-    features["potential_value"] = np.random.default_rng(1).gamma(2.0, 100.0, len(features))
+def test_without_positive_realized_value_the_rated_dimensions_have_no_pool():
+    features = make_features(30).assign(gross_profit=lambda f: -f["revenue"] * 0.1)
     scores = dimension_scores(features)
-    assert scores.potential_source == "potential_value"
-    potential = scores.matrix[:, scores.dimensions.index("potential")]
-    np.testing.assert_allclose(potential, percentile_scores(features["potential_value"]))
-
-
-def test_a_customer_without_a_rating_gets_the_neutral_score():
-    features = make_features(40)
-    features.loc[3, "satisfaction"] = np.nan
-    scores = dimension_scores(features)
-    column = scores.dimensions.index("satisfaction")
-    assert scores.matrix[3, column] == NEUTRAL_SCORE
-    assert scores.missing[3, column]
-    only_satisfaction = {dimension: 0.0 for dimension in DIMENSIONS} | {"satisfaction": 1.0}
-    assert score_customers(scores, only_satisfaction).composite[3] == NEUTRAL_SCORE
+    assert {item.dimension for item in scores.unavailable if item.reason == NO_POOL} == set(RATED_DIMENSIONS)
+    assert "economic" in scores.dimensions and "influence" in scores.dimensions
 
 
 def test_scores_are_in_customer_id_order_whatever_the_input_order():
@@ -153,6 +208,7 @@ def test_scores_are_in_customer_id_order_whatever_the_input_order():
     ordered, from_shuffled = dimension_scores(features), dimension_scores(shuffled)
     np.testing.assert_array_equal(from_shuffled.customer_ids, features["customer_id"].to_numpy())
     np.testing.assert_allclose(from_shuffled.matrix, ordered.matrix)
+    np.testing.assert_allclose(from_shuffled.money, ordered.money)
 
 
 def test_an_empty_dataset_has_no_dimension_to_weigh():
@@ -164,10 +220,10 @@ def test_an_empty_dataset_has_no_dimension_to_weigh():
 
 
 @pytest.mark.parametrize("method", TIER_METHODS)
-def test_a_single_customer_scores_neutral_and_is_the_s_tier(method):
-    features = make_features(1)
+def test_a_single_customer_is_the_s_tier(method):
+    features = make_features(1).assign(gross_profit=100.0)
     model = score_customers(dimension_scores(features), BALANCED, method)
-    assert model.composite.tolist() == [pytest.approx(NEUTRAL_SCORE)]
+    assert model.score.tolist() == [pytest.approx(NEUTRAL_SCORE)]
     assert model.tiering.labels.tolist() == ["S"]
     cards = strategy.strategy_cards(value_table(features, model))
     assert [card.customers for card in cards] == [1, 0, 0, 0]
@@ -183,25 +239,64 @@ def test_duplicate_customer_ids_are_rejected():
 
 
 # ---------------------------------------------------------------------------------------------
-# Weights and composite value
+# Weights and value in money
+
+
+def test_value_is_the_weighted_mean_of_the_dimensions_money():
+    features = make_features(120)
+    scores = dimension_scores(features)
+    model = score_customers(scores, PRESETS["key_account"])
+    weights = np.array([PRESETS["key_account"][d] for d in scores.dimensions])
+    np.testing.assert_allclose(model.value, scores.money @ weights / weights.sum())
+    np.testing.assert_allclose(model.contributions().sum(axis=1), model.value)
+    table = value_table(features, model)
+    assert table["value"].sum() == pytest.approx(model.total_value)
+    assert table[[f"value_{d}" for d in scores.dimensions]].to_numpy().sum() == pytest.approx(model.total_value)
+
+
+def test_with_only_the_economic_weight_value_is_realized_value():
+    features = make_features(300)
+    value = value_of(features, ONLY["economic"])
+    np.testing.assert_allclose(value, features["gross_profit"])
+    gini = concentration.gini
+    assert gini(concentration.rank_metric(value)) == pytest.approx(
+        gini(concentration.rank_metric(features["gross_profit"])), abs=1e-12)
+
+
+def test_weight_on_an_evenly_spread_rating_evens_value_out_by_that_weight():
+    features = make_features(200).assign(satisfaction=7.0)
+    scores = dimension_scores(features)
+    share = 0.25
+    value = score_customers(scores, {"economic": 1 - share, "satisfaction": share}).value
+    np.testing.assert_allclose(value, (1 - share) * features["gross_profit"] + share * scores.pool / len(features))
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("preset", ["balanced", "profit_focus", "expansion"])
+def test_raising_a_customers_gross_profit_never_lowers_its_value(seed, preset):
+    features = make_features(150, seed)
+    weights = PRESETS[preset]
+    before = value_of(features, weights)
+    rng = np.random.default_rng(seed + 100)
+    for customer in rng.choice(len(features), 6, replace=False):
+        raised = features.copy()
+        raised.loc[customer, "gross_profit"] += rng.uniform(1.0, 5.0) * abs(raised.loc[customer, "gross_profit"]) + 1
+        assert value_of(raised, weights)[customer] >= before[customer] - 1e-9
 
 
 def test_a_zero_weight_removes_the_dimension_effect():
     features = make_features(120)
     weights = dict(BALANCED, satisfaction=0.0)
     reshuffled = features.assign(satisfaction=features["satisfaction"].sample(frac=1.0, random_state=1).to_numpy())
-    composite = score_customers(dimension_scores(features), weights).composite
-    np.testing.assert_allclose(score_customers(dimension_scores(reshuffled), weights).composite, composite)
-    without = score_customers(dimension_scores(features.drop(columns=["satisfaction"])), weights).composite
-    np.testing.assert_allclose(without, composite)
+    value = value_of(features, weights)
+    np.testing.assert_allclose(value_of(reshuffled, weights), value)
+    np.testing.assert_allclose(value_of(features.drop(columns=["satisfaction"]), weights), value)
 
 
 def test_a_positive_weight_has_an_effect():
     features = make_features(120)
     reshuffled = features.assign(satisfaction=features["satisfaction"].sample(frac=1.0, random_state=1).to_numpy())
-    before = score_customers(dimension_scores(features), BALANCED).composite
-    after = score_customers(dimension_scores(reshuffled), BALANCED).composite
-    assert not np.allclose(before, after)
+    assert not np.allclose(value_of(features), value_of(reshuffled))
 
 
 def test_weights_are_renormalized_over_available_dimensions():
@@ -211,8 +306,7 @@ def test_weights_are_renormalized_over_available_dimensions():
     used = model.weights_used
     assert used["per_head"] == 0.0
     assert sum(used.values()) == pytest.approx(1.0)
-    assert model.composite.min() >= 0.0 and model.composite.max() <= 100.0
-    np.testing.assert_allclose(model.contributions().sum(axis=1), model.composite)
+    assert model.score.min() >= 0.0 and model.score.max() <= 100.0
 
 
 def test_invalid_weights_are_rejected():
@@ -235,7 +329,7 @@ def test_invalid_weights_are_rejected():
 @pytest.mark.parametrize("n", [1, 7, 37, 1000])
 @pytest.mark.parametrize("shares", [None, {"S": 0.1, "A": 0.2, "B": 0.3}, {"S": 0.0, "A": 0.5, "B": 0.5}])
 def test_tier_sizes_match_the_customer_share_cutoffs(n, shares):
-    values = np.random.default_rng(n).uniform(0, 100, n)
+    values = np.random.default_rng(n).normal(100, 300, n)  # money: losses too
     tiering = assign_tiers(values, "by_customer_share", shares)
     used = shares or DEFAULT_SHARES["by_customer_share"]
     ends = np.ceil(np.cumsum([used["S"], used["A"], used["B"]]) * n - 1e-9).astype(int)
@@ -249,8 +343,8 @@ def test_tier_sizes_match_the_customer_share_cutoffs(n, shares):
     present = tiering.cutoffs["customers"] > 0
     labels = tiering.labels
     for _, row in tiering.cutoffs[present].iterrows():
-        assert row["min_score"] == values[labels == row["tier"]].min()
-        assert row["max_score"] == values[labels == row["tier"]].max()
+        assert row["min_value"] == values[labels == row["tier"]].min()
+        assert row["value"] == pytest.approx(values[labels == row["tier"]].sum())
 
 
 def test_default_customer_share_tiers_of_a_thousand_customers():
@@ -259,20 +353,34 @@ def test_default_customer_share_tiers_of_a_thousand_customers():
     assert tiering.cutoffs["value_share"].sum() == pytest.approx(1.0)
 
 
+def brute_force_ends(values: np.ndarray, cumulative_shares) -> list[int]:
+    """The fewest top customers whose values reach each share of the net total, by sorting."""
+    running = np.cumsum(np.sort(values)[::-1])
+    return [int(np.searchsorted(running, share * values.sum() * (1 - 1e-12))) + 1 for share in cumulative_shares]
+
+
 @pytest.mark.parametrize("values", [
     np.random.default_rng(5).uniform(10, 100, 500),
     np.random.default_rng(6).lognormal(0, 2, 3000),  # skewed: most value in a few bins
     np.random.default_rng(7).integers(0, 4, 800).astype(float),  # heavy ties and zeros
     np.append(np.random.default_rng(8).uniform(1, 2, 999), 100.0),  # an outlier crowds the rest into few bins
-], ids=["uniform", "skewed", "ties", "outlier"])
-def test_value_share_tiers_take_the_fewest_customers_reaching_each_share(values):
-    tiering = assign_tiers(values, "by_value_share", {"S": 0.1, "A": 0.25, "B": 0.3})
-    cumulative = np.cumsum(np.sort(values)[::-1]) / values.sum()
+    np.random.default_rng(9).lognormal(0, 3, 200_000),  # crossing bins too big to sort: binned again
+    np.append(np.full(50_000, 3.0), 1e6),  # one repeated value in a large crossing bin
+    np.random.default_rng(10).normal(5, 20, 20_000),  # losses: shares of the net total
+], ids=["uniform", "skewed", "ties", "outlier", "refined", "repeated", "losses"])
+def test_value_share_tiers_are_an_abc_analysis_of_the_net_total(values):
+    cumulative_shares = np.cumsum([0.5, 0.3, 0.15])
+    tiering = assign_tiers(values, "by_value_share")
     ends = np.cumsum(tiering.cutoffs["customers"].to_numpy()[:3])
-    for end, target in zip(ends, np.cumsum([0.1, 0.25, 0.3])):
-        assert cumulative[end - 1] >= target - 1e-12
-        assert end == 1 or cumulative[end - 2] < target
-    assert tiering.cutoffs["value_share"].iloc[0] >= 0.1 - 1e-12
+    assert ends.tolist() == brute_force_ends(values, cumulative_shares)
+    assert tiering.cutoffs["value_share"].sum() == pytest.approx(1.0)
+    assert tiering.cutoffs["value_share"].iloc[0] >= 0.5 - 1e-12
+
+
+def test_value_share_tiers_without_a_positive_total_put_everyone_in_c():
+    tiering = assign_tiers([-5.0, 2.0, 1.0], "by_value_share")
+    assert tiering.labels.tolist() == ["C", "C", "C"]
+    assert tiering.cutoffs["value_share"].isna().all()
 
 
 def test_ties_are_broken_by_customer_id():
@@ -280,15 +388,22 @@ def test_ties_are_broken_by_customer_id():
     assert tied.labels.tolist() == ["S"] * 2 + ["A"] * 6 + ["B"] * 12 + ["C"] * 20
     partly_tied = assign_tiers([90.0, 60.0, 60.0, 60.0, 10.0], shares={"S": 0.2, "A": 0.2, "B": 0.2})
     assert partly_tied.labels.tolist() == ["S", "A", "B", "C", "C"]
+    assert partly_tied.cutoffs["min_value"].tolist() == [90.0, 60.0, 60.0, 10.0]  # the ties span three tiers
+    by_value = assign_tiers(np.full(10, 7.0), "by_value_share")
+    assert by_value.labels.tolist() == ["S"] * 5 + ["A"] * 3 + ["B"] * 2
 
 
-def test_tiers_do_not_depend_on_the_input_row_order():
+@pytest.mark.parametrize("method", TIER_METHODS)
+def test_tiers_do_not_depend_on_the_input_row_order(method):
     features = make_features(200)
-    features[["revenue", "gross_profit"]] = features[["revenue", "gross_profit"]].round(-3)  # many ties
-    expected = score_customers(dimension_scores(features), BALANCED).tiering.labels
+    features["gross_profit"] = features["gross_profit"].round(-3)  # many equal values
+    weights = ONLY["economic"]
+    expected = score_customers(dimension_scores(features), weights, method).tiering.labels
+    assert len(np.unique(expected)) > 1
     for seed in range(3):
         shuffled = features.sample(frac=1.0, random_state=seed)
-        np.testing.assert_array_equal(score_customers(dimension_scores(shuffled), BALANCED).tiering.labels, expected)
+        np.testing.assert_array_equal(score_customers(dimension_scores(shuffled), weights, method).tiering.labels,
+                                      expected)
 
 
 def test_invalid_cutoffs_are_rejected():
@@ -300,8 +415,6 @@ def test_invalid_cutoffs_are_rejected():
         assign_tiers([1.0, 2.0], shares={"S": 0.5})
     with pytest.raises(ValueError, match="finite"):
         assign_tiers([1.0, np.nan])
-    with pytest.raises(ValueError, match="non-negative"):
-        assign_tiers([1.0, -2.0], "by_value_share")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,15 +468,17 @@ def test_shipped_presets_weigh_known_dimensions():
 # Explanation and rank comparison
 
 
-def test_explanation_breaks_the_composite_into_contributions():
+def test_explanation_breaks_the_value_and_the_score_down_by_dimension():
     features = make_features(150)
     model = score_customers(dimension_scores(features), PRESETS["key_account"])
     table = value_table(features, model)
     for customer_id in ("C0000", "C0042", "C0149"):
         explanation = explain_customer(features, model, customer_id)
         row = table.set_index("customer_id").loc[customer_id]
-        assert explanation.breakdown["contribution"].sum() == pytest.approx(explanation.composite)
-        assert explanation.composite == pytest.approx(row["composite"])
+        assert explanation.breakdown["value"].sum() == pytest.approx(explanation.value)
+        assert explanation.breakdown["score_contribution"].sum() == pytest.approx(explanation.score)
+        assert explanation.breakdown["average_value"].sum() == pytest.approx(table["value"].mean())
+        assert (explanation.value, explanation.score) == (pytest.approx(row["value"]), pytest.approx(row["score"]))
         assert explanation.tier == row["tier"]
         assert explanation.value_rank == row["value_rank"]
         assert explanation.revenue_rank == row["revenue_rank"]
@@ -379,7 +494,7 @@ def test_value_and_revenue_ranks_are_permutations():
     table = value_table(features, score_customers(dimension_scores(features), BALANCED))
     assert sorted(table["value_rank"]) == list(range(1, 81))
     assert table.loc[table["revenue"].idxmax(), "revenue_rank"] == 1
-    assert table.loc[table["composite"].idxmax(), "value_rank"] == 1
+    assert table.loc[table["value"].idxmax(), "value_rank"] == 1
 
 
 def test_rank_comparison_flags_big_sellers_of_low_value_and_the_reverse():
@@ -389,8 +504,8 @@ def test_rank_comparison_flags_big_sellers_of_low_value_and_the_reverse():
     features.loc[big, ["revenue", "gross_profit", "margin_pct"]] = [top_revenue * 3, -top_revenue, -33.0]
     features.loc[big, ["orders", "recency_days", "growth", "referrals"]] = [1, 399, -0.9, 0.0]
     features.loc[big, ["satisfaction", "brand_influence", "channel_strength", "industry_expansion"]] = 0.0
-    features.loc[small, ["revenue", "gross_profit", "orders"]] = [1.0, 1.0, 19]
-    features.loc[small, ["recency_days", "growth", "referrals", "account_team_size"]] = [0, 5.0, 9.0, 1.0]
+    features.loc[small, ["revenue", "gross_profit", "orders", "revenue_last_12m"]] = [1.0, 1.0, 19, 1.0]
+    features.loc[small, ["recency_days", "growth", "referrals", "account_team_size"]] = [0, 5.0, 30.0, 1.0]
     features.loc[small, ["satisfaction", "brand_influence", "channel_strength", "industry_expansion"]] = 10.0
     weights = dict(BALANCED, economic=0.0, per_head=0.0)
     ranks = rank_comparison(features, score_customers(dimension_scores(features), weights))
@@ -429,13 +544,15 @@ def table() -> pd.DataFrame:
     return value_table(features, score_customers(dimension_scores(features), PRESETS["profit_focus"]))
 
 
-def test_pyramid_counts_and_shares(table):
+def test_pyramid_counts_and_shares_of_money(table):
     pyramid = strategy.pyramid(table)
     assert pyramid["tier"].tolist() == list(TIERS)
     assert pyramid["customers"].tolist() == [20, 60, 120, 200]
     for column in ("customer_share", "value_share", "revenue_share", "gross_profit_share"):
         assert pyramid[column].sum() == pytest.approx(1.0)
-    assert pyramid["revenue"].sum() == pytest.approx(table["revenue"].sum())
+    for column in ("value", "revenue"):
+        assert pyramid[column].sum() == pytest.approx(table[column].sum())
+    assert pyramid["value_share"].is_monotonic_decreasing  # S first: value in money concentrates
 
 
 def test_pyramid_without_cost_data_has_no_profit_shares(table):
@@ -488,17 +605,34 @@ def test_strategy_cards(table):
         assert card.bond == strategy.BONDS[card.target_level]
         assert card.avg_revenue == pytest.approx(row["revenue"] / row["customers"])
         assert len(card.top_customers) == 3
-        assert card.top_customers["composite"].is_monotonic_decreasing
+        assert card.top_customers["value"].is_monotonic_decreasing
     assert cards[0].target_level == "partner" and cards[-1].target_level == "basic"
     by_value = strategy.strategy_cards(table, blend=1.0)
     assert [c.resource_share for c in by_value] == pytest.approx(pyramid["value_share"].tolist())
+    per_customer = strategy.strategy_cards(table, blend=0.0)
+    assert [c.resource_share for c in per_customer] == pytest.approx(pyramid["customer_share"].tolist())
+
+
+def test_a_tier_that_loses_money_gets_no_resources_for_its_value():
+    table = pd.DataFrame({
+        "customer_id": [f"C{i}" for i in range(20)],
+        "tier": ["S"] + ["A"] * 3 + ["B"] * 6 + ["C"] * 10,
+        "value": [600.0] + [100.0] * 3 + [20.0] * 6 + [-15.0] * 10,
+        "revenue": 100.0,
+        "gross_profit": 10.0,
+    })
+    cards = strategy.strategy_cards(table)
+    assert cards[-1].value_share == pytest.approx(-150 / 870)
+    assert [card.resource_share for card in cards] == pytest.approx([600 / 1020, 300 / 1020, 120 / 1020, 0.0])
+    mixed = strategy.strategy_cards(table, blend=0.5)
+    assert mixed[-1].resource_share == pytest.approx(0.25)  # half of its customer share
 
 
 def test_strategy_cards_warn_about_dependence_on_few_customers():
     table = pd.DataFrame({
         "customer_id": [f"C{i}" for i in range(20)],
         "tier": ["S"] + ["A"] * 3 + ["B"] * 6 + ["C"] * 10,
-        "composite": np.linspace(90, 10, 20),
+        "value": np.linspace(900, 10, 20),
         "revenue": [1000.0] + [10.0] * 19,
         "gross_profit": [100.0] + [2.0] * 19,
     })

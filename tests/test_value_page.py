@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -25,7 +27,7 @@ from ui import state
 from ui.i18n import TABLE, translate
 
 PAGE = "pages/value_model.py"
-TOP_COLUMNS = ("customer_id", "name", "composite", "revenue")
+TOP_COLUMNS = ("customer_id", "name", "value", "revenue")
 
 
 def scoring_features(path):
@@ -35,8 +37,7 @@ def scoring_features(path):
         dataset = list_datasets(store)[-1]
     finally:
         store.close()
-    return state._scoring_features(str(path), dataset.dataset_id, dataset.version,
-                                   state.DEFAULT_HORIZON_MONTHS, state.DEFAULT_DISCOUNT_RATE)
+    return state._scoring_features(str(path), dataset.dataset_id, dataset.version, state.DEFAULT_LIFETIME)
 
 
 def expected(features, weights, method="by_customer_share", shares=None):
@@ -56,6 +57,13 @@ def shown_top_customers(app: AppTest) -> dict[str, list[str]]:
 
 def cutoffs_shown(app: AppTest):
     return app.dataframe[0].value
+
+
+def plotly_array(array) -> np.ndarray:
+    """An array of a figure's JSON: a list, or typed binary data (``dtype`` and base64 ``bdata``)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array, dtype=float)
 
 
 def saved_presets(path) -> dict:
@@ -89,8 +97,29 @@ def test_moving_sliders_re_tiers_customers_as_the_analytics_do(app_database):
     weights = {**PRESETS["balanced"], "satisfaction": 0.0, "economic": 5.0}
     model, top = expected(scoring_features(app_database), weights)
     assert shown_top_customers(app) == top != before
-    np.testing.assert_allclose(cutoffs_shown(app).iloc[:, 4], model.tiering.cutoffs["min_score"])
+    np.testing.assert_allclose(cutoffs_shown(app).iloc[:, 5], model.tiering.cutoffs["min_value"].round())
     assert app.session_state["value_weights"] == weights  # every page reads these
+
+
+def test_a_weight_slider_moves_the_tiers_shares_of_value(app_database):
+    """More weight on realized profit concentrates value in S; more on an evenly spread rating
+    (satisfaction) spreads it out, as the analytics compute it."""
+    app = open_app(PAGE, lang="en")
+    shares = {"balanced": cutoffs_shown(app).iloc[:, 3].to_numpy()}
+    np.testing.assert_allclose(shares["balanced"], expected(scoring_features(app_database), PRESETS["balanced"])[0]
+                               .tiering.cutoffs["value_share"] * 100)
+    for name, dimension in (("profit", "economic"), ("satisfaction", "satisfaction")):
+        app.slider(key=f"value_weight_{dimension}").set_value(5.0)
+        rerun(app)
+        shares[name] = cutoffs_shown(app).iloc[:, 3].to_numpy()
+        model, _ = expected(scoring_features(app_database), app.session_state["value_weights"])
+        np.testing.assert_allclose(shares[name], model.tiering.cutoffs["value_share"] * 100)
+        assert shares[name].sum() == pytest.approx(100.0, abs=0.1)
+        pyramid = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][1]  # its value side
+        np.testing.assert_allclose(plotly_array(pyramid["x"]), np.clip(shares[name], 0, None))
+        app.slider(key=f"value_weight_{dimension}").set_value(1.0)
+    assert shares["profit"][0] > shares["balanced"][0] + 5
+    assert shares["satisfaction"][0] < shares["balanced"][0] - 2
 
 
 def test_all_zero_weights_keep_the_previous_weights(app_database):
@@ -154,16 +183,18 @@ def test_tier_method_and_cutoffs_change_the_tiers(app_database):
 
     app.radio(key="value_tier_method").set_value("by_value_share")
     rerun(app)
-    assert [app.slider(key=f"value_cutoff_{tier}").value for tier in "SAB"] == [10, 20, 30]
-    model, top = expected(scoring_features(app_database), PRESETS["balanced"], "by_value_share", {"S": 0.1, "A": 0.2, "B": 0.3})
+    assert [app.slider(key=f"value_cutoff_{tier}").value for tier in "SAB"] == [50, 30, 15]
+    assert any("holding 50% of the total value, S and A hold 80%, S, A and B hold 95%" in c.value for c in app.caption)
+    model, top = expected(scoring_features(app_database), PRESETS["balanced"], "by_value_share", {"S": 0.5, "A": 0.3, "B": 0.15})
     np.testing.assert_array_equal(cutoffs_shown(app).iloc[:, 1], model.tiering.cutoffs["customers"])
+    assert cutoffs_shown(app).iloc[0, 3] >= 50 > cutoffs_shown(app).iloc[0, 3] - 0.5
     assert shown_top_customers(app) == top
     assert app.session_state["tier_method"] == "by_value_share"
 
     app.slider(key="value_cutoff_B").set_value(80)
     rerun(app)
     assert any("more than 100%" in e.value for e in app.error)
-    assert app.session_state["tier_shares"] == {"S": 0.1, "A": 0.2, "B": 0.3}
+    assert app.session_state["tier_shares"] == {"S": 0.5, "A": 0.3, "B": 0.15}
 
 
 def test_dimensions_without_data_are_disabled_with_the_reason(app_database):

@@ -30,7 +30,7 @@ ROWS = [
 @pytest.fixture
 def table() -> pd.DataFrame:
     return pd.DataFrame(ROWS, columns=COLUMNS).assign(name=lambda f: f["customer_id"].str.title(),
-                                                      composite=lambda f: f["score_potential"] / 2)
+                                                      value=lambda f: f["gross_profit"] * 1.5)
 
 
 def ids(frame: pd.DataFrame) -> list[str]:
@@ -61,7 +61,7 @@ def test_unprofitable_customers_lose_money_or_cost_too_much_to_serve(table):
 
 
 def test_watch_table_joins_features_and_stages(table):
-    value_table = table[["customer_id", "name", "tier", "composite", "score_potential", "revenue", "gross_profit",
+    value_table = table[["customer_id", "name", "tier", "value", "score_potential", "revenue", "gross_profit",
                          "margin_pct"]]
     features = table[["customer_id", "orders", "account_team_size"]].assign(growth=0.1)
     stages = table[["customer_id", "stage", "revenue_last_12m", "gross_profit_last_12m"]].iloc[:-1]

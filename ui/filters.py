@@ -3,8 +3,10 @@
 The selection is a date range plus customer type, region and channel (each offered when the
 dataset has at least two values for it); a filter set on one page still holds on the other.
 
-Scores of a selection are percentiles within it: a filtered or windowed set is scored on its
-own, and only the whole dataset reuses the app-wide cached value model.
+A filtered or windowed set is valued on its own (realized value over the window, the pool of the
+rated dimensions from the selection's realized value, scores as percentiles within it); potential
+value and the value per referral are the whole dataset's. Only the whole dataset reuses the
+app-wide cached value model.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import concentration
+from analytics import concentration, potential
 from analytics import value_model as value_model_module
 from analytics.datasets import Dataset
 from analytics.features import customer_features
+from analytics.potential import LifetimeSettings
 from analytics.store import database_path, open_store
 from ui import state
 from ui.state import t
@@ -131,17 +134,15 @@ def _filtered(features: pd.DataFrame, choices: tuple) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _selection_scores(db_path: str, dataset_id: int, version: int, start: date | None, end: date | None,
-                      choices: tuple, clv_settings: tuple, _features: pd.DataFrame,
-                      _potential: pd.Series | None) -> value_model_module.DimensionScores:
-    """Percentile scores within the selection (``_features``, named by the other arguments),
-    computed once per selection and shared read-only."""
-    features = _features if _potential is None else _features.assign(
-        potential_value=_features["customer_id"].map(_potential))
-    return value_model_module.dimension_scores(features)
+                      choices: tuple, lifetime: LifetimeSettings, referral_value: float | None,
+                      _features: pd.DataFrame, _potential: pd.Series | None) -> value_model_module.DimensionScores:
+    """Dimension inputs of the selection (``_features``, named by the other arguments), computed
+    once per selection and shared read-only."""
+    return value_model_module.dimension_scores(potential.with_potential(_features, _potential), referral_value)
 
 
 def value_model(selection: CustomerSelection) -> value_model_module.ValueModel:
-    """Composite value and tiers of the selected customers under the active weights and tiers.
+    """Value in money and tiers of the selected customers under the active weights and tiers.
 
     Potential value is the lifetime-value forecast of the whole dataset, as on every page (the
     model is fitted once per dataset), so a customer's potential does not depend on the filters.
@@ -149,22 +150,22 @@ def value_model(selection: CustomerSelection) -> value_model_module.ValueModel:
     dataset = selection.dataset
     if selection.is_whole_dataset:
         return state.value_model(dataset)
-    predictions = state.lifetime_values(dataset)
-    potential = None if predictions is None else predictions[state.clv_status(dataset).measure]
     scores = _selection_scores(str(database_path()), dataset.dataset_id, dataset.version, selection.start,
-                               selection.end, selection.choices, state.clv_settings(), selection.features, potential)
+                               selection.end, selection.choices, state.clv_settings(),
+                               state.dimension_scores(dataset).referral_value, selection.features,
+                               state.potential_values(dataset))
     method, shares = state.tier_settings()
     return value_model_module.score_customers(scores, state.effective_weights(scores), method, shares)
 
 
 def value_table(selection: CustomerSelection) -> pd.DataFrame:
-    """One row per selected customer: name, money, composite value and tier (customer_id order).
+    """One row per selected customer: name, revenue and profit, value (money) and tier (customer_id order).
 
     Only the columns these pages use: copying the full feature and score columns of 100,000
     customers on every rerun would cost more than everything drawn from them.
     """
     table = value_model_module.value_table(selection.features[list(TABLE_COLUMNS)], value_model(selection))
-    return table[[*TABLE_COLUMNS, "composite", "tier"]]
+    return table[[*TABLE_COLUMNS, "value", "tier"]]
 
 
 def ranked(table: pd.DataFrame, column: str) -> concentration.RankedMetric:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -20,8 +20,9 @@ import streamlit as st
 from analytics import clv as clv_module
 from analytics import datasets as datasets_module
 from analytics import lifecycle as lifecycle_module
-from analytics import migration as migration_module
+from analytics import potential as potential_module
 from analytics import segments as segments_module
+from analytics import tiering
 from analytics import value_model as value_model_module
 from analytics.demo import seed_demo_if_empty
 from analytics.features import customer_features
@@ -160,10 +161,12 @@ def features(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
     return _features(str(database_path()), dataset.dataset_id, dataset.version)
 
 
-# The value model: weights and tier settings live in the session and drive every page.
+# The value model: weights, tier settings and the value per referral live in the session and
+# drive every page.
 WEIGHTS_KEY = "value_weights"
 TIER_METHOD_KEY = "tier_method"
 TIER_SHARES_KEY = "tier_shares"
+REFERRAL_VALUE_KEY = "value_per_referral"
 
 
 def active_weights() -> dict[str, float]:
@@ -177,8 +180,8 @@ def set_active_weights(weights: dict[str, float]) -> None:
 
 def tier_settings() -> tuple[str, dict[str, float]]:
     """The tiering method and its cut-off shares in use."""
-    method = st.session_state.get(TIER_METHOD_KEY, value_model_module.TIER_METHODS[0])
-    shares = st.session_state.get(TIER_SHARES_KEY) or value_model_module.DEFAULT_SHARES[method]
+    method = st.session_state.get(TIER_METHOD_KEY, tiering.TIER_METHODS[0])
+    shares = st.session_state.get(TIER_SHARES_KEY) or tiering.DEFAULT_SHARES[method]
     return method, dict(shares)
 
 
@@ -187,45 +190,46 @@ def set_tier_settings(method: str, shares: dict[str, float]) -> None:
     st.session_state[TIER_SHARES_KEY] = dict(shares)
 
 
-# Lifetime value: BG/NBD and Gamma-Gamma fitted on the whole history give the value model's
-# potential dimension; when they cannot be fitted, revenue growth stays as the proxy.
+def _referral_key(dataset: datasets_module.Dataset) -> str:
+    """Per dataset: a value per referral is in that dataset's currency."""
+    return f"{REFERRAL_VALUE_KEY}_{dataset.dataset_id}"
+
+
+def referral_value_setting(dataset: datasets_module.Dataset | None = None) -> float | None:
+    """The value per referral the user set for the dataset, or None for the default."""
+    return st.session_state.get(_referral_key(dataset or active_dataset()))
+
+
+def set_referral_value(value: float | None, dataset: datasets_module.Dataset | None = None) -> None:
+    """Set the value per referral (None: back to the dataset's default)."""
+    key = _referral_key(dataset or active_dataset())
+    if value is None:
+        st.session_state.pop(key, None)
+    else:
+        st.session_state[key] = float(value)
+
+
+# Lifetime value: the purchase and spend models fitted on the whole history give the value model's
+# potential dimension (``analytics.potential``); when they cannot be fitted, the growth proxy stays.
 HORIZON_KEY = "clv_horizon_months"
 DISCOUNT_KEY = "clv_discount_rate"
-DEFAULT_HORIZON_MONTHS = 12
-DEFAULT_DISCOUNT_RATE = 0.10
+PURCHASE_MODEL_KEY = "clv_purchase_model"
+DEFAULT_LIFETIME = potential_module.LifetimeSettings()
 
 
-def clv_settings() -> tuple[int, float]:
-    """The lifetime-value horizon (months) and annual discount rate in use."""
-    months = st.session_state.get(HORIZON_KEY, DEFAULT_HORIZON_MONTHS)
-    rate = st.session_state.get(DISCOUNT_KEY, DEFAULT_DISCOUNT_RATE)
-    return int(months), float(rate)
+def clv_settings() -> potential_module.LifetimeSettings:
+    """The lifetime-value horizon (months), annual discount rate and purchase model in use."""
+    return potential_module.LifetimeSettings(
+        int(st.session_state.get(HORIZON_KEY, DEFAULT_LIFETIME.months)),
+        float(st.session_state.get(DISCOUNT_KEY, DEFAULT_LIFETIME.annual_discount_rate)),
+        st.session_state.get(PURCHASE_MODEL_KEY, DEFAULT_LIFETIME.purchase_model),
+    )
 
 
-def set_clv_settings(months: int, annual_discount_rate: float) -> None:
-    if months < 1 or annual_discount_rate <= -1:
-        raise ValueError("the horizon needs at least one month and the discount rate must be above -100%")
-    st.session_state[HORIZON_KEY] = int(months)
-    st.session_state[DISCOUNT_KEY] = float(annual_discount_rate)
-
-
-@dataclass(frozen=True, eq=False)
-class LifetimeFit:
-    """The models fitted on a dataset's whole history, or why they could not be (shared, read-only).
-
-    ``reason`` and ``counts`` fill ``clv.error.<reason>``. The purchase model can exist without the
-    spend model (``spend_mean_undefined``): purchases can then be forecast, values cannot.
-    """
-
-    summary: pd.DataFrame
-    purchases: clv_module.BetaGeoModel | None
-    spend: clv_module.GammaGammaModel | None
-    reason: str | None = None
-    counts: Mapping[str, object] = field(default_factory=dict)
-
-    @property
-    def fitted(self) -> bool:
-        return self.spend is not None
+def set_clv_settings(settings: potential_module.LifetimeSettings) -> None:
+    st.session_state[HORIZON_KEY] = settings.months
+    st.session_state[DISCOUNT_KEY] = settings.annual_discount_rate
+    st.session_state[PURCHASE_MODEL_KEY] = settings.purchase_model
 
 
 @dataclass(frozen=True)
@@ -233,52 +237,39 @@ class ClvStatus:
     """Whether the value model's potential dimension comes from the lifetime-value model, and why not.
 
     ``measure`` is the prediction column used as potential value: ``expected_gross_profit`` when
-    the dataset has cost data, else ``clv``; None when the fit failed.
+    the dataset has cost data, else ``clv``; None when the fit failed. ``purchase_model`` is the
+    purchase model in use (None when none could be fitted).
     """
 
     fitted: bool
     reason: str | None
     counts: Mapping[str, object]
     measure: str | None
-    months: int
-    annual_discount_rate: float
+    purchase_model: str | None
+    settings: potential_module.LifetimeSettings
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _lifetime_fit(db_path: str, dataset_id: int, version: int) -> LifetimeFit:
-    """Fit once per dataset version; the horizon and discount rate do not change the fit."""
+def _lifetime_fit(db_path: str, dataset_id: int, version: int, purchase_model: str) -> potential_module.LifetimeFit:
+    """Fit once per dataset version and purchase-model choice; horizon and discount rate do not change it."""
     summary = clv_module.rfm_summary(open_store(db_path).cursor(), dataset_id)
-    purchases = None
-    try:
-        purchases = clv_module.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
-        spend = clv_module.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
-    except clv_module.InsufficientDataError as error:
-        return LifetimeFit(summary, purchases, None, error.reason, dict(error.counts))
-    return LifetimeFit(summary, purchases, spend)
+    return potential_module.fit_lifetime(summary, purchase_model)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _lifetime_values(db_path: str, dataset_id: int, version: int, months: int, rate: float) -> pd.DataFrame | None:
+def _lifetime_values(db_path: str, dataset_id: int, version: int,
+                     settings: potential_module.LifetimeSettings) -> pd.DataFrame | None:
     """Per-customer predictions (index customer_id), shared read-only; None when the fit failed."""
-    fit = _lifetime_fit(db_path, dataset_id, version)
-    if not fit.fitted:
-        return None
-    return clv_module.customer_lifetime_value(fit.summary, fit.purchases, fit.spend, months=months,
-                                              annual_discount_rate=rate)
+    fit = _lifetime_fit(db_path, dataset_id, version, settings.purchase_model)
+    return potential_module.lifetime_values(fit, settings)
 
 
-def _scoring_features(db_path: str, dataset_id: int, version: int, months: int, rate: float) -> pd.DataFrame:
-    """The features plus ``potential_value`` when the lifetime-value model fits.
-
-    Customers the model has no history for (no purchase day, only returns) get NaN: the value
-    model scores them neutral on the potential dimension.
-    """
-    features = _features(db_path, dataset_id, version)
-    predictions = _lifetime_values(db_path, dataset_id, version, months, rate)
-    if predictions is None:
-        return features
-    measure = predictions[clv_module.potential_measure(predictions)]
-    return features.assign(potential_value=features["customer_id"].map(measure))
+def _scoring_features(db_path: str, dataset_id: int, version: int,
+                      settings: potential_module.LifetimeSettings) -> pd.DataFrame:
+    """The features plus ``potential_value`` when the lifetime-value model fits."""
+    predictions = _lifetime_values(db_path, dataset_id, version, settings)
+    return potential_module.with_potential(_features(db_path, dataset_id, version),
+                                           potential_module.potential_values(predictions))
 
 
 def _cache_key(dataset: datasets_module.Dataset | None) -> tuple[str, int, int]:
@@ -286,61 +277,73 @@ def _cache_key(dataset: datasets_module.Dataset | None) -> tuple[str, int, int]:
     return str(database_path()), dataset.dataset_id, dataset.version
 
 
-def lifetime_fit(dataset: datasets_module.Dataset | None = None) -> LifetimeFit:
-    """The BG/NBD and Gamma-Gamma fit on the dataset (default: the active one), cached per version."""
-    return _lifetime_fit(*_cache_key(dataset))
+def lifetime_fit(dataset: datasets_module.Dataset | None = None) -> potential_module.LifetimeFit:
+    """The purchase and spend models of the dataset (default: the active one), cached per version."""
+    return _lifetime_fit(*_cache_key(dataset), clv_settings().purchase_model)
 
 
 def lifetime_values(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame | None:
     """Per customer (index customer_id): probability_alive, expected_purchases, expected_spend, clv
     and expected_gross_profit over the horizon in use; None when the data cannot support a fit.
     Shared with the cache: do not modify it."""
-    return _lifetime_values(*_cache_key(dataset), *clv_settings())
+    return _lifetime_values(*_cache_key(dataset), clv_settings())
+
+
+def potential_values(dataset: datasets_module.Dataset | None = None) -> pd.Series | None:
+    """Potential value per customer (index customer_id) under the settings in use, or None."""
+    return potential_module.potential_values(lifetime_values(dataset))
 
 
 def clv_status(dataset: datasets_module.Dataset | None = None) -> ClvStatus:
     """Whether potential value comes from the lifetime-value model (else the growth proxy) and why."""
     fit = lifetime_fit(dataset)
     predictions = lifetime_values(dataset)
-    months, rate = clv_settings()
-    measure = None if predictions is None else clv_module.potential_measure(predictions)
-    return ClvStatus(fit.fitted, fit.reason, dict(fit.counts), measure, months, rate)
+    measure = None if predictions is None else potential_module.potential_measure(predictions)
+    chosen = None if fit.choice is None else fit.choice.chosen
+    return ClvStatus(fit.fitted, fit.reason, dict(fit.counts), measure, chosen, clv_settings())
 
 
 def potential_source_note(dataset: datasets_module.Dataset | None = None) -> str:
     """One translated sentence saying where the value model's potential value comes from now."""
     status = clv_status(dataset)
     if status.fitted:
-        return t("clv.source.model", measure=t(f"clv.measure.{status.measure}"), months=status.months,
-                 rate=status.annual_discount_rate)
+        return t("clv.source.model", measure=t(f"clv.measure.{status.measure}"), months=status.settings.months,
+                 rate=status.settings.annual_discount_rate, model=t(f"clv.purchase_model.{status.purchase_model}"))
     return t("clv.source.proxy", reason=t(f"clv.error.{status.reason}", **status.counts))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date) -> clv_module.HoldoutCheck:
+def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date,
+                   purchase_model: str) -> tuple[clv_module.HoldoutCheck, clv_module.PurchaseModelChoice]:
     summary = clv_module.calibration_holdout_summary(open_store(db_path).cursor(), dataset_id, calibration_end)
-    purchases = clv_module.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
-    return clv_module.holdout_check(purchases, summary)
+    purchases, choice = clv_module.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"],
+                                                      purchase_model)
+    return clv_module.holdout_check(purchases, summary), choice
 
 
-def holdout_check(calibration_end: dt.date, dataset: datasets_module.Dataset | None = None) -> clv_module.HoldoutCheck:
-    """The purchase model fitted up to ``calibration_end`` against what customers bought afterwards.
-
-    Raises ``clv.InsufficientDataError`` when the split leaves too little on either side.
+def holdout_check(calibration_end: dt.date, dataset: datasets_module.Dataset | None = None
+                  ) -> tuple[clv_module.HoldoutCheck, clv_module.PurchaseModelChoice]:
+    """The purchase model (chosen as on the whole history, by likelihood on the calibration period
+    unless the user picked one) fitted up to ``calibration_end``, against what customers bought
+    afterwards. Raises ``clv.InsufficientDataError`` when the split leaves too little on either side.
     """
-    return _holdout_check(*_cache_key(dataset), calibration_end)
+    return _holdout_check(*_cache_key(dataset), calibration_end, clv_settings().purchase_model)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _dimension_scores(db_path: str, dataset_id: int, version: int, months: int,
-                      rate: float) -> value_model_module.DimensionScores:
-    """Percentile scores per dimension: computed once per dataset version and lifetime-value
-    setting, shared read-only. Potential value comes from the lifetime-value model when it fits."""
-    return value_model_module.dimension_scores(_scoring_features(db_path, dataset_id, version, months, rate))
+def _dimension_scores(db_path: str, dataset_id: int, version: int, settings: potential_module.LifetimeSettings,
+                      referral_value: float | None) -> value_model_module.DimensionScores:
+    """Money and scores per dimension: computed once per dataset version, lifetime-value setting
+    and value per referral, shared read-only. Potential value comes from the lifetime-value model
+    when it fits."""
+    return value_model_module.dimension_scores(_scoring_features(db_path, dataset_id, version, settings),
+                                               referral_value)
 
 
 def dimension_scores(dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
-    return _dimension_scores(*_cache_key(dataset), *clv_settings())
+    """The dataset's dimension inputs under the lifetime-value settings and value per referral in use."""
+    dataset = dataset or active_dataset()
+    return _dimension_scores(*_cache_key(dataset), clv_settings(), referral_value_setting(dataset))
 
 
 def _weighs_any(weights: Mapping[str, float], scores: value_model_module.DimensionScores) -> bool:
@@ -360,14 +363,14 @@ def weights_fall_back(dataset: datasets_module.Dataset | None = None) -> bool:
 
 
 def value_model(dataset: datasets_module.Dataset | None = None) -> value_model_module.ValueModel:
-    """Composite value and tiers under the active weights and tier settings (cheap to rerun)."""
+    """Value in money and tiers under the active weights and tier settings (cheap to rerun)."""
     method, shares = tier_settings()
     scores = dimension_scores(dataset)
     return value_model_module.score_customers(scores, effective_weights(scores), method, shares)
 
 
 def value_table(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
-    """Per-customer identity, money, composite value, tier, ranks and dimension breakdown."""
+    """Per-customer identity, revenue and profit, value, value score, tier, ranks and dimension breakdown."""
     dataset = dataset or active_dataset()
     return value_model_module.value_table(features(dataset), value_model(dataset))
 
@@ -384,17 +387,17 @@ SEGMENT_SEED = 0
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _segmentation(db_path: str, dataset_id: int, version: int, months: int, rate: float, method: str,
-                  n_clusters: int | None) -> segments_module.Segmentation:
-    features = _scoring_features(db_path, dataset_id, version, months, rate)
+def _segmentation(db_path: str, dataset_id: int, version: int, settings: potential_module.LifetimeSettings,
+                  method: str, n_clusters: int | None) -> segments_module.Segmentation:
+    features = _scoring_features(db_path, dataset_id, version, settings)
     return segments_module.segment_customers(features, method=method, n_clusters=n_clusters,
                                              random_state=SEGMENT_SEED)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _segment_map(db_path: str, dataset_id: int, version: int, months: int, rate: float, method: str,
-                 n_clusters: int | None) -> segments_module.Projection:
-    segmentation = _segmentation(db_path, dataset_id, version, months, rate, method, n_clusters)
+def _segment_map(db_path: str, dataset_id: int, version: int, settings: potential_module.LifetimeSettings,
+                 method: str, n_clusters: int | None) -> segments_module.Projection:
+    segmentation = _segmentation(db_path, dataset_id, version, settings, method, n_clusters)
     return segments_module.projection_2d(segmentation, random_state=SEGMENT_SEED)
 
 
@@ -402,13 +405,13 @@ def segmentation(method: str, n_clusters: int | None = None,
                  dataset: datasets_module.Dataset | None = None) -> segments_module.Segmentation:
     """Customer segments (``n_clusters=None``: best silhouette), cached per dataset version, method
     and k; shared read-only. Raises ``segments.SegmentationError`` when customers cannot be clustered."""
-    return _segmentation(*_cache_key(dataset), *clv_settings(), method, n_clusters)
+    return _segmentation(*_cache_key(dataset), clv_settings(), method, n_clusters)
 
 
 def segment_map(method: str, n_clusters: int | None = None,
                 dataset: datasets_module.Dataset | None = None) -> segments_module.Projection:
     """The 2-D map of ``segmentation(method, n_clusters, dataset)``, cached alike."""
-    return _segment_map(*_cache_key(dataset), *clv_settings(), method, n_clusters)
+    return _segment_map(*_cache_key(dataset), clv_settings(), method, n_clusters)
 
 
 # Lifecycle: the stage rules are set on the lifecycle page and followed by the customer page.
@@ -428,8 +431,9 @@ def set_stage_settings(thresholds: lifecycle_module.StageThresholds, use_model: 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _stages(db_path: str, dataset_id: int, version: int, thresholds: tuple, use_model: bool) -> pd.DataFrame:
-    fit = _lifetime_fit(db_path, dataset_id, version)
+def _stages(db_path: str, dataset_id: int, version: int, thresholds: tuple, use_model: bool,
+            purchase_model: str) -> pd.DataFrame:
+    fit = _lifetime_fit(db_path, dataset_id, version, purchase_model)
     alive = (lifecycle_module.probability_alive(fit.summary, fit.purchases)
              if use_model and fit.purchases is not None else None)
     return lifecycle_module.customer_stages(open_store(db_path), dataset_id,
@@ -440,17 +444,23 @@ def _stages(db_path: str, dataset_id: int, version: int, thresholds: tuple, use_
 def stages(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
     """Every customer's lifecycle inputs and stage under the stage settings in use, cached."""
     thresholds, use_model = stage_settings()
-    return _stages(*_cache_key(dataset), tuple(sorted(asdict(thresholds).items())), use_model)
+    return _stages(*_cache_key(dataset), tuple(sorted(asdict(thresholds).items())), use_model,
+                   clv_settings().purchase_model)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _scores_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, months: int,
-               rate: float) -> value_model_module.DimensionScores:
-    features = migration_module.scoring_features_at(open_store(db_path), dataset_id, as_of, (months, rate))
-    return value_model_module.dimension_scores(features)
+def _scores_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, settings: potential_module.LifetimeSettings,
+               referral_value: float | None) -> value_model_module.DimensionScores:
+    features = potential_module.scoring_features_at(open_store(db_path), dataset_id, as_of, settings)
+    return value_model_module.dimension_scores(features, referral_value)
 
 
 def scores_at(as_of: dt.date, dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
-    """Dimension scores from the history up to ``as_of``, scored like today's (potential value from a
-    model fitted up to that date); computed once per date, re-weighted cheaply on every run."""
-    return _scores_at(*_cache_key(dataset), as_of, *clv_settings())
+    """Dimension inputs from the history up to ``as_of``, valued like today's: potential value from
+    the purchase model in use today (chosen once per dataset) fitted up to that date, and today's
+    value per referral. Computed once per date, re-weighted cheaply on every run."""
+    settings = clv_settings()
+    chosen = lifetime_fit(dataset).choice
+    if chosen is not None:
+        settings = replace(settings, purchase_model=chosen.chosen)
+    return _scores_at(*_cache_key(dataset), as_of, settings, dimension_scores(dataset).referral_value)

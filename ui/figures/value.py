@@ -24,9 +24,10 @@ RANK_FLAG_COLORS = {"none": NEUTRAL, "big_seller_low_value": ACCENT, "small_sell
 
 
 def pyramid_figure(pyramid: pd.DataFrame, lang: str = "en", share: str = "value_share") -> go.Figure:
-    """Customer pyramid (counts, S on top, centered bars) beside the tiers' share of ``share``
-    (``value_share``, ``revenue_share`` or ``gross_profit_share``) drawn the same way, which is
-    an inverted pyramid when value is concentrated."""
+    """The customer pyramid (share of customers per tier, S on top, centered bars) beside the
+    tiers' share of ``share`` (``value_share``, ``revenue_share`` or ``gross_profit_share``, all
+    money) on the same scale, so a top wider than the customers' shows where value concentrates;
+    it is an inverted pyramid when S holds more than the tiers below."""
     if share not in ("value_share", "revenue_share", "gross_profit_share"):
         raise ValueError(f"unknown share column {share!r}")
     data = pyramid.set_index("tier").reindex(list(TIERS))
@@ -35,23 +36,24 @@ def pyramid_figure(pyramid: pd.DataFrame, lang: str = "en", share: str = "value_
     counts = data["customers"].fillna(0).to_numpy(dtype=float)
     customer_pct = data["customer_share"].fillna(0).to_numpy(dtype=float) * 100
     # A share is unknown (NaN) without cost data or when the total is not positive: no bar, and
-    # the label says so rather than showing 0%.
+    # the label says so rather than showing 0%. A negative share (a tier losing money) has no bar
+    # either; its label shows the number.
     share_pct = data[share].to_numpy(dtype=float) * 100
     no_data = translate("value.fig.no_data", lang)
     share_text = [f"{p:.1f}%" if np.isfinite(p) else no_data for p in share_pct]
-    share_pct = np.nan_to_num(share_pct, nan=0.0)
+    share_pct = np.clip(np.nan_to_num(share_pct, nan=0.0), 0.0, None)
 
     figure = make_subplots(
         rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
         subplot_titles=(translate("value.fig.customers", lang), translate(f"value.fig.{share}", lang)),
     )
     figure.add_trace(_centered_bars(
-        labels, counts, colors, [f"{int(c):,} ({p:.1f}%)" for c, p in zip(counts, customer_pct)],
+        labels, customer_pct, colors, [f"{int(c):,} ({p:.1f}%)" for c, p in zip(counts, customer_pct)],
         translate("value.fig.customers", lang)), row=1, col=1)
     figure.add_trace(_centered_bars(
         labels, share_pct, colors, share_text, translate(f"value.fig.{share}", lang)), row=1, col=2)
-    for col, widths in ((1, counts), (2, share_pct)):
-        half = max(widths.max(initial=0.0), 1e-9) / 2
+    half = max(customer_pct.max(initial=0.0), share_pct.max(initial=0.0), 1e-9) / 2
+    for col in (1, 2):
         figure.update_xaxes(range=[-half * 1.5, half * 1.5], showticklabels=False, showgrid=False,
                             zeroline=False, row=1, col=col)
     figure.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
@@ -132,24 +134,27 @@ def group_label(group: str, by: str, lang: str) -> str:
 
 
 def dimension_breakdown_figure(explanation: CustomerExplanation, lang: str = "en") -> go.Figure:
-    """One customer's contribution per dimension (bars; green lifts, orange sinks it against the
-    average customer) with the average customer's contribution as markers."""
+    """What lifts and sinks one customer: its contribution to the value score per dimension (bars;
+    green lifts, orange sinks it against the average customer) with the average customer's as
+    markers; the hover adds the dimension's value in money."""
     breakdown = explanation.breakdown
     labels = [translate(f"value.dim.{d}", lang) for d in breakdown["dimension"]]
     colors = np.where(breakdown["effect"] >= 0, LIFT_COLOR, ACCENT)
     no_data = translate("value.fig.no_data", lang)
+    contribution = breakdown["score_contribution"]
     figure = go.Figure()
     figure.add_trace(go.Bar(
-        y=labels, x=breakdown["contribution"], orientation="h", marker_color=colors,
+        y=labels, x=contribution, orientation="h", marker_color=colors,
         name=translate("value.fig.contribution", lang),
-        text=[f"{c:.1f}" + (f" ({no_data})" if m else "") for c, m in zip(breakdown["contribution"], breakdown["missing"])],
+        text=[f"{c:.1f}" + (f" ({no_data})" if m else "") for c, m in zip(contribution, breakdown["missing"])],
         textposition="auto",
-        customdata=np.column_stack([breakdown["score"], breakdown["weight_share"] * 100]),
+        customdata=np.column_stack([breakdown["score"], breakdown["weight_share"] * 100, breakdown["value"]]),
         hovertemplate="%{y}: %{x:.1f} (" + translate("value.fig.score", lang) + " %{customdata[0]:.0f}, "
-                      + translate("value.fig.weight", lang) + " %{customdata[1]:.0f}%)<extra></extra>",
+                      + translate("value.fig.weight", lang) + " %{customdata[1]:.0f}%, "
+                      + translate("value.fig.value", lang) + " %{customdata[2]:,.0f})<extra></extra>",
     ))
     figure.add_trace(go.Scatter(
-        y=labels, x=breakdown["average_contribution"], mode="markers",
+        y=labels, x=breakdown["average_score_contribution"], mode="markers",
         marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": NEUTRAL}},
         name=translate("value.fig.average", lang),
         hovertemplate="%{y}: %{x:.1f}<extra>" + translate("value.fig.average", lang) + "</extra>",
@@ -157,7 +162,7 @@ def dimension_breakdown_figure(explanation: CustomerExplanation, lang: str = "en
     figure.update_yaxes(autorange="reversed")
     figure.update_layout(
         title=translate("value.fig.breakdown_title", lang, customer=explanation.customer_id,
-                        tier=explanation.tier, value=explanation.composite),
+                        tier=explanation.tier, value=f"{explanation.value:,.0f}", score=explanation.score),
         xaxis_title=translate("value.fig.contribution", lang),
         legend={"orientation": "h", "y": -0.15}, margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )

@@ -5,11 +5,11 @@ STRINGS = {
     "clv.title": {"en": "Lifetime value", "zh": "客户终身价值"},
     "clv.intro": {
         "en": "Potential value: what each customer is expected to buy from now on if the "
-              "relationship continues. A purchase model (BG/NBD) estimates how many purchases are "
-              "still to come and whether the customer is still active; a spend model (Gamma-Gamma) "
+              "relationship continues. A purchase model (BG/NBD or MBG/NBD) estimates how many purchases "
+              "are still to come and whether the customer is still active; a spend model (Gamma-Gamma) "
               "estimates the amount per purchase.",
-        "zh": "潜在价值：若客户关系继续，客户今后预计带来的购买。购买模型（BG/NBD）估计客户未来的"
-              "购买次数以及客户是否仍然活跃；消费模型（Gamma-Gamma）估计每次购买的金额。",
+        "zh": "潜在价值：若客户关系继续，客户今后预计带来的购买。购买模型（BG/NBD 或 MBG/NBD）估计客户"
+              "未来的购买次数以及客户是否仍然活跃；消费模型（Gamma-Gamma）估计每次购买的金额。",
     },
     "clv.returns_rule": {
         "en": "A purchase is a day with net revenue of zero or more. Days on which returns outweigh "
@@ -33,10 +33,10 @@ STRINGS = {
     "clv.measure.expected_gross_profit": {"en": "expected gross profit", "zh": "预期毛利"},
     "clv.measure.clv": {"en": "discounted expected revenue", "zh": "折现后的预期销售额"},
     "clv.source.model": {
-        "en": "The value model's potential value now comes from this model: each customer's {measure} "
-              "over the next {months} months, discounted at {rate:.1%} a year.",
-        "zh": "价值模型中的潜在价值现由本模型给出：每个客户未来 {months} 个月的{measure}，按年折现率 "
-              "{rate:.1%} 折现。",
+        "en": "The value model's potential value now comes from the lifetime value model ({model}): each "
+              "customer's {measure} over the next {months} months, discounted at {rate:.1%} a year.",
+        "zh": "价值模型中的潜在价值现由客户终身价值模型（{model}）给出：每个客户未来 {months} 个月的{measure}，"
+              "按年折现率 {rate:.1%} 折现。",
     },
     "clv.source.proxy": {
         "en": "The value model keeps using revenue growth as a proxy for potential value. {reason}",
@@ -59,6 +59,40 @@ STRINGS = {
     "clv.col.clv": {"en": "Lifetime value (discounted revenue)", "zh": "终身价值（折现销售额）"},
     "clv.col.expected_gross_profit": {"en": "Expected gross profit", "zh": "预期毛利"},
     "clv.model.bgnbd": {"en": "Purchase model (BG/NBD)", "zh": "购买模型（BG/NBD）"},
+    "clv.model.mbgnbd": {"en": "Purchase model (MBG/NBD)", "zh": "购买模型（MBG/NBD）"},
+    "clv.purchase_model": {"en": "Purchase model", "zh": "购买模型"},
+    "clv.purchase_model.auto": {"en": "Best fit (automatic)", "zh": "按拟合优度自动选择"},
+    "clv.purchase_model.bgnbd": {"en": "BG/NBD", "zh": "BG/NBD"},
+    "clv.purchase_model.mbgnbd": {"en": "MBG/NBD", "zh": "MBG/NBD"},
+    "clv.purchase_model_help": {
+        "en": "BG/NBD lets a customer drop out only after a repeat purchase; MBG/NBD also right after the "
+              "first purchase. Automatic keeps the one with the higher log-likelihood on the data it is fitted on.",
+        "zh": "BG/NBD 假设客户只会在重复购买后流失；MBG/NBD 还允许客户在首次购买后立即流失。"
+              "自动选择保留在拟合数据上对数似然更高的模型。",
+    },
+    "clv.choice.auto": {
+        "en": "In use: {model}, the better fit on this data (log-likelihood BG/NBD {bgnbd}, MBG/NBD {mbgnbd}).",
+        "zh": "当前使用：{model}，在本数据上拟合更好（对数似然：BG/NBD {bgnbd}，MBG/NBD {mbgnbd}）。",
+    },
+    "clv.choice.picked": {
+        "en": "In use: {model}, as picked (log-likelihood {log_likelihood}); the automatic choice compares both models.",
+        "zh": "当前使用：{model}（手动选择；对数似然 {log_likelihood}）；自动选择会比较两个模型。",
+    },
+    "clv.choice.not_fitted": {"en": "could not be fitted", "zh": "无法拟合"},
+    "clv.alive_note.bgnbd": {
+        "en": "Under BG/NBD a customer can only drop out after a repeat purchase, so every one-time buyer "
+              "({one_time:,} customers here) has a probability of 100% of still being active, however long "
+              "ago it bought. Read it as \"the model cannot tell\", not as \"certainly active\".",
+        "zh": "在 BG/NBD 中，客户只会在重复购买后流失，因此每个只购买过一次的客户（此处共 {one_time:,} 个）"
+              "无论多久以前购买，仍活跃概率都是 100%。这表示“模型无从判断”，而不是“一定仍活跃”。",
+    },
+    "clv.alive_note.mbgnbd": {
+        "en": "Under MBG/NBD a customer may drop out right after its first purchase, so a one-time buyer "
+              "({one_time:,} customers here) who has been quiet for long is probably gone: its probability "
+              "of still being active falls with the time since that purchase.",
+        "zh": "在 MBG/NBD 中，客户可能在首次购买后立即流失，因此只购买过一次且长期未再购买的客户"
+              "（此处共 {one_time:,} 个）很可能已流失：其仍活跃概率随距首次购买的时间增加而下降。",
+    },
     "clv.model.gamma_gamma": {"en": "Spend model (Gamma-Gamma)", "zh": "消费模型（Gamma-Gamma）"},
     "clv.fit.item": {"en": "Item", "zh": "项目"},
     "clv.fit.value": {"en": "Value", "zh": "数值"},

@@ -88,8 +88,12 @@ STRINGS = {
         "zh": "使用客户终身价值模型的仍活跃概率",
     },
     "life.use_p_alive_help": {
-        "en": "The BG/NBD purchase model of the Lifetime value page gives each customer's probability of still being active; it then informs the dormant and lost stages.",
-        "zh": "“客户终身价值”页面的 BG/NBD 购买模型给出每个客户仍活跃的概率，用于辅助判断休眠和流失阶段。",
+        "en": "The purchase model of the Lifetime value page (BG/NBD or MBG/NBD) gives each customer's probability of still being active; it then informs the dormant and lost stages.",
+        "zh": "“客户终身价值”页面的购买模型（BG/NBD 或 MBG/NBD）给出每个客户仍活跃的概率，用于辅助判断休眠和流失阶段。",
+    },
+    "life.p_alive_model": {
+        "en": "The probability of being active comes from {model} (chosen on the Lifetime value page).",
+        "zh": "仍活跃概率来自 {model}（在客户终身价值页面选择）。",
     },
     "life.p_alive_unavailable": {
         "en": "The lifetime value model cannot be fitted on this dataset (see the Lifetime value page); stages follow the order rhythm only.",
@@ -213,8 +217,8 @@ STRINGS = {
     "life.col.revenue_retention": {"en": "Revenue kept", "zh": "销售额保持率"},
     "life.col.tier_before": {"en": "Tier before", "zh": "之前等级"},
     "life.col.tier_after": {"en": "Tier after", "zh": "之后等级"},
-    "life.col.composite_before": {"en": "Value before", "zh": "之前价值得分"},
-    "life.col.composite_after": {"en": "Value after", "zh": "之后价值得分"},
+    "life.col.value_before": {"en": "Value before", "zh": "之前价值（金额）"},
+    "life.col.value_after": {"en": "Value after", "zh": "之后价值（金额）"},
     "life.col.score_potential": {"en": "Potential score", "zh": "潜在价值得分"},
     "life.col.growth": {"en": "Revenue growth (%)", "zh": "销售额增长率（%）"},
     "life.col.stage": {"en": "Stage", "zh": "阶段"},
