@@ -18,6 +18,7 @@ from ui.figures import lifecycle as figures
 from ui.figures.concentration import amount
 from ui.figures.value import dimension_breakdown_figure
 from ui.i18n import TABLE
+from ui.markup import md
 from ui.state import t
 
 CUSTOMER_KEY = "customer_id"
@@ -43,7 +44,7 @@ def pick_customer(features: pd.DataFrame) -> str | None:
         found = features[features["customer_id"].str.contains(query, case=False, regex=False)
                          | features["name"].str.contains(query, case=False, regex=False, na=False)]
     if found.empty:
-        st.info(t("life.customer.no_match", query=query))
+        st.info(t("life.customer.no_match", query=md(query)))
         return None
     listed = found.sort_values(["revenue", "customer_id"], ascending=[False, True], kind="stable").head(MAX_MATCHES)
     if not query and requested is not None and requested not in set(listed["customer_id"]):
@@ -170,9 +171,9 @@ def _relationship(dataset, tier: str) -> None:
 
 def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
     row = features.set_index("customer_id").loc[customer_id]
-    st.subheader(f"{row['name']} · {customer_id}")
+    st.subheader(f"{md(row['name'])} · {md(customer_id)}")
     details = [row[column] for column in ("customer_type", "industry", "region", "channel") if isinstance(row[column], str)]
-    st.caption(" · ".join(t(f"ctype.{d}") if f"ctype.{d}" in TABLE else d for d in details))
+    st.caption(" · ".join(t(f"ctype.{d}") if f"ctype.{d}" in TABLE else md(d) for d in details))
     if state.weights_fall_back(dataset):
         st.info(t("value.weights_fallback"))
     explanation = explain_customer(features, state.value_model(dataset), customer_id)

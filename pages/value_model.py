@@ -25,6 +25,7 @@ from ui.figures.value import (
     relationship_matrix_figure,
 )
 from ui.i18n import translate
+from ui.markup import md
 from ui.state import t
 
 WEIGHT_MAX = 5.0
@@ -173,11 +174,12 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
         help=t("value.preset_shipped_readonly") if presets[picked].shipped else None,
     )
     if st.session_state.get(PRESET_PENDING_DELETE_KEY) == picked:
-        st.warning(t("value.preset_delete_confirm", name=picked))
+        st.warning(t("value.preset_delete_confirm", name=md(preset_label(picked, lang))))
         yes, no = st.columns(2)
         yes.button(t("value.preset_delete_yes"), key="value_preset_delete_yes", on_click=delete_pending_preset)
         no.button(t("value.preset_delete_cancel"), key="value_preset_delete_cancel", on_click=cancel_delete)
-    st.caption(t("value.preset_matches", name=preset_label(matching.name, lang)) if matching else t("value.preset_matches_none"))
+    st.caption(t("value.preset_matches", name=md(preset_label(matching.name, lang))) if matching
+               else t("value.preset_matches_none"))
     st.text_input(t("value.preset_name"), key=PRESET_NAME_KEY, max_chars=vm.MAX_PRESET_NAME_LENGTH)
     st.button(t("value.preset_save"), key="value_preset_save", on_click=save_current_weights)
 

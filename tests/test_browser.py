@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from analytics.ingest import write_upload
+from analytics.mapping import suggest_mapping
+from analytics.readers import read_upload
+from analytics.store import Store
+from analytics.validation import validate_transactions
+from analytics.value_model import PRESETS, save_preset
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +35,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(app_database, tmp_path):
+def start_server(database: Path, tmp_path: Path):
+    """The dashboard served from ``database``; yields its URL and stops it afterwards."""
     port = free_port()
-    env = {**os.environ, "CVD_DB_PATH": str(app_database)}
+    env = {**os.environ, "CVD_DB_PATH": str(database)}
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
@@ -52,6 +63,11 @@ def server(app_database, tmp_path):
 
 
 @pytest.fixture
+def server(app_database, tmp_path):
+    yield from start_server(app_database, tmp_path)
+
+
+@pytest.fixture
 def page():
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -70,3 +86,86 @@ def test_overview_renders_without_an_exception_box(server, page, tmp_path):
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     assert "demo data" in page.locator("[data-testid='stSidebar']").inner_text()
+
+
+class Tracker(http.server.BaseHTTPRequestHandler):
+    """Stands in for a third-party host: every request a payload makes a browser send lands here."""
+
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        Tracker.hits.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def payloads(host: str, field: str) -> list[str]:
+    """Markup a supplier's spreadsheet could carry in a text cell, each pointing at ``host``."""
+    return [
+        f"![pixel](http://{host}/md-{field}.png)",
+        f'<img src="http://{host}/html-{field}.png">',
+        f"[click me](http://{host}/link-{field})",
+        f":red[{field}] $x^2$ **bold** www.{field}.example",
+    ]
+
+
+@pytest.fixture
+def hostile_database(app_database):
+    """The demo plus a dataset whose every text field, name and preset carries markup."""
+    tracker = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tracker)
+    threading.Thread(target=tracker.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{tracker.server_address[1]}"
+    Tracker.hits = []
+    rows = 400
+    sheet = pd.DataFrame({
+        "customer_id": [f"<b>K{i % 40}</b>" for i in range(rows)],
+        "order_date": [str(pd.Timestamp("2024-01-01") + pd.Timedelta(days=i % 700))[:10] for i in range(rows)],
+        "revenue": [100.0 + 7 * i for i in range(rows)],
+        "cost": [60.0 + 3 * i for i in range(rows)],
+        "order_id": [f"O{i}" for i in range(rows)],
+    })
+    for field in ("product", "channel", "region", "sales_rep", "name", "industry"):
+        sheet[field] = [payloads(host, field)[(i // 40 + i) % 4] for i in range(rows)]
+    filename = f"![file](http://{host}/file.png).csv"
+    raw = read_upload(filename, sheet.to_csv(index=False).encode())
+    upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
+    assert upload.rows_rejected == 0
+    store = Store(app_database)
+    write_upload(store, upload, mode="new", digest=None, dataset_name=f"![dataset](http://{host}/dataset.png)")
+    save_preset(store, f"![preset](http://{host}/preset.png)", PRESETS["profit_focus"])
+    store.close()
+    yield app_database, host
+    tracker.shutdown()
+
+
+# Sidebar link and the page's address, in navigation order.
+PAGES = (("Overview", ""), ("Value model", "value_model"), ("80/20 view", "concentration"),
+         ("Customer", "customer"), ("Lifecycle", "lifecycle"), ("Lifetime value", "lifetime_value"),
+         ("Segments", "segments"), ("Data", "data"))
+
+
+def open_page(page, link: str, path: str) -> None:
+    """Click a sidebar link and wait until its script has finished drawing the page."""
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
+    page.wait_for_url(lambda url: urllib.parse.urlsplit(url).path.rstrip("/").endswith(path), timeout=60_000)
+    page.locator("h1").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
+
+
+def test_markup_in_uploaded_text_is_shown_as_text_and_fetches_nothing(hostile_database, tmp_path, page):
+    database, host = hostile_database
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url) if host in request.url else None)
+    for url in start_server(database, tmp_path):
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=60_000)
+        for link, path in PAGES:
+            open_page(page, link, path)
+            page.screenshot(path=str(tmp_path / f"{path or 'overview'}.png"), full_page=True)
+            assert page.locator("[data-testid='stException']").count() == 0, link
+            leaks = page.locator(f"img[src*='{host}'], a[href*='{host}']")
+            assert leaks.count() == 0, (link, [leaks.nth(i).evaluate("e => e.outerHTML") for i in range(leaks.count())])
+    assert requested == [] and Tracker.hits == []

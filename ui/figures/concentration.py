@@ -16,6 +16,7 @@ from pandas.io.formats.style import Styler
 from analytics.concentration import Curve, RiskVerdict, WhaleCurve
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import DEFAULT_LANGUAGE, translate
+from ui.markup import plot_text
 
 METRIC_COLORS = {"revenue": "#1f77b4", "gross_profit": "#2ca02c", "value": "#9467bd"}
 RISK_COLORS = {"low": "#d8f3dc", "moderate": "#ffe8a3", "high": "#ffc9c0"}
@@ -239,7 +240,7 @@ def _curve_trace(curve: Curve, name: str, color: str, lang: str) -> go.Scatter:
     if curve.label is None:
         customdata = curve.rank[:, np.newaxis]
     else:
-        customdata = np.column_stack([curve.rank.astype(object), curve.label])
+        customdata = np.column_stack([curve.rank.astype(object), [plot_text(label) for label in curve.label]])
         lines.insert(0, f"{translate('conc.hover.customer', lang)}: %{{customdata[1]}}")
     return go.Scatter(
         x=np.round(curve.customer_share, _DECIMALS),

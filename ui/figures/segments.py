@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from analytics.segments import Projection, Segmentation
 from ui.figures.theme import ACCENT, NEUTRAL
 from ui.i18n import TABLE, translate
+from ui.markup import plot_text
 
 SEGMENT_COLORS = px.colors.qualitative.Safe
 
@@ -45,7 +46,7 @@ def projection_figure(projection: Projection, profiles: pd.DataFrame, lang: str 
         figure.add_trace(go.Scatter(
             x=group["x"], y=group["y"], mode="markers", name=names[cluster],
             marker={"color": _segment_color(cluster), "size": 6, "opacity": 0.7},
-            customdata=labels.loc[group.index],
+            customdata=labels.loc[group.index].map(plot_text),
             hovertemplate=f"{customer}: %{{customdata}}<extra>%{{fullData.name}}</extra>",
         ))
     first, second = projection.explained_variance_ratio

@@ -17,6 +17,7 @@ from analytics.strategy import (
 from analytics.value_model import TIERS, CustomerExplanation
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import TABLE, translate
+from ui.markup import plot_text
 
 MAX_SCATTER_POINTS = 5000
 LIFT_COLOR = "#2a9d8f"
@@ -161,7 +162,7 @@ def dimension_breakdown_figure(explanation: CustomerExplanation, lang: str = "en
     ))
     figure.update_yaxes(autorange="reversed")
     figure.update_layout(
-        title=translate("value.fig.breakdown_title", lang, customer=explanation.customer_id,
+        title=translate("value.fig.breakdown_title", lang, customer=plot_text(explanation.customer_id),
                         tier=explanation.tier, value=f"{explanation.value:,.0f}", score=explanation.score),
         xaxis_title=translate("value.fig.contribution", lang),
         legend={"orientation": "h", "y": -0.15}, margin={"l": 10, "r": 10, "t": 50, "b": 10},
@@ -184,7 +185,7 @@ def rank_scatter_figure(
         figure.add_trace(go.Scattergl(
             x=points["revenue_rank"], y=points["value_rank"], mode="markers", name=translate(f"value.flag.{flag}", lang),
             marker={"color": color, "size": 6 if flag == "none" else 8, "opacity": 0.5 if flag == "none" else 0.9},
-            hovertext=points["name"].astype(str) + " (" + points["tier"].astype(str) + ")",
+            hovertext=points["name"].map(plot_text) + " (" + points["tier"].astype(str) + ")",
             hovertemplate="%{hovertext}<br>" + translate("value.fig.revenue_rank", lang) + " %{x}<br>"
                           + translate("value.fig.value_rank", lang) + " %{y}<extra></extra>",
         ))
