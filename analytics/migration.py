@@ -175,9 +175,7 @@ def period_activity(store: Store, dataset_id: int, before: date, after: date) ->
     revenue_before, revenue_after (net revenue of each period)."""
     before, after = _checked_cutoffs(before, after)
     start = before - (after - before)
-    frame = store.cursor().execute(
-        _ACTIVITY_SQL, {"dataset_id": dataset_id, "start": start, "before": before, "after": after}
-    ).df()
+    frame = store.frame(_ACTIVITY_SQL, {"dataset_id": dataset_id, "start": start, "before": before, "after": after})
     frame["customer_id"] = frame["customer_id"].astype(str)
     for column in ("revenue_before", "revenue_after"):
         frame[column] = frame[column].astype(float)
@@ -230,8 +228,7 @@ def migrate(
 ) -> Migration:
     """Tiers at two cut-offs and the migration between them (defaults: ``default_cutoffs``)."""
     if before is None or after is None:
-        ((last,),) = store.cursor().execute(
-            "SELECT max(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id]).fetchall()
+        last = store.last_order_date(dataset_id)
         if last is None:
             raise ValueError(f"dataset {dataset_id} has no transactions")
         default_before, default_after = default_cutoffs(last)
