@@ -41,7 +41,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics import clv
+from analytics.clv.beta_geo import BetaGeoModel
 from analytics.store import Store
 
 STAGES = ("new", "growing", "stable", "declining", "dormant", "lost")
@@ -243,8 +243,8 @@ def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
                     "gross_profit_last_12m"]]
 
 
-def probability_alive(summary: pd.DataFrame, purchases: clv.BetaGeoModel) -> pd.Series:
-    """A fitted BG/NBD model's probability that each customer of ``summary`` (``clv.rfm_summary``)
+def probability_alive(summary: pd.DataFrame, purchases: BetaGeoModel) -> pd.Series:
+    """A fitted purchase model's probability that each customer of ``summary`` (``clv.summary.rfm_summary``)
     is still active, indexed by customer_id: the ``p_alive`` of ``assign_stages``."""
     alive = purchases.probability_alive(summary["frequency"], summary["recency"], summary["T"])
     return pd.Series(alive, index=summary.index, name="p_alive")

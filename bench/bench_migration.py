@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.clv import rfm_summary
+from analytics.clv.summary import rfm_summary
 from analytics.demo import generate_demo
 from analytics.ingest import write_upload
 from analytics.migration import migrate
@@ -49,7 +49,7 @@ def main() -> None:
               f"in {time.perf_counter() - start:.1f} s")
 
         # As the lifecycle page: the purchase model is chosen once on the whole history, then fitted at each cut-off.
-        chosen = fit_lifetime(rfm_summary(store.cursor(), dataset_id)).choice.chosen
+        chosen = fit_lifetime(rfm_summary(store, dataset_id)).choice.chosen
         lifetime = LifetimeSettings(purchase_model=chosen)
         results = {
             label: timed(args.repeats, migrate, store, dataset_id, PRESETS["balanced"], lifetime=settings)

@@ -8,7 +8,7 @@ from app_harness import APP, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, lifecycle, migration, watchlists
-from analytics.clv import rfm_summary
+from analytics.clv.summary import rfm_summary
 from analytics.mapping import suggest_mapping
 from analytics.potential import LifetimeSettings, fit_lifetime
 from analytics.readers import read_upload
@@ -129,7 +129,7 @@ def demo_tiers(path, as_of: date) -> pd.Series:
     purchase model chosen on the whole history, fitted up to ``as_of``."""
     store = Store(path)
     try:
-        chosen = fit_lifetime(rfm_summary(store.cursor(), 1)).choice.chosen
+        chosen = fit_lifetime(rfm_summary(store, 1)).choice.chosen
         tiers = migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime=LifetimeSettings(purchase_model=chosen))
         return tiers.set_index("customer_id")["tier"]
     finally:

@@ -17,13 +17,15 @@ from dataclasses import asdict, dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from analytics import clv as clv_module
 from analytics import datasets as datasets_module
 from analytics import lifecycle as lifecycle_module
 from analytics import potential as potential_module
 from analytics import segments as segments_module
 from analytics import tiering
 from analytics import value_model as value_model_module
+from analytics.clv import beta_geo as purchase_model_module
+from analytics.clv import lifetime_value as lifetime_value_module
+from analytics.clv import summary as summary_module
 from analytics.demo import seed_demo_if_empty
 from analytics.features import customer_features
 from analytics.store import Store, StoreError, database_path, open_store
@@ -252,7 +254,7 @@ class ClvStatus:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _lifetime_fit(db_path: str, dataset_id: int, version: int, purchase_model: str) -> potential_module.LifetimeFit:
     """Fit once per dataset version and purchase-model choice; horizon and discount rate do not change it."""
-    summary = clv_module.rfm_summary(open_store(db_path).cursor(), dataset_id)
+    summary = summary_module.rfm_summary(open_store(db_path), dataset_id)
     return potential_module.fit_lifetime(summary, purchase_model)
 
 
@@ -314,15 +316,15 @@ def potential_source_note(dataset: datasets_module.Dataset | None = None) -> str
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date,
-                   purchase_model: str) -> tuple[clv_module.HoldoutCheck, clv_module.PurchaseModelChoice]:
-    summary = clv_module.calibration_holdout_summary(open_store(db_path).cursor(), dataset_id, calibration_end)
-    purchases, choice = clv_module.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"],
-                                                      purchase_model)
-    return clv_module.holdout_check(purchases, summary), choice
+                   purchase_model: str) -> tuple[lifetime_value_module.HoldoutCheck, purchase_model_module.PurchaseModelChoice]:
+    summary = summary_module.calibration_holdout_summary(open_store(db_path), dataset_id, calibration_end)
+    purchases, choice = purchase_model_module.fit_purchase_model(summary["frequency"], summary["recency"],
+                                                                 summary["T"], purchase_model)
+    return lifetime_value_module.holdout_check(purchases, summary), choice
 
 
 def holdout_check(calibration_end: dt.date, dataset: datasets_module.Dataset | None = None
-                  ) -> tuple[clv_module.HoldoutCheck, clv_module.PurchaseModelChoice]:
+                  ) -> tuple[lifetime_value_module.HoldoutCheck, purchase_model_module.PurchaseModelChoice]:
     """The purchase model (chosen as on the whole history, by likelihood on the calibration period
     unless the user picked one) fitted up to ``calibration_end``, against what customers bought
     afterwards. Raises ``clv.InsufficientDataError`` when the split leaves too little on either side.
