@@ -33,14 +33,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics.dimensions import DimensionScores, dimension_scores
 from analytics.potential import LifetimeSettings, scoring_features_at
 from analytics.store import Store
-from analytics.value_model import (
-    TIERS,
-    DimensionScores,
-    dimension_scores,
-    score_customers,
-)
+from analytics.tiering import TIERS
+from analytics.value_model import score_customers
 
 ENTERING = "entering"
 LEAVING = "leaving"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.value_model import TIERS
+from analytics.tiering import TIERS
 
 # Kotler's five relationship levels, weakest first.
 LEVELS = ("basic", "passive", "responsible", "proactive", "partner")

@@ -27,8 +27,8 @@ from analytics.demo import generate_demo
 from analytics.ingest import write_upload
 from analytics.migration import migrate
 from analytics.potential import LifetimeSettings, fit_lifetime
+from analytics.presets import PRESETS
 from analytics.store import Store
-from analytics.value_model import PRESETS
 
 TARGET_SECONDS = 2.0
 DEMO_LINES_PER_CUSTOMER = 16.5  # a little under the demo generator's mean at this scale (16.8): at least N lines

@@ -11,10 +11,10 @@ from analytics import ingest, lifecycle, migration, watchlists
 from analytics.clv.summary import rfm_summary
 from analytics.mapping import suggest_mapping
 from analytics.potential import LifetimeSettings, fit_lifetime
+from analytics.presets import PRESETS
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.validation import validate_transactions
-from analytics.value_model import PRESETS
 from ui.figures.lifecycle import MATRIX_KINDS
 from ui.i18n import TABLE, translate
 

@@ -10,10 +10,11 @@ from analytics import ingest, migration, potential
 from analytics.mapping import suggest_mapping
 from analytics.migration import ENTERING, LEAVING
 from analytics.potential import LifetimeSettings
+from analytics.presets import PRESETS
 from analytics.readers import read_upload
 from analytics.store import Store
+from analytics.tiering import TIERS
 from analytics.validation import validate_transactions
-from analytics.value_model import PRESETS, TIERS
 from ui.figures.lifecycle import migration_sankey_figure, transition_heatmap_figure
 
 BEFORE, AFTER = date(2024, 12, 31), date(2025, 12, 31)

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import concentration, strategy
 from analytics import value_model as vm
 from analytics.datasets import list_datasets
+from analytics.dimensions import dimension_scores
 from analytics.features import customer_features
 from analytics.ingest import file_hash, write_upload
 from analytics.mapping import suggest_mapping
@@ -88,7 +89,7 @@ def test_overview_follows_the_active_weights(app_database):
     """Economic value alone: a weighting whose composite the plain features determine."""
     _, _, features = demo(app_database)
     economic_only = {"economic": 1.0}
-    table = vm.value_table(features, vm.score_customers(vm.dimension_scores(features), economic_only))
+    table = vm.value_table(features, vm.score_customers(dimension_scores(features), economic_only))
     expected = [f"{100 * share:.1f}%" for share in strategy.pyramid(table)["value_share"]]
     balanced = charts(open_app())[0]
     assert balanced["data"][1]["text"] != expected

@@ -16,11 +16,11 @@ from analytics.clv.gamma_gamma import fit_gamma_gamma
 from analytics.clv.lifetime_value import customer_lifetime_value
 from analytics.clv.summary import rfm_summary
 from analytics.datasets import list_datasets
+from analytics.dimensions import NEUTRAL_SCORE, percentile_scores
 from analytics.features import customer_features
 from analytics.readers import read_upload
 from analytics.store import open_store
 from analytics.validation import validate_transactions
-from analytics.value_model import NEUTRAL_SCORE, percentile_scores
 
 SAME_RANK = 0.02  # score tolerance: a tie broken by float noise moves a customer by half a rank (0.017)
 

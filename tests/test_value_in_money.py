@@ -18,13 +18,15 @@ import pytest
 from analytics import concentration, potential, strategy
 from analytics.clv.summary import rfm_summary
 from analytics.datasets import list_datasets
+from analytics.dimensions import DIMENSIONS, dimension_scores
 from analytics.features import customer_features
 from analytics.ingest import write_upload
+from analytics.presets import PRESETS
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.tiering import TIER_METHODS
 from analytics.validation import validate_transactions
-from analytics.value_model import DIMENSIONS, PRESETS, dimension_scores, score_customers, value_table
+from analytics.value_model import score_customers, value_table
 from ui.figures.value import pyramid_figure
 
 DATA = Path(__file__).parent / "data"

@@ -14,15 +14,11 @@ from streamlit.testing.v1 import AppTest
 from analytics import strategy
 from analytics.datasets import list_datasets
 from analytics.demo import generate_demo
+from analytics.dimensions import dimension_scores
 from analytics.ingest import write_upload
+from analytics.presets import PRESET_PREFIX, PRESETS
 from analytics.store import Store
-from analytics.value_model import (
-    PRESET_PREFIX,
-    PRESETS,
-    dimension_scores,
-    score_customers,
-    value_table,
-)
+from analytics.value_model import score_customers, value_table
 from ui import state
 from ui.i18n import TABLE, translate
 from ui.markup import md
