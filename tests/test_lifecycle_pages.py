@@ -9,8 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, lifecycle, migration, watchlists
 from analytics.clv.summary import rfm_summary
+from analytics.dimensions import dimension_scores
 from analytics.mapping import suggest_mapping
-from analytics.potential import LifetimeSettings, fit_lifetime
+from analytics.potential import LifetimeSettings, fit_lifetime, scoring_features_at
 from analytics.presets import PRESETS
 from analytics.readers import read_upload
 from analytics.store import Store
@@ -130,7 +131,8 @@ def demo_tiers(path, as_of: date) -> pd.Series:
     store = Store(path)
     try:
         chosen = fit_lifetime(rfm_summary(store, 1)).choice.chosen
-        tiers = migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime=LifetimeSettings(purchase_model=chosen))
+        features = scoring_features_at(store, 1, as_of, LifetimeSettings(purchase_model=chosen))
+        tiers = migration.tiers_from_scores(dimension_scores(features), PRESETS["balanced"])
         return tiers.set_index("customer_id")["tier"]
     finally:
         store.close()
