@@ -14,6 +14,7 @@ from analytics.datasets import list_datasets
 from analytics.dimensions import dimension_scores
 from analytics.features import customer_features
 from analytics.ingest import file_hash, write_upload
+from analytics.kpis import overview_kpis
 from analytics.mapping import suggest_mapping
 from analytics.readers import read_upload
 from analytics.store import open_store
@@ -68,7 +69,7 @@ def no_cost_dataset(app_database) -> int:
 def test_overview_kpis_verdict_and_figures_match_the_analytics(app_database):
     _, _, features = demo(app_database)
     revenue = concentration.rank_metric(features["revenue"])
-    kpis = concentration.overview_kpis(features).loc["all"]
+    kpis = overview_kpis(features).loc["all"]
     app = open_app()
     shown = metrics(app)
     assert shown["Customers"] == f"{len(features):,}" == "3,000"
