@@ -310,7 +310,7 @@ def test_pyramid_without_cost_data_has_no_profit_shares(table):
     assert pyramid["gross_profit_share"].isna().all()
 
 
-def test_relationship_grid_follows_the_domain_table():
+def test_relationship_grid_follows_the_number_of_customers_and_margin_table():
     grid = strategy.relationship_grid()
     assert grid.loc["many"].tolist() == ["responsible", "passive", "basic"]
     assert grid.loc["medium"].tolist() == ["proactive", "responsible", "passive"]
