@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from analytics.dimensions import DIMENSIONS
 from analytics.store import CUSTOMER_TYPES
 from analytics.strategy import StrategyCard, tier_relationships
-from analytics.value_model import DIMENSIONS
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 _LINE_BREAKS = re.compile(r"[\t\r\n\v\f\u2028\u2029]")

@@ -22,10 +22,7 @@ FEATURE_COLUMNS = (
 )
 
 _FEATURES_SQL = """
-WITH bounds AS (
-    SELECT coalesce(CAST($as_of AS DATE), max(order_date)) AS as_of
-    FROM transactions WHERE dataset_id = $dataset_id
-),
+WITH bounds AS (SELECT CAST($as_of AS DATE) AS as_of),
 tx AS (
     SELECT t.*, b.as_of,
            -- an order is its id, or the customer's day of purchase when the file has no ids
@@ -111,9 +108,8 @@ def customer_features(
     ``start`` restricts the transactions to a window; recency and tenure are measured at
     ``as_of``. Missing values are NaN (never zero), so later stages can tell "no data" apart.
     """
-    frame = store.cursor().execute(
-        _FEATURES_SQL, {"dataset_id": dataset_id, "as_of": as_of, "start": start}
-    ).df()
+    as_of = store.as_of_date(dataset_id, as_of)
+    frame = store.frame(_FEATURES_SQL, {"dataset_id": dataset_id, "as_of": as_of, "start": start})
     for column in _FLOAT_COLUMNS:
         frame[column] = frame[column].astype(float)
     for column in ("tenure_days", "recency_days", "orders"):

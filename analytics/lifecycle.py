@@ -41,7 +41,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics import clv
+from analytics.clv.beta_geo import BetaGeoModel
 from analytics.store import Store
 
 STAGES = ("new", "growing", "stable", "declining", "dormant", "lost")
@@ -82,10 +82,7 @@ class StageThresholds:
 
 
 _INPUTS_SQL = """
-WITH bounds AS (
-    SELECT coalesce(CAST($as_of AS DATE), max(order_date)) AS as_of
-    FROM transactions WHERE dataset_id = $dataset_id
-),
+WITH bounds AS (SELECT CAST($as_of AS DATE) AS as_of),
 days AS (
     SELECT t.customer_id, t.order_date, sum(t.revenue) AS revenue, sum(t.gross_profit) AS gross_profit
     FROM transactions t, bounds b
@@ -164,9 +161,9 @@ def lifecycle_inputs(
     mean_gap_days (NaN with fewer than two purchase days),
     trend_window_days, revenue_recent, revenue_before, trend (NaN when nothing came before),
     revenue, gross_profit, revenue_last_12m, gross_profit_last_12m (NaN without cost data)."""
-    frame = store.cursor().execute(
-        _INPUTS_SQL, {"dataset_id": dataset_id, "as_of": as_of, "trend_window_days": int(trend_window_days)}
-    ).df()
+    as_of = store.as_of_date(dataset_id, as_of)
+    frame = store.frame(_INPUTS_SQL, {"dataset_id": dataset_id, "as_of": as_of,
+                                      "trend_window_days": int(trend_window_days)})
     for column in _FLOAT_COLUMNS:
         frame[column] = frame[column].astype(float)
     for column in _INT_COLUMNS:
@@ -246,8 +243,8 @@ def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
                     "gross_profit_last_12m"]]
 
 
-def probability_alive(summary: pd.DataFrame, purchases: clv.BetaGeoModel) -> pd.Series:
-    """A fitted BG/NBD model's probability that each customer of ``summary`` (``clv.rfm_summary``)
+def probability_alive(summary: pd.DataFrame, purchases: BetaGeoModel) -> pd.Series:
+    """A fitted purchase model's probability that each customer of ``summary`` (``clv.summary.rfm_summary``)
     is still active, indexed by customer_id: the ``p_alive`` of ``assign_stages``."""
     alive = purchases.probability_alive(summary["frequency"], summary["recency"], summary["T"])
     return pd.Series(alive, index=summary.index, name="p_alive")
@@ -270,9 +267,7 @@ def order_history(store: Store, dataset_id: int, customer_id: str, period: str =
     (month, quarter or year), oldest first; periods without orders are not listed."""
     if period not in HISTORY_PERIODS:
         raise ValueError(f"period must be one of {HISTORY_PERIODS}, got {period!r}")
-    frame = store.cursor().execute(
-        _HISTORY_SQL, {"period": period, "dataset_id": dataset_id, "customer_id": str(customer_id)}
-    ).df()
+    frame = store.frame(_HISTORY_SQL, {"period": period, "dataset_id": dataset_id, "customer_id": str(customer_id)})
     frame["period"] = pd.to_datetime(frame["period"])
     for column in ("revenue", "gross_profit"):
         frame[column] = frame[column].astype(float)
@@ -291,6 +286,4 @@ LIMIT $limit
 
 def recent_orders(store: Store, dataset_id: int, customer_id: str, limit: int = 100) -> pd.DataFrame:
     """One customer's latest transaction lines, newest first."""
-    return store.cursor().execute(
-        _ORDERS_SQL, {"dataset_id": dataset_id, "customer_id": str(customer_id), "limit": int(limit)}
-    ).df()
+    return store.frame(_ORDERS_SQL, {"dataset_id": dataset_id, "customer_id": str(customer_id), "limit": int(limit)})

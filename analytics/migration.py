@@ -4,12 +4,11 @@ Two cut-off dates ``before`` < ``after`` (default: a year apart, ending at the d
 order date) split time into two adjacent periods of equal length L = after - before:
 the earlier period (before - L, before] and the later period (before, after].
 
-- Tiers at each cut-off are the value model's, with the same weights and tier settings: features
-  as of the cut-off (``customer_features``), ``dimension_scores``, ``score_customers`` over every
-  customer known by then. With ``lifetime`` settings the potential dimension comes, as on the
-  value page, from ``analytics.potential``: the lifetime-value model fitted on the history up to
-  each cut-off (the growth proxy where it cannot be fitted). At the dataset's
-  last date the tiers are then the ones every other page shows.
+- Tiers at each cut-off are the value model's, with the same weights and tier settings
+  (``tiers_from_scores``): dimension scores of every customer known by then, from the features as
+  of the cut-off with potential value from the lifetime-value model fitted on the history up to
+  it (``potential.scoring_features_at``; the growth proxy where it cannot be fitted). At the
+  dataset's last date the tiers are then the ones every other page shows.
 - A customer is *active* in a period when it bought (a line with positive revenue) in it. The
   earlier period's customers are those active in it, with their tier at ``before``; the later
   period's likewise at ``after``.
@@ -33,14 +32,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics.potential import LifetimeSettings, scoring_features_at
+from analytics.dimensions import DimensionScores
 from analytics.store import Store
-from analytics.value_model import (
-    TIERS,
-    DimensionScores,
-    dimension_scores,
-    score_customers,
-)
+from analytics.tiering import TIERS
+from analytics.value_model import score_customers
 
 ENTERING = "entering"
 LEAVING = "leaving"
@@ -137,20 +132,6 @@ def tiers_from_scores(
                          "value": model.value})
 
 
-def tiers_at(
-    store: Store,
-    dataset_id: int,
-    as_of: date,
-    weights: Mapping[str, float],
-    method: str = "by_customer_share",
-    shares: Mapping[str, float] | None = None,
-    lifetime: LifetimeSettings | None = None,
-) -> pd.DataFrame:
-    """Tiers of every customer known at ``as_of``, from the (scoring) features as of that date."""
-    features = scoring_features_at(store, dataset_id, as_of, lifetime)
-    return tiers_from_scores(dimension_scores(features), weights, method, shares)
-
-
 _ACTIVITY_SQL = """
 WITH periods AS (
     SELECT customer_id,
@@ -175,9 +156,7 @@ def period_activity(store: Store, dataset_id: int, before: date, after: date) ->
     revenue_before, revenue_after (net revenue of each period)."""
     before, after = _checked_cutoffs(before, after)
     start = before - (after - before)
-    frame = store.cursor().execute(
-        _ACTIVITY_SQL, {"dataset_id": dataset_id, "start": start, "before": before, "after": after}
-    ).df()
+    frame = store.frame(_ACTIVITY_SQL, {"dataset_id": dataset_id, "start": start, "before": before, "after": after})
     frame["customer_id"] = frame["customer_id"].astype(str)
     for column in ("revenue_before", "revenue_after"):
         frame[column] = frame[column].astype(float)
@@ -216,28 +195,6 @@ def build_migration(
     labels = {"index": pd.Index(BEFORE_STATES, name="before"), "columns": pd.Index(AFTER_STATES, name="after")}
     return Migration(before, after, frame.reset_index(drop=True),
                      pd.DataFrame(counts, **labels), pd.DataFrame(values, **labels))
-
-
-def migrate(
-    store: Store,
-    dataset_id: int,
-    weights: Mapping[str, float],
-    before: date | None = None,
-    after: date | None = None,
-    method: str = "by_customer_share",
-    shares: Mapping[str, float] | None = None,
-    lifetime: LifetimeSettings | None = None,
-) -> Migration:
-    """Tiers at two cut-offs and the migration between them (defaults: ``default_cutoffs``)."""
-    if before is None or after is None:
-        ((last,),) = store.cursor().execute(
-            "SELECT max(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id]).fetchall()
-        if last is None:
-            raise ValueError(f"dataset {dataset_id} has no transactions")
-        default_before, default_after = default_cutoffs(last)
-        before, after = before or default_before, after or default_after
-    tiers = [tiers_at(store, dataset_id, cutoff, weights, method, shares, lifetime) for cutoff in (before, after)]
-    return build_migration(*tiers, period_activity(store, dataset_id, before, after), before, after)
 
 
 def _checked_cutoffs(before, after) -> tuple[date, date]:

@@ -19,7 +19,11 @@ from datetime import date
 
 import pandas as pd
 
-from analytics import clv
+from analytics.clv.beta_geo import PURCHASE_MODEL_CHOICES, BetaGeoModel, PurchaseModelChoice, fit_purchase_model
+from analytics.clv.fitting import InsufficientDataError
+from analytics.clv.gamma_gamma import GammaGammaModel, fit_gamma_gamma
+from analytics.clv.lifetime_value import customer_lifetime_value
+from analytics.clv.summary import rfm_summary
 from analytics.features import customer_features
 from analytics.store import Store
 
@@ -28,7 +32,7 @@ POTENTIAL_COLUMN = "potential_value"
 
 @dataclass(frozen=True)
 class LifetimeSettings:
-    """The horizon, discount rate and purchase model (``clv.PURCHASE_MODEL_CHOICES``) in use."""
+    """The horizon, discount rate and purchase model (``PURCHASE_MODEL_CHOICES``) in use."""
 
     months: int = 12
     annual_discount_rate: float = 0.10
@@ -37,7 +41,7 @@ class LifetimeSettings:
     def __post_init__(self):
         if self.months < 1 or self.annual_discount_rate <= -1:
             raise ValueError("the horizon needs at least one month and the discount rate must be above -100%")
-        if self.purchase_model not in clv.PURCHASE_MODEL_CHOICES:
+        if self.purchase_model not in PURCHASE_MODEL_CHOICES:
             raise ValueError(f"unknown purchase model {self.purchase_model!r}")
 
 
@@ -50,9 +54,9 @@ class LifetimeFit:
     """
 
     summary: pd.DataFrame
-    purchases: clv.BetaGeoModel | None
-    choice: clv.PurchaseModelChoice | None
-    spend: clv.GammaGammaModel | None
+    purchases: BetaGeoModel | None
+    choice: PurchaseModelChoice | None
+    spend: GammaGammaModel | None
     reason: str | None = None
     counts: Mapping[str, object] = field(default_factory=dict)
 
@@ -62,23 +66,22 @@ class LifetimeFit:
 
 
 def fit_lifetime(summary: pd.DataFrame, purchase_model: str = "auto") -> LifetimeFit:
-    """Purchase and spend models on an ``clv.rfm_summary`` frame."""
+    """Purchase and spend models on an ``rfm_summary`` frame."""
     purchases = choice = None
     try:
-        purchases, choice = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"],
-                                                   purchase_model)
-        spend = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
-    except clv.InsufficientDataError as error:
+        purchases, choice = fit_purchase_model(summary["frequency"], summary["recency"], summary["T"], purchase_model)
+        spend = fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
+    except InsufficientDataError as error:
         return LifetimeFit(summary, purchases, choice, None, error.reason, dict(error.counts))
     return LifetimeFit(summary, purchases, choice, spend)
 
 
 def lifetime_values(fit: LifetimeFit, settings: LifetimeSettings) -> pd.DataFrame | None:
-    """``clv.customer_lifetime_value`` over the settings' horizon; None when the models did not fit."""
+    """``customer_lifetime_value`` over the settings' horizon; None when the models did not fit."""
     if not fit.fitted:
         return None
-    return clv.customer_lifetime_value(fit.summary, fit.purchases, fit.spend, months=settings.months,
-                                       annual_discount_rate=settings.annual_discount_rate)
+    return customer_lifetime_value(fit.summary, fit.purchases, fit.spend, months=settings.months,
+                                   annual_discount_rate=settings.annual_discount_rate)
 
 
 def potential_measure(predictions: pd.DataFrame) -> str:
@@ -101,7 +104,7 @@ def with_potential(features: pd.DataFrame, potential: pd.Series | None) -> pd.Da
 
 def potential_at(store: Store, dataset_id: int, as_of: date, settings: LifetimeSettings) -> pd.Series | None:
     """Potential value per customer from models fitted on the history up to ``as_of``."""
-    fit = fit_lifetime(clv.rfm_summary(store.cursor(), dataset_id, as_of), settings.purchase_model)
+    fit = fit_lifetime(rfm_summary(store, dataset_id, as_of), settings.purchase_model)
     return potential_values(lifetime_values(fit, settings))
 
 

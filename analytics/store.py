@@ -19,6 +19,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +217,16 @@ class Store:
 
     def frame(self, sql: str, params: Any = None) -> pd.DataFrame:
         return self.cursor().execute(sql, params).df()
+
+    # Reads that several analyses share: they go through here, so no module copies their SQL.
+    def last_order_date(self, dataset_id: int) -> date | None:
+        """The dataset's last order date; None when it has no transactions."""
+        return self.scalar("SELECT max(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id])
+
+    def as_of_date(self, dataset_id: int, as_of: Any = None) -> date | None:
+        """The date an analysis of the dataset is measured at: ``as_of`` (a date or anything pandas
+        reads as one) when given, else the dataset's last order date (None without transactions)."""
+        return self.last_order_date(dataset_id) if as_of is None else pd.Timestamp(as_of).date()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.value_model import TIERS
+from analytics.tiering import TIERS
 
 # Kotler's five relationship levels, weakest first.
 LEVELS = ("basic", "passive", "responsible", "proactive", "partner")
@@ -26,7 +26,7 @@ BONDS = {
 }
 COUNT_LEVELS = ("many", "medium", "few")
 MARGIN_LEVELS = ("high", "medium", "low")
-# The level to aim for, by number of customers and profit margin (Kotler's grid).
+# The level to aim for, by number of customers and profit margin (Kotler's grid, docs/DOMAIN_NOTES.md).
 RELATIONSHIP_GRID = {
     "many": {"high": "responsible", "medium": "passive", "low": "basic"},
     "medium": {"high": "proactive", "medium": "responsible", "low": "passive"},

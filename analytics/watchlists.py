@@ -1,6 +1,6 @@
 """Watch lists: the customers a strategist should act on now, before the tiers show it.
 
-"Look at today from the future" (docs/VALUE_MODEL.md): value tiers describe the past; these lists combine
+"Look at today from the future" (docs/DOMAIN_NOTES.md): value tiers describe the past; these lists combine
 them with potential, the lifecycle stage and profitability.
 
 - ``invest_candidates``: B and C customers with a high potential score (lifetime-value model or

@@ -21,7 +21,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analytics import clv
+from analytics.clv.beta_geo import fit_bgnbd, fit_mbgnbd, fit_purchase_model
+from analytics.clv.gamma_gamma import fit_gamma_gamma
+from analytics.clv.lifetime_value import DAYS_PER_MONTH, customer_lifetime_value
+from tests.clv_simulation import simulate_bgnbd
 
 CUSTOMERS = 100_000
 PURCHASE_PARAMS = {"r": 0.25, "alpha": 4.0, "a": 0.8, "b": 2.5}
@@ -37,7 +40,7 @@ def simulated_summary(random_state: int = 0, day_granular: bool = True) -> pd.Da
     """Customers aged 0-730 days; day-granular times are what the store gives (many ties)."""
     rng = np.random.default_rng(random_state)
     age_days = rng.integers(0, 731, CUSTOMERS) if day_granular else rng.uniform(0, 730, CUSTOMERS)
-    summary = clv.simulate_bgnbd(**PURCHASE_PARAMS, T=age_days / 7, random_state=rng)
+    summary = simulate_bgnbd(**PURCHASE_PARAMS, T=age_days / 7, random_state=rng)
     if day_granular:
         summary["recency"] = np.floor(summary["recency"] * 7) / 7
     x = summary["frequency"].to_numpy()
@@ -48,12 +51,12 @@ def simulated_summary(random_state: int = 0, day_granular: bool = True) -> pd.Da
 
 
 def run_ours(summary: pd.DataFrame) -> dict:
-    purchases = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
-    spend = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
-    value = clv.customer_lifetime_value(
+    purchases = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    spend = fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
+    value = customer_lifetime_value(
         summary, purchases, spend, months=MONTHS,
         annual_discount_rate=(1 + MONTHLY_DISCOUNT) ** 12 - 1,
-        time_unit_days=clv.DAYS_PER_MONTH / WEEKS_PER_MONTH,
+        time_unit_days=DAYS_PER_MONTH / WEEKS_PER_MONTH,
     )
     return {
         "params": {**purchases.fit.params, **spend.fit.params},
@@ -86,11 +89,11 @@ def compare_mbgnbd(summary: pd.DataFrame) -> float:
     from lifetimes import ModifiedBetaGeoFitter
 
     x, t_x, T = summary["frequency"], summary["recency"], summary["T"]
-    ours, ours_seconds = timed(clv.fit_mbgnbd, x, t_x, T, repeats=3)
+    ours, ours_seconds = timed(fit_mbgnbd, x, t_x, T, repeats=3)
     theirs, theirs_seconds = timed(ModifiedBetaGeoFitter().fit, x, t_x, T, repeats=3)
     worst = max(abs(ours.fit.params[name] - theirs.params_[name]) / abs(theirs.params_[name])
                 for name in ("r", "alpha", "a", "b"))
-    _, choice = clv.fit_purchase_model(x, t_x, T)
+    _, choice = fit_purchase_model(x, t_x, T)
     print(f"\nMBG/NBD fit: ours {ours_seconds:.3f} s, lifetimes {theirs_seconds:.3f} s; parameters within "
           f"relative {worst:.1e}")
     print(f"model choice on this BG/NBD population: {choice.chosen} (log-likelihood "

@@ -21,8 +21,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from analytics.dimensions import dimension_scores
+from analytics.presets import PRESETS
 from analytics.tiering import TIER_METHODS
-from analytics.value_model import PRESETS, dimension_scores, score_customers
+from analytics.value_model import score_customers
 
 TARGET_SECONDS_PER_MILLION = 0.100  # 100 ms at 1,000,000 customers, 1 s at 10,000,000
 

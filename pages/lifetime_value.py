@@ -12,7 +12,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import clv
+from analytics.clv.beta_geo import PURCHASE_MODEL_CHOICES, PurchaseModelChoice
+from analytics.clv.fitting import FitSummary, InsufficientDataError
+from analytics.clv.lifetime_value import value_by_tier
 from analytics.datasets import Dataset
 from analytics.potential import LifetimeFit, LifetimeSettings
 from analytics.value_model import TIERS
@@ -42,7 +44,7 @@ def settings_inputs() -> None:
                          help=t("clv.horizon_help"))
     discount.number_input(t("clv.discount_rate"), 0.0, 100.0, step=1.0, format="%.1f", key=DISCOUNT_INPUT_KEY,
                           help=t("clv.discount_help"))
-    model.radio(t("clv.purchase_model"), clv.PURCHASE_MODEL_CHOICES, key=state.translated_options(PURCHASE_MODEL_INPUT_KEY),
+    model.radio(t("clv.purchase_model"), PURCHASE_MODEL_CHOICES, key=state.translated_options(PURCHASE_MODEL_INPUT_KEY),
                 format_func=state.option_labels("clv.purchase_model."), help=t("clv.purchase_model_help"))
     state.set_clv_settings(LifetimeSettings(int(st.session_state[HORIZON_INPUT_KEY]),
                                             st.session_state[DISCOUNT_INPUT_KEY] / 100,
@@ -54,7 +56,7 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
 
 
-def model_summary(summary: clv.FitSummary) -> None:
+def model_summary(summary: FitSummary) -> None:
     st.markdown(f"**{t(f'clv.model.{summary.model}')}**")
     rows = [(t(f"clv.param.{name}"), number(value)) for name, value in summary.params.items()]
     if summary.model in ("bgnbd", "mbgnbd"):  # what a and b say, also when both run to millions (one shared probability)
@@ -70,13 +72,13 @@ def model_summary(summary: clv.FitSummary) -> None:
     st.dataframe(pd.DataFrame(rows, columns=[t("clv.fit.item"), t("clv.fit.value")]), hide_index=True)
 
 
-def choice_text(choice: clv.PurchaseModelChoice) -> str:
+def choice_text(choice: PurchaseModelChoice) -> str:
     """Which purchase model is used, why, and the log-likelihoods (of both models when compared)."""
     model = t(f"clv.purchase_model.{choice.chosen}")
     if choice.requested != "auto":
         return t("clv.choice.picked", model=model, log_likelihood=f"{choice.log_likelihoods[choice.chosen]:,.1f}")
     likelihoods = {name: (f"{choice.log_likelihoods[name]:,.1f}" if name in choice.log_likelihoods
-                          else t("clv.choice.not_fitted")) for name in clv.PURCHASE_MODEL_CHOICES[1:]}
+                          else t("clv.choice.not_fitted")) for name in PURCHASE_MODEL_CHOICES[1:]}
     return t("clv.choice.auto", model=model, **likelihoods)
 
 
@@ -108,7 +110,7 @@ def validation_section(dataset: Dataset) -> None:
     try:
         with st.spinner(t("clv.checking")):
             check, choice = state.holdout_check(split, dataset)
-    except clv.InsufficientDataError as error:
+    except InsufficientDataError as error:
         st.warning(t(f"clv.error.{error.reason}", **error.counts))
         return
     st.caption(choice_text(choice))
@@ -140,7 +142,7 @@ def tier_names() -> dict[str, str]:
 def tier_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) -> None:
     st.subheader(t("clv.section.tiers"))
     st.caption(t("clv.tier.note"))
-    table = clv.value_by_tier(predictions, state.tiers(dataset))
+    table = value_by_tier(predictions, state.tiers(dataset))
     columns = ["customers", "clv_total", "clv_mean"] + (["profit_total"] if with_profit else []) + [
         "clv_share", "alive_mean"]
     percents = ("clv_share", "alive_mean")

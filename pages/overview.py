@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import concentration, strategy
+from analytics.kpis import overview_kpis
 from ui import filters, state
 from ui.figures.concentration import (
     amount,
@@ -24,7 +25,7 @@ VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
 
 
 def kpi_cards(selection: filters.CustomerSelection) -> None:
-    kpis = concentration.overview_kpis(selection.features, active_days=filters.ACTIVE_DAYS).loc["all"]
+    kpis = overview_kpis(selection.features, active_days=filters.ACTIVE_DAYS).loc["all"]
     customers, active, revenue, profit, margin, top20 = st.columns(6)
     customers.metric(t("data.col_customers"), f"{int(kpis['customers']):,}", border=True)
     active.metric(t("conc.kpi.active"), f"{int(kpis['active_customers']):,}", border=True,

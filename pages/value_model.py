@@ -16,6 +16,8 @@ import streamlit as st
 
 from analytics import export, strategy, tiering
 from analytics import value_model as vm
+from analytics.dimensions import DIMENSIONS, DimensionScores
+from analytics.presets import MAX_PRESET_NAME_LENGTH, PRESETS, delete_preset, list_presets, load_preset, save_preset
 from ui import state
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
@@ -75,7 +77,7 @@ def slider_weights(weights: dict[str, float]) -> dict[str, float]:
     """Weights scaled into the slider range; scaling keeps every dimension's share unchanged."""
     largest = max(weights.values())
     scale = WEIGHT_MAX / largest if largest > WEIGHT_MAX else 1.0
-    return {dimension: weights[dimension] * scale for dimension in vm.DIMENSIONS}
+    return {dimension: weights[dimension] * scale for dimension in DIMENSIONS}
 
 
 def put_weights_in_sliders(weights: dict[str, float], overwrite: bool) -> None:
@@ -86,17 +88,17 @@ def put_weights_in_sliders(weights: dict[str, float], overwrite: bool) -> None:
 
 
 def weights_from_sliders() -> dict[str, float]:
-    return {dimension: float(st.session_state[weight_key(dimension)]) for dimension in vm.DIMENSIONS}
+    return {dimension: float(st.session_state[weight_key(dimension)]) for dimension in DIMENSIONS}
 
 
-def usable(weights: dict[str, float], scores: vm.DimensionScores) -> bool:
+def usable(weights: dict[str, float], scores: DimensionScores) -> bool:
     """Whether the weights give some available dimension a positive weight."""
     return any(weights.get(dimension, 0) > 0 for dimension in scores.dimensions)
 
 
 def preset_label(name: str, lang: str) -> str:
     """A shipped preset's translated name, or a saved one's name marked as custom."""
-    if name in vm.PRESETS:
+    if name in PRESETS:
         return translate(f"value.preset.{name}", lang)
     return translate("value.preset_custom_label", lang, name=name)
 
@@ -104,7 +106,7 @@ def preset_label(name: str, lang: str) -> str:
 def load_picked_preset() -> None:
     name = st.session_state[PRESET_PICK_KEY]
     try:
-        weights = vm.load_preset(state.get_store(), name)
+        weights = load_preset(state.get_store(), name)
     except KeyError:
         flash("error", t("value.preset_missing", name=name))
         return
@@ -117,11 +119,11 @@ def save_current_weights() -> None:
     if not name:
         flash("error", t("value.preset_name_missing"))
         return
-    if name in vm.PRESETS:
+    if name in PRESETS:
         flash("error", t("value.preset_shipped_readonly"))
         return
-    if len(name) > vm.MAX_PRESET_NAME_LENGTH:
-        flash("error", t("value.preset_name_too_long", limit=vm.MAX_PRESET_NAME_LENGTH))
+    if len(name) > MAX_PRESET_NAME_LENGTH:
+        flash("error", t("value.preset_name_too_long", limit=MAX_PRESET_NAME_LENGTH))
         return
     try:
         weights = vm.validate_weights(weights_from_sliders())
@@ -129,8 +131,8 @@ def save_current_weights() -> None:
         flash("error", t("value.weights_all_zero"))
         return
     store = state.get_store()
-    existed = name in {preset.name for preset in vm.list_presets(store)}
-    vm.save_preset(store, name, weights)
+    existed = name in {preset.name for preset in list_presets(store)}
+    save_preset(store, name, weights)
     st.session_state[PRESET_PICK_KEY] = name
     flash("success", t("value.preset_replaced" if existed else "value.preset_saved", name=name))
 
@@ -148,7 +150,7 @@ def delete_pending_preset() -> None:
     if name is None:  # a second click on the confirmation that the first one already handled
         return
     try:
-        vm.delete_preset(state.get_store(), name)
+        delete_preset(state.get_store(), name)
     except KeyError:
         flash("error", t("value.preset_missing", name=name))
         return
@@ -156,7 +158,7 @@ def delete_pending_preset() -> None:
 
 
 def preset_panel(weights_in_use: dict[str, float]) -> None:
-    presets = {preset.name: preset for preset in vm.list_presets(state.get_store())}
+    presets = {preset.name: preset for preset in list_presets(state.get_store())}
     matching = next((p for p in presets.values() if p.weights == weights_in_use), None)
     if st.session_state.get(PRESET_PICK_KEY) not in presets:
         st.session_state[PRESET_PICK_KEY] = matching.name if matching else "balanced"
@@ -180,14 +182,14 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
         no.button(t("value.preset_delete_cancel"), key="value_preset_delete_cancel", on_click=cancel_delete)
     st.caption(t("value.preset_matches", name=md(preset_label(matching.name, lang))) if matching
                else t("value.preset_matches_none"))
-    st.text_input(t("value.preset_name"), key=PRESET_NAME_KEY, max_chars=vm.MAX_PRESET_NAME_LENGTH)
+    st.text_input(t("value.preset_name"), key=PRESET_NAME_KEY, max_chars=MAX_PRESET_NAME_LENGTH)
     st.button(t("value.preset_save"), key="value_preset_save", on_click=save_current_weights)
 
 
-def dimension_notes(scores: vm.DimensionScores, potential_note: str) -> dict[str, list[str]]:
+def dimension_notes(scores: DimensionScores, potential_note: str) -> dict[str, list[str]]:
     """Per dimension, why it or one of its sources is switched off; what realized value is measured
     in and where potential value comes from."""
-    notes: dict[str, list[str]] = {dimension: [] for dimension in vm.DIMENSIONS}
+    notes: dict[str, list[str]] = {dimension: [] for dimension in DIMENSIONS}
     if scores.realized_measure is not None:
         notes["economic"].append(t(f"value.realized_is_{scores.realized_measure}"))
     if scores.estimated_realized:
@@ -208,7 +210,7 @@ def referral_key(dataset) -> str:
     return f"value_referral_input_{dataset.dataset_id}"
 
 
-def referral_input(scores: vm.DimensionScores, dataset) -> None:
+def referral_input(scores: DimensionScores, dataset) -> None:
     """The value per referral: an explicit assumption, the dataset's default until changed."""
     default = money(scores.default_referral_value)
     key = referral_key(dataset)
@@ -219,7 +221,7 @@ def referral_input(scores: vm.DimensionScores, dataset) -> None:
     st.caption(t("value.referral_value_note", value=money(scores.referral_value), default=default))
 
 
-def weights_section(scores: vm.DimensionScores, potential_note: str, dataset) -> None:
+def weights_section(scores: DimensionScores, potential_note: str, dataset) -> None:
     """Sliders per dimension, the value per referral and the preset panel; makes the slider weights
     the active ones."""
     st.subheader(t("value.section.weights"))
@@ -227,7 +229,7 @@ def weights_section(scores: vm.DimensionScores, potential_note: str, dataset) ->
     notes = dimension_notes(scores, potential_note)
     sliders, presets = st.columns([3, 2], gap="large")
     with sliders:
-        for dimension in vm.DIMENSIONS:
+        for dimension in DIMENSIONS:
             available = dimension in scores.dimensions
             st.slider(
                 t(f"value.dim.{dimension}"), 0.0, WEIGHT_MAX, step=WEIGHT_STEP, format="%.1f", key=weight_key(dimension),

@@ -18,10 +18,10 @@ import pytest
 
 from analytics.ingest import write_upload
 from analytics.mapping import suggest_mapping
+from analytics.presets import PRESETS, save_preset
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.validation import validate_transactions
-from analytics.value_model import PRESETS, save_preset
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent

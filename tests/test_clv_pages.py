@@ -1,16 +1,21 @@
 """The Lifetime value and Segments pages through AppTest: demo data in both languages, the fitted
 model on screen, the number of segments following the user, and data too thin for a model."""
 
+import string
 from datetime import date
 
 import pytest
 from app_harness import open_app, rerun, texts
 from test_potential_integration import add_one_time_buyers
 
-from analytics import clv
+from analytics.clv.beta_geo import fit_purchase_model
+from analytics.clv.fitting import MIN_REPEAT_CUSTOMERS, InsufficientDataError
+from analytics.clv.gamma_gamma import fit_gamma_gamma
+from analytics.clv.lifetime_value import holdout_check
+from analytics.clv.summary import calibration_holdout_summary, rfm_summary
 from analytics.datasets import list_datasets
 from analytics.store import open_store
-from ui.i18n import translate
+from ui.i18n import TABLE, translate
 
 LIFETIME = "pages/lifetime_value.py"
 SEGMENTS = "pages/segments.py"
@@ -34,9 +39,9 @@ def test_pages_render_the_demo_in_chinese_and_english(app_database, page, title_
 def test_lifetime_value_page_shows_the_fitted_parameters(app_database):
     app = open_app(LIFETIME)
     store = open_store(str(app_database))
-    summary = clv.rfm_summary(store.cursor(), list_datasets(store)[0].dataset_id)
-    purchases, choice = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
-    spend = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
+    summary = rfm_summary(store, list_datasets(store)[0].dataset_id)
+    purchases, choice = fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
+    spend = fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
     for table, model in zip(app.dataframe[:2], (purchases, spend)):
         shown = dict(table.value.to_numpy().tolist())
         for name, value in model.fit.params.items():
@@ -49,8 +54,8 @@ def test_lifetime_value_page_shows_the_fitted_parameters(app_database):
 def test_lifetime_value_page_says_which_purchase_model_is_used(app_database):
     app = open_app(LIFETIME)
     store = open_store(str(app_database))
-    summary = clv.rfm_summary(store.cursor(), list_datasets(store)[0].dataset_id)
-    _, choice = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
+    summary = rfm_summary(store, list_datasets(store)[0].dataset_id)
+    _, choice = fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
     likelihoods = {name: f"{value:,.1f}" for name, value in choice.log_likelihoods.items()}
     assert choice.chosen == "mbgnbd"
     assert translate("clv.choice.auto", model="MBG/NBD", **likelihoods) in texts(app.markdown)
@@ -73,9 +78,9 @@ def test_split_date_drives_the_holdout_check(app_database, split):
     app.date_input[0].set_value(split)
     rerun(app)
     assert not app.warning, texts(app.warning)
-    summary = clv.calibration_holdout_summary(store.cursor(), demo.dataset_id, split)
-    purchases, choice = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
-    check = clv.holdout_check(purchases, summary)
+    summary = calibration_holdout_summary(store, demo.dataset_id, split)
+    purchases, choice = fit_purchase_model(summary["frequency"], summary["recency"], summary["T"])
+    check = holdout_check(purchases, summary)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Mean absolute error per customer"] == f"{check.mean_absolute_error:.2f}"
     assert metrics["Actual purchases after the split"] == f"{check.actual_total:,.0f}"
@@ -117,7 +122,7 @@ def test_data_without_repeat_buyers_gets_a_clear_message(app_database, lang):
     dataset_id = add_one_time_buyers(app_database)
     app = open_app(LIFETIME, active_dataset_id=dataset_id, lang=lang)
     reason = translate("clv.error.too_few_repeat_customers", lang, customers=40, repeat_customers=0,
-                       required=clv.MIN_REPEAT_CUSTOMERS)
+                       required=MIN_REPEAT_CUSTOMERS)
     assert texts(app.warning) == [translate("clv.source.proxy", lang, reason=reason)]
     assert not app.subheader and not app.dataframe
     segments = open_app(SEGMENTS, active_dataset_id=dataset_id, lang=lang)
@@ -129,3 +134,25 @@ def test_too_few_customers_for_segments_get_a_clear_message(app_database):
     app = open_app(SEGMENTS, active_dataset_id=dataset_id)
     assert texts(app.warning) == [translate("seg.error.too_few_customers", customers=5, required=10)]
     assert not app.dataframe
+
+
+def _placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("reason", InsufficientDataError.REASONS)
+def test_every_error_reason_has_a_message_in_both_languages(reason):
+    key = f"clv.error.{reason}"
+    assert set(TABLE[key]) >= {"en", "zh"}
+    assert _placeholders(TABLE[key]["en"]) == _placeholders(TABLE[key]["zh"])
+    counts = dict.fromkeys(_placeholders(TABLE[key]["en"]), 1)
+    for lang in ("en", "zh"):
+        assert translate(key, lang, **counts)
+
+
+def test_every_clv_and_segment_key_is_translated():
+    keys = [key for key in TABLE if key.startswith(("clv.", "seg."))]
+    assert len(keys) > 30
+    for key in keys:
+        assert TABLE[key].get("en") and TABLE[key].get("zh"), key
+        assert _placeholders(TABLE[key]["en"]) == _placeholders(TABLE[key]["zh"]), key

@@ -12,13 +12,13 @@ from analytics.concentration import (
     customers_for_share,
     gini,
     hhi,
-    overview_kpis,
     pareto_curve,
     rank_metric,
     share_of_top,
     top_n_shares,
     whale_curve,
 )
+from analytics.kpis import overview_kpis
 from ui.strings.conc import STRINGS
 
 # 20 customers with 80 each and 80 with 5 each: total 2,000, the top 20% bring 1,600 = 80%.

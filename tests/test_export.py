@@ -9,19 +9,16 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from analytics.dimensions import dimension_scores
 from analytics.export import (
     neutralize_formulas,
     tiered_customer_list,
     to_csv_bytes,
     to_xlsx_bytes,
 )
+from analytics.presets import PRESETS
 from analytics.strategy import strategy_cards
-from analytics.value_model import (
-    PRESETS,
-    dimension_scores,
-    score_customers,
-    value_table,
-)
+from analytics.value_model import score_customers, value_table
 from ui.i18n import translate
 
 DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\x01=cmd|' /C calc'!A0", "\t =1+1"]

@@ -71,6 +71,17 @@ def test_as_of_and_start_cut_the_window(store):
     assert windowed.loc["A", "revenue"] == 400.0
 
 
+def test_the_store_measures_at_the_last_order_unless_told_otherwise(store):
+    raw = read_upload("orders.csv", ORDERS.encode("utf-8"))
+    dataset_id = ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
+    assert store.last_order_date(dataset_id) == date(2025, 6, 30)
+    assert store.as_of_date(dataset_id) == date(2025, 6, 30)
+    assert store.as_of_date(dataset_id, "2024-12-31") == store.as_of_date(dataset_id, pd.Timestamp("2024-12-31 15:00"))
+    assert store.as_of_date(dataset_id, "2024-12-31") == date(2024, 12, 31)
+    assert store.last_order_date(dataset_id + 1) is None and store.as_of_date(dataset_id + 1) is None
+    assert customer_features(store, dataset_id + 1).empty
+
+
 def test_columns_follow_the_contract(features):
     assert list(features.reset_index().columns) == list(FEATURE_COLUMNS)
 

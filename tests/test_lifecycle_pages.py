@@ -8,13 +8,14 @@ from app_harness import APP, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, lifecycle, migration, watchlists
-from analytics.clv import rfm_summary
+from analytics.clv.summary import rfm_summary
+from analytics.dimensions import dimension_scores
 from analytics.mapping import suggest_mapping
-from analytics.potential import LifetimeSettings, fit_lifetime
+from analytics.potential import LifetimeSettings, fit_lifetime, scoring_features_at
+from analytics.presets import PRESETS
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.validation import validate_transactions
-from analytics.value_model import PRESETS
 from ui.figures.lifecycle import MATRIX_KINDS
 from ui.i18n import TABLE, translate
 
@@ -129,8 +130,9 @@ def demo_tiers(path, as_of: date) -> pd.Series:
     purchase model chosen on the whole history, fitted up to ``as_of``."""
     store = Store(path)
     try:
-        chosen = fit_lifetime(rfm_summary(store.cursor(), 1)).choice.chosen
-        tiers = migration.tiers_at(store, 1, as_of, PRESETS["balanced"], lifetime=LifetimeSettings(purchase_model=chosen))
+        chosen = fit_lifetime(rfm_summary(store, 1)).choice.chosen
+        features = scoring_features_at(store, 1, as_of, LifetimeSettings(purchase_model=chosen))
+        tiers = migration.tiers_from_scores(dimension_scores(features), PRESETS["balanced"])
         return tiers.set_index("customer_id")["tier"]
     finally:
         store.close()

@@ -7,13 +7,15 @@ import pandas as pd
 import pytest
 
 from analytics import ingest, migration, potential
+from analytics.dimensions import dimension_scores
 from analytics.mapping import suggest_mapping
 from analytics.migration import ENTERING, LEAVING
 from analytics.potential import LifetimeSettings
+from analytics.presets import PRESETS
 from analytics.readers import read_upload
 from analytics.store import Store
+from analytics.tiering import TIERS
 from analytics.validation import validate_transactions
-from analytics.value_model import PRESETS, TIERS
 from ui.figures.lifecycle import migration_sankey_figure, transition_heatmap_figure
 
 BEFORE, AFTER = date(2024, 12, 31), date(2025, 12, 31)
@@ -25,6 +27,20 @@ def load(store, rows: list[tuple]) -> int:
     raw = read_upload("orders.csv", frame.to_csv(index=False).encode("utf-8"))
     return ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
                                mode="new", digest=None)
+
+
+def tiers_at(store, dataset_id: int, as_of: date, lifetime: LifetimeSettings | None = None) -> pd.DataFrame:
+    """Tiers at a cut-off as the lifecycle page scores them: features as of it, with potential value
+    from the lifetime-value models fitted up to it when ``lifetime`` is given."""
+    features = potential.scoring_features_at(store, dataset_id, as_of, lifetime)
+    return migration.tiers_from_scores(dimension_scores(features), WEIGHTS)
+
+
+def migrate(store, dataset_id: int, before: date, after: date,
+            lifetime: LifetimeSettings | None = None) -> migration.Migration:
+    """Tiers at both cut-offs and the moves between them, composed as the lifecycle page does."""
+    tiers = [tiers_at(store, dataset_id, cutoff, lifetime) for cutoff in (before, after)]
+    return migration.build_migration(*tiers, migration.period_activity(store, dataset_id, before, after), before, after)
 
 
 def orders(customer: str, start: date, count: int, amount: float, step: int = 30) -> list[tuple]:
@@ -45,7 +61,7 @@ ROWS = (
 @pytest.fixture
 def moves(store) -> migration.Migration:
     dataset_id = load(store, ROWS)
-    return migration.migrate(store, dataset_id, WEIGHTS, BEFORE, AFTER)
+    return migrate(store, dataset_id, BEFORE, AFTER)
 
 
 def active_in(start: date, end: date) -> set[str]:
@@ -55,10 +71,10 @@ def active_in(start: date, end: date) -> set[str]:
 
 def test_matrix_sums_to_the_customers_of_both_periods(store):
     dataset_id = load(store, ROWS)
-    moves = migration.migrate(store, dataset_id, WEIGHTS, BEFORE, AFTER)
+    moves = migrate(store, dataset_id, BEFORE, AFTER)
     earlier, later = active_in(BEFORE - (AFTER - BEFORE), BEFORE), active_in(BEFORE, AFTER)
-    tiers_before = migration.tiers_at(store, dataset_id, BEFORE, WEIGHTS).set_index("customer_id")["tier"]
-    tiers_after = migration.tiers_at(store, dataset_id, AFTER, WEIGHTS).set_index("customer_id")["tier"]
+    tiers_before = tiers_at(store, dataset_id, BEFORE).set_index("customer_id")["tier"]
+    tiers_after = tiers_at(store, dataset_id, AFTER).set_index("customer_id")["tier"]
     counts = moves.counts
     for tier in TIERS:
         assert counts.loc[tier].sum() == sum(tiers_before[c] == tier for c in earlier), tier
@@ -107,13 +123,13 @@ def test_retention_and_tier_changes(moves):
 
 def test_cutoffs_without_customers_give_empty_periods(store):
     dataset_id = load(store, ROWS)
-    nobody = migration.migrate(store, dataset_id, WEIGHTS, date(2019, 1, 1), date(2019, 6, 1))
+    nobody = migrate(store, dataset_id, date(2019, 1, 1), date(2019, 6, 1))
     assert nobody.customers.empty and nobody.counts.to_numpy().sum() == 0
-    all_new = migration.migrate(store, dataset_id, WEIGHTS, date(2020, 1, 1), date(2022, 6, 1))
+    all_new = migrate(store, dataset_id, date(2020, 1, 1), date(2022, 6, 1))
     assert all_new.customers_before == 0
     assert set(all_new.customers["tier_before"]) == {ENTERING}
     with pytest.raises(ValueError, match="before"):
-        migration.migrate(store, dataset_id, WEIGHTS, AFTER, BEFORE)
+        migrate(store, dataset_id, AFTER, BEFORE)
 
 
 def test_default_cutoffs_are_a_year_apart():
@@ -123,18 +139,15 @@ def test_default_cutoffs_are_a_year_apart():
 def test_demo_migration_matches_independent_counts(app_database):
     store = Store(app_database)
     try:
-        last = store.cursor().execute("SELECT max(order_date) FROM transactions").fetchone()[0]
-        moves = migration.migrate(store, 1, WEIGHTS, lifetime=LifetimeSettings())
-        before, after = migration.default_cutoffs(last)
-        assert (moves.before, moves.after) == (before, after)
-        lines = store.cursor().execute(
-            "SELECT customer_id, order_date, revenue FROM transactions WHERE revenue > 0").df()
+        before, after = migration.default_cutoffs(store.last_order_date(1))
+        moves = migrate(store, 1, before, after, LifetimeSettings())
+        lines = store.frame("SELECT customer_id, order_date, revenue FROM transactions WHERE revenue > 0")
         lines["order_date"] = lines["order_date"].dt.date
         earlier = set(lines.loc[(lines["order_date"] > before - (after - before)) & (lines["order_date"] <= before), "customer_id"])
         later = set(lines.loc[(lines["order_date"] > before) & (lines["order_date"] <= after), "customer_id"])
         scoring = potential.scoring_features_at(store, 1, after, LifetimeSettings())
         assert scoring["potential_value"].notna().any()  # the lifetime-value model fits the demo
-        tiers_after = migration.tiers_at(store, 1, after, WEIGHTS, lifetime=LifetimeSettings()).set_index("customer_id")["tier"]
+        tiers_after = tiers_at(store, 1, after, LifetimeSettings()).set_index("customer_id")["tier"]
     finally:
         store.close()
     assert moves.counts.loc[list(TIERS)].to_numpy().sum() == len(earlier)

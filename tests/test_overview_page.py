@@ -11,8 +11,10 @@ from streamlit.testing.v1 import AppTest
 from analytics import concentration, strategy
 from analytics import value_model as vm
 from analytics.datasets import list_datasets
+from analytics.dimensions import dimension_scores
 from analytics.features import customer_features
 from analytics.ingest import file_hash, write_upload
+from analytics.kpis import overview_kpis
 from analytics.mapping import suggest_mapping
 from analytics.readers import read_upload
 from analytics.store import open_store
@@ -67,7 +69,7 @@ def no_cost_dataset(app_database) -> int:
 def test_overview_kpis_verdict_and_figures_match_the_analytics(app_database):
     _, _, features = demo(app_database)
     revenue = concentration.rank_metric(features["revenue"])
-    kpis = concentration.overview_kpis(features).loc["all"]
+    kpis = overview_kpis(features).loc["all"]
     app = open_app()
     shown = metrics(app)
     assert shown["Customers"] == f"{len(features):,}" == "3,000"
@@ -88,7 +90,7 @@ def test_overview_follows_the_active_weights(app_database):
     """Economic value alone: a weighting whose composite the plain features determine."""
     _, _, features = demo(app_database)
     economic_only = {"economic": 1.0}
-    table = vm.value_table(features, vm.score_customers(vm.dimension_scores(features), economic_only))
+    table = vm.value_table(features, vm.score_customers(dimension_scores(features), economic_only))
     expected = [f"{100 * share:.1f}%" for share in strategy.pyramid(table)["value_share"]]
     balanced = charts(open_app())[0]
     assert balanced["data"][1]["text"] != expected

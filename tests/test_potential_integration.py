@@ -9,13 +9,18 @@ from datetime import date, timedelta
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from analytics import clv, ingest
+from analytics import ingest
+from analytics.clv.beta_geo import fit_purchase_model
+from analytics.clv.fitting import MIN_REPEAT_CUSTOMERS
+from analytics.clv.gamma_gamma import fit_gamma_gamma
+from analytics.clv.lifetime_value import customer_lifetime_value
+from analytics.clv.summary import rfm_summary
 from analytics.datasets import list_datasets
+from analytics.dimensions import NEUTRAL_SCORE, percentile_scores
 from analytics.features import customer_features
 from analytics.readers import read_upload
 from analytics.store import open_store
 from analytics.validation import validate_transactions
-from analytics.value_model import NEUTRAL_SCORE, percentile_scores
 
 SAME_RANK = 0.02  # score tolerance: a tie broken by float noise moves a customer by half a rank (0.017)
 
@@ -71,10 +76,10 @@ def expected_potential_scores(path, months: int, rate: float, measure: str = "ex
     """Potential scores from a direct fit on the demo: the model's value per customer as percentiles."""
     store = open_store(str(path))
     demo_id = list_datasets(store)[0].dataset_id
-    summary = clv.rfm_summary(store.cursor(), demo_id)
-    purchases, _ = clv.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"], purchase_model)
-    spend = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
-    values = clv.customer_lifetime_value(summary, purchases, spend, months=months, annual_discount_rate=rate)
+    summary = rfm_summary(store, demo_id)
+    purchases, _ = fit_purchase_model(summary["frequency"], summary["recency"], summary["T"], purchase_model)
+    spend = fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
+    values = customer_lifetime_value(summary, purchases, spend, months=months, annual_discount_rate=rate)
     ids = customer_features(store, demo_id)["customer_id"]
     scores = percentile_scores(ids.map(values[measure]).to_numpy(dtype=float))
     return np.where(np.isnan(scores), NEUTRAL_SCORE, scores)
@@ -123,4 +128,4 @@ def test_growth_stays_when_nobody_bought_twice(app_database):
     status = result["status"]
     assert not status.fitted and status.measure is None
     assert status.reason == "too_few_repeat_customers"
-    assert status.counts == {"customers": 40, "repeat_customers": 0, "required": clv.MIN_REPEAT_CUSTOMERS}
+    assert status.counts == {"customers": 40, "repeat_customers": 0, "required": MIN_REPEAT_CUSTOMERS}

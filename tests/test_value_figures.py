@@ -7,14 +7,9 @@ import pandas as pd
 import pytest
 
 from analytics import strategy
-from analytics.value_model import (
-    PRESETS,
-    dimension_scores,
-    explain_customer,
-    rank_comparison,
-    score_customers,
-    value_table,
-)
+from analytics.dimensions import dimension_scores
+from analytics.presets import PRESETS
+from analytics.value_model import explain_customer, rank_comparison, score_customers, value_table
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
     dimension_breakdown_figure,

@@ -15,15 +15,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import clv, concentration, potential, strategy
+from analytics import concentration, potential, strategy
+from analytics.clv.summary import rfm_summary
 from analytics.datasets import list_datasets
+from analytics.dimensions import DIMENSIONS, dimension_scores
 from analytics.features import customer_features
 from analytics.ingest import write_upload
+from analytics.presets import PRESETS
 from analytics.readers import read_upload
 from analytics.store import Store
 from analytics.tiering import TIER_METHODS
 from analytics.validation import validate_transactions
-from analytics.value_model import DIMENSIONS, PRESETS, dimension_scores, score_customers, value_table
+from analytics.value_model import score_customers, value_table
 from ui.figures.value import pyramid_figure
 
 DATA = Path(__file__).parent / "data"
@@ -32,7 +35,7 @@ ECONOMIC_ONLY = {dimension: float(dimension == "economic") for dimension in DIME
 
 def scoring_features(store: Store, dataset_id: int) -> pd.DataFrame:
     """The features with the lifetime-value potential, as ``ui.state`` builds them."""
-    fit = potential.fit_lifetime(clv.rfm_summary(store.cursor(), dataset_id))
+    fit = potential.fit_lifetime(rfm_summary(store, dataset_id))
     predictions = potential.lifetime_values(fit, potential.LifetimeSettings())
     return potential.with_potential(customer_features(store, dataset_id), potential.potential_values(predictions))
 

@@ -1,241 +1,26 @@
-"""Value model: money per dimension, weights, tiers, presets and strategy over hand-built features."""
+"""Value model: value in money under weights, tiers, explanations, rank comparison and strategy over
+hand-built features."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from value_features import make_features
 
 from analytics import concentration, strategy
-from analytics.store import Store
+from analytics.dimensions import DIMENSIONS, NEUTRAL_SCORE, REASONS, dimension_scores
+from analytics.presets import PRESETS
 from analytics.tiering import DEFAULT_SHARES, TIER_METHODS, TIERS, assign_tiers
-from analytics.value_model import (
-    DIMENSIONS,
-    NEUTRAL_SCORE,
-    NO_POOL,
-    PRESETS,
-    RANK_FLAGS,
-    RATED_DIMENSIONS,
-    REASONS,
-    Unavailable,
-    delete_preset,
-    dimension_scores,
-    explain_customer,
-    list_presets,
-    load_preset,
-    percentile_scores,
-    rank_comparison,
-    save_preset,
-    score_customers,
-    value_table,
-)
+from analytics.value_model import RANK_FLAGS, explain_customer, rank_comparison, score_customers, value_table
 from ui.strings.value import STRINGS
 
 BALANCED = PRESETS["balanced"]
 ONLY = {dimension: {d: float(d == dimension) for d in DIMENSIONS} for dimension in DIMENSIONS}
 
 
-def make_features(n: int = 200, seed: int = 0) -> pd.DataFrame:
-    """Columns of analytics.features.customer_features, with ties, losses and some missing ratings."""
-    rng = np.random.default_rng(seed)
-    revenue = rng.lognormal(8, 1.2, n)
-    gross_profit = revenue * rng.uniform(-0.1, 0.5, n)
-
-    def rating(missing_share: float) -> np.ndarray:
-        return np.where(rng.random(n) < missing_share, np.nan, rng.integers(0, 11, n).astype(float))
-
-    return pd.DataFrame({
-        "customer_id": [f"C{i:04d}" for i in range(n)],
-        "name": [f"Customer {i}" for i in range(n)],
-        "customer_type": rng.choice(["consumer", "dealer", "enterprise"], n),
-        "tenure_days": rng.integers(30, 1000, n),
-        "orders": rng.integers(1, 20, n),
-        "recency_days": rng.integers(0, 400, n),
-        "revenue": revenue,
-        "gross_profit": gross_profit,
-        "margin_pct": gross_profit / revenue * 100,
-        "revenue_last_12m": revenue * rng.uniform(0.0, 0.6, n),
-        "growth": rng.normal(0.05, 0.3, n),
-        "account_team_size": rng.integers(1, 5, n).astype(float),
-        "referrals": rng.poisson(1.0, n).astype(float),
-        "satisfaction": rating(0.2),
-        "brand_influence": rating(0.1),
-        "channel_strength": rating(0.1),
-        "industry_expansion": rating(0.1),
-        "new_product_pilot": rating(0.5),
-    })
-
-
-def money(scores, dimension: str) -> np.ndarray:
-    return scores.money[:, scores.dimensions.index(dimension)]
-
-
 def value_of(features: pd.DataFrame, weights=BALANCED) -> np.ndarray:
     return score_customers(dimension_scores(features), weights).value
-
-
-# ---------------------------------------------------------------------------------------------
-# Percentile scores
-
-
-def test_percentile_scores_use_average_ranks_and_skip_nan():
-    scores = percentile_scores([10.0, 20.0, 20.0, np.nan, 1e9])
-    np.testing.assert_allclose(scores, [0.0, 50.0, 50.0, np.nan, 100.0])
-
-
-def test_percentile_scores_are_neutral_for_constant_or_single_values():
-    np.testing.assert_allclose(percentile_scores([3.0, 3.0, 3.0]), [NEUTRAL_SCORE] * 3)
-    np.testing.assert_allclose(percentile_scores([np.nan, 7.0]), [np.nan, NEUTRAL_SCORE])
-
-
-# ---------------------------------------------------------------------------------------------
-# Money per dimension
-
-
-def test_realized_value_is_gross_profit_and_losses_stay_negative():
-    features = make_features(120)
-    scores = dimension_scores(features)
-    np.testing.assert_allclose(money(scores, "economic"), features["gross_profit"])
-    assert (money(scores, "economic") < 0).any()
-    assert scores.realized_measure == "gross_profit" and scores.estimated_realized == 0
-    assert scores.pool == pytest.approx(features["gross_profit"].sum())
-    np.testing.assert_allclose(scores.matrix[:, 0], percentile_scores(features["gross_profit"]))
-
-
-def test_without_cost_data_realized_value_is_revenue_and_the_page_is_told():
-    features = make_features(60).assign(gross_profit=np.nan)
-    scores = dimension_scores(features)
-    np.testing.assert_allclose(money(scores, "economic"), features["revenue"])
-    assert scores.realized_measure == "revenue"
-    assert Unavailable("economic", "gross_profit", "no_cost_data") in scores.unavailable
-    assert Unavailable("per_head", None, "no_cost_data") in scores.unavailable
-
-
-def test_customers_without_cost_data_are_valued_at_the_margin_of_the_costed_revenue():
-    features = make_features(50)
-    features.loc[[3, 7], "gross_profit"] = np.nan
-    costed = features.drop(index=[3, 7])
-    margin = costed["gross_profit"].sum() / costed["revenue"].sum()
-    scores = dimension_scores(features)
-    assert scores.estimated_realized == 2
-    np.testing.assert_allclose(money(scores, "economic")[[3, 7]], features.loc[[3, 7], "revenue"] * margin)
-
-
-def test_each_rated_dimension_shares_out_the_total_realized_value_by_its_rating():
-    features = make_features(150)
-    scores = dimension_scores(features)
-    for dimension in RATED_DIMENSIONS:
-        assert money(scores, dimension).sum() == pytest.approx(scores.pool), dimension
-    satisfaction = features["satisfaction"].fillna(features["satisfaction"].mean())
-    np.testing.assert_allclose(money(scores, "satisfaction"), scores.pool * satisfaction / satisfaction.sum())
-    unrated = features["satisfaction"].isna().to_numpy()
-    column = scores.dimensions.index("satisfaction")
-    assert unrated.any() and (scores.matrix[unrated, column] == NEUTRAL_SCORE).all()
-    assert scores.missing[unrated, column].all()
-    np.testing.assert_allclose(money(scores, "satisfaction")[unrated], scores.pool / satisfaction.sum() * satisfaction.mean())
-
-
-def test_profit_per_head_counts_loss_makers_from_zero():
-    features = make_features(100)
-    scores = dimension_scores(features)
-    per_head = features["gross_profit"] / features["account_team_size"]
-    losing = (per_head < 0).to_numpy()
-    assert losing.any()
-    assert (money(scores, "per_head")[losing] == 0).all()
-    positive = per_head.clip(lower=0)
-    np.testing.assert_allclose(money(scores, "per_head"), scores.pool * positive / positive.sum())
-    column = scores.dimensions.index("per_head")  # the score still orders the losses
-    np.testing.assert_allclose(scores.matrix[:, column], percentile_scores(per_head))
-
-
-def test_influence_is_referrals_times_the_value_per_referral():
-    features = make_features(80)
-    scores = dimension_scores(features)
-    new = features["tenure_days"] <= 365
-    assert scores.default_referral_value == pytest.approx(features.loc[new, "gross_profit"].mean())
-    assert scores.referral_value == scores.default_referral_value
-    np.testing.assert_allclose(money(scores, "influence"), features["referrals"] * scores.referral_value)
-    chosen = dimension_scores(features, referral_value=250.0)
-    np.testing.assert_allclose(money(chosen, "influence"), features["referrals"] * 250.0)
-    assert chosen.default_referral_value == scores.default_referral_value
-    with pytest.raises(ValueError, match="per referral"):
-        dimension_scores(features, referral_value=-1.0)
-
-
-def test_the_default_value_per_referral_is_never_negative():
-    features = make_features(40).assign(gross_profit=-10.0)
-    assert dimension_scores(features).default_referral_value == 0.0
-
-
-def test_model_based_potential_value_replaces_the_growth_proxy():
-    features = make_features(60)
-    scores = dimension_scores(features)
-    assert scores.potential_source == "growth"
-    next_year = (features["revenue_last_12m"] * (1 + features["growth"])).clip(lower=0)
-    np.testing.assert_allclose(money(scores, "potential"), next_year * features["gross_profit"] / features["revenue"])
-    features["potential_value"] = np.random.default_rng(1).gamma(2.0, 100.0, len(features))
-    scores = dimension_scores(features)
-    assert scores.potential_source == "potential_value"
-    np.testing.assert_allclose(money(scores, "potential"), features["potential_value"])
-    potential = scores.matrix[:, scores.dimensions.index("potential")]
-    np.testing.assert_allclose(potential, percentile_scores(features["potential_value"]))
-
-
-def test_dimensions_without_data_are_switched_off_and_reported():
-    features = make_features(80).drop(columns=["satisfaction"])
-    features["gross_profit"] = np.nan
-    features["growth"] = np.nan
-    scores = dimension_scores(features)
-    assert set(scores.unavailable_dimensions) == {"per_head", "satisfaction", "potential"}
-    assert set(scores.dimensions) == set(DIMENSIONS) - {"per_head", "satisfaction", "potential"}
-    assert Unavailable("satisfaction", None, "no_satisfaction") in scores.unavailable
-    assert Unavailable("potential", None, "no_growth_history") in scores.unavailable
-    assert scores.sources["economic"] == ("revenue",)
-    assert scores.potential_source is None
-    assert all(item.reason in REASONS for item in scores.unavailable)
-
-
-def test_without_positive_realized_value_the_rated_dimensions_have_no_pool():
-    features = make_features(30).assign(gross_profit=lambda f: -f["revenue"] * 0.1)
-    scores = dimension_scores(features)
-    assert {item.dimension for item in scores.unavailable if item.reason == NO_POOL} == set(RATED_DIMENSIONS)
-    assert "economic" in scores.dimensions and "influence" in scores.dimensions
-
-
-def test_scores_are_in_customer_id_order_whatever_the_input_order():
-    features = make_features(60)
-    shuffled = features.sample(frac=1.0, random_state=3)
-    ordered, from_shuffled = dimension_scores(features), dimension_scores(shuffled)
-    np.testing.assert_array_equal(from_shuffled.customer_ids, features["customer_id"].to_numpy())
-    np.testing.assert_allclose(from_shuffled.matrix, ordered.matrix)
-    np.testing.assert_allclose(from_shuffled.money, ordered.money)
-
-
-def test_an_empty_dataset_has_no_dimension_to_weigh():
-    scores = dimension_scores(make_features(5).iloc[:0])
-    assert scores.n_customers == 0 and scores.dimensions == ()
-    assert set(scores.unavailable_dimensions) == set(DIMENSIONS)
-    with pytest.raises(ValueError, match="available"):
-        score_customers(scores, BALANCED)
-
-
-@pytest.mark.parametrize("method", TIER_METHODS)
-def test_a_single_customer_is_the_s_tier(method):
-    features = make_features(1).assign(gross_profit=100.0)
-    model = score_customers(dimension_scores(features), BALANCED, method)
-    assert model.score.tolist() == [pytest.approx(NEUTRAL_SCORE)]
-    assert model.tiering.labels.tolist() == ["S"]
-    cards = strategy.strategy_cards(value_table(features, model))
-    assert [card.customers for card in cards] == [1, 0, 0, 0]
-    assert cards[0].revenue_share == 1.0 and all(np.isnan(card.avg_revenue) for card in cards[1:])
-    assert rank_comparison(features, model)["flag"].tolist() == ["none"]
-
-
-def test_duplicate_customer_ids_are_rejected():
-    features = make_features(5)
-    features.loc[4, "customer_id"] = features.loc[0, "customer_id"]
-    with pytest.raises(ValueError, match="unique"):
-        dimension_scores(features)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,6 +105,18 @@ def test_invalid_weights_are_rejected():
     without_satisfaction = dimension_scores(make_features(20).drop(columns=["satisfaction"]))
     with pytest.raises(ValueError, match="available"):
         score_customers(without_satisfaction, {"satisfaction": 1.0})
+
+
+@pytest.mark.parametrize("method", TIER_METHODS)
+def test_a_single_customer_is_the_s_tier(method):
+    features = make_features(1).assign(gross_profit=100.0)
+    model = score_customers(dimension_scores(features), BALANCED, method)
+    assert model.score.tolist() == [pytest.approx(NEUTRAL_SCORE)]
+    assert model.tiering.labels.tolist() == ["S"]
+    cards = strategy.strategy_cards(value_table(features, model))
+    assert [card.customers for card in cards] == [1, 0, 0, 0]
+    assert cards[0].revenue_share == 1.0 and all(np.isnan(card.avg_revenue) for card in cards[1:])
+    assert rank_comparison(features, model)["flag"].tolist() == ["none"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,53 +215,6 @@ def test_invalid_cutoffs_are_rejected():
 
 
 # ---------------------------------------------------------------------------------------------
-# Presets
-
-
-def test_presets_round_trip_through_the_store(tmp_path):
-    path = tmp_path / "t.duckdb"
-    store = Store(path)
-    weights = {"economic": 2.5, "satisfaction": 1.0}
-    save_preset(store, "Growth 2025 增长", weights)
-    assert load_preset(store, "Growth 2025 增长") == {d: weights.get(d, 0.0) for d in DIMENSIONS}
-    save_preset(store, "Growth 2025 增长", {"potential": 1.0})
-    store.close()
-
-    reopened = Store(path)
-    assert load_preset(reopened, "Growth 2025 增长")["potential"] == 1.0
-    presets = list_presets(reopened)
-    assert [p.name for p in presets] == [*PRESETS, "Growth 2025 增长"]
-    assert [p.shipped for p in presets] == [True] * len(PRESETS) + [False]
-    delete_preset(reopened, "Growth 2025 增长")
-    assert [p.name for p in list_presets(reopened)] == list(PRESETS)
-    with pytest.raises(KeyError):
-        load_preset(reopened, "Growth 2025 增长")
-    reopened.close()
-
-
-def test_shipped_presets_cannot_be_changed(tmp_path):
-    store = Store(tmp_path / "t.duckdb")
-    for name in PRESETS:
-        with pytest.raises(ValueError, match="shipped"):
-            save_preset(store, name, BALANCED)
-        with pytest.raises(ValueError, match="shipped"):
-            delete_preset(store, name)
-        assert load_preset(store, name) == PRESETS[name]
-    with pytest.raises(ValueError):
-        save_preset(store, "  ", BALANCED)
-    with pytest.raises(ValueError):
-        save_preset(store, "bad", {"economic": float("nan")})
-    store.close()
-
-
-def test_shipped_presets_weigh_known_dimensions():
-    for weights in PRESETS.values():
-        assert set(weights) == set(DIMENSIONS) and sum(weights.values()) > 0
-    assert PRESETS["expansion"]["strategic"] == max(PRESETS["expansion"].values())
-    assert PRESETS["profit_focus"]["economic"] == max(PRESETS["profit_focus"].values())
-
-
-# ---------------------------------------------------------------------------------------------
 # Explanation and rank comparison
 
 
@@ -560,7 +310,7 @@ def test_pyramid_without_cost_data_has_no_profit_shares(table):
     assert pyramid["gross_profit_share"].isna().all()
 
 
-def test_relationship_grid_follows_the_domain_table():
+def test_relationship_grid_follows_the_number_of_customers_and_margin_table():
     grid = strategy.relationship_grid()
     assert grid.loc["many"].tolist() == ["responsible", "passive", "basic"]
     assert grid.loc["medium"].tolist() == ["proactive", "responsible", "passive"]

@@ -14,17 +14,14 @@ from streamlit.testing.v1 import AppTest
 from analytics import strategy
 from analytics.datasets import list_datasets
 from analytics.demo import generate_demo
+from analytics.dimensions import dimension_scores
 from analytics.ingest import write_upload
+from analytics.presets import PRESET_PREFIX, PRESETS
 from analytics.store import Store
-from analytics.value_model import (
-    PRESET_PREFIX,
-    PRESETS,
-    dimension_scores,
-    score_customers,
-    value_table,
-)
+from analytics.value_model import score_customers, value_table
 from ui import state
 from ui.i18n import TABLE, translate
+from ui.markup import md
 
 PAGE = "pages/value_model.py"
 TOP_COLUMNS = ("customer_id", "name", "value", "revenue")
@@ -161,7 +158,8 @@ def test_custom_preset_saves_to_and_deletes_from_the_database(app_database):
 
     app.button(key="value_preset_delete").click()
     rerun(app)
-    assert any("Delete the preset Stage two?" in w.value for w in app.warning)
+    label = md(translate("value.preset_custom_label", "en", name="Stage two"))  # escaped: it is user text
+    assert translate("value.preset_delete_confirm", "en", name=label) in [w.value for w in app.warning]
     app.button(key="value_preset_delete_cancel").click()
     rerun(app)
     assert PRESET_PREFIX + "Stage two" in saved_presets(app_database)

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import concentration, potential
+from analytics import dimensions as dimensions_module
 from analytics import value_model as value_model_module
 from analytics.datasets import Dataset
 from analytics.features import customer_features
@@ -135,10 +136,10 @@ def _filtered(features: pd.DataFrame, choices: tuple) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _selection_scores(db_path: str, dataset_id: int, version: int, start: date | None, end: date | None,
                       choices: tuple, lifetime: LifetimeSettings, referral_value: float | None,
-                      _features: pd.DataFrame, _potential: pd.Series | None) -> value_model_module.DimensionScores:
+                      _features: pd.DataFrame, _potential: pd.Series | None) -> dimensions_module.DimensionScores:
     """Dimension inputs of the selection (``_features``, named by the other arguments), computed
     once per selection and shared read-only."""
-    return value_model_module.dimension_scores(potential.with_potential(_features, _potential), referral_value)
+    return dimensions_module.dimension_scores(potential.with_potential(_features, _potential), referral_value)
 
 
 def value_model(selection: CustomerSelection) -> value_model_module.ValueModel:

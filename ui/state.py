@@ -17,13 +17,17 @@ from dataclasses import asdict, dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from analytics import clv as clv_module
 from analytics import datasets as datasets_module
+from analytics import dimensions as dimensions_module
 from analytics import lifecycle as lifecycle_module
 from analytics import potential as potential_module
+from analytics import presets as presets_module
 from analytics import segments as segments_module
 from analytics import tiering
 from analytics import value_model as value_model_module
+from analytics.clv import beta_geo as purchase_model_module
+from analytics.clv import lifetime_value as lifetime_value_module
+from analytics.clv import summary as summary_module
 from analytics.demo import seed_demo_if_empty
 from analytics.features import customer_features
 from analytics.store import Store, StoreError, database_path, open_store
@@ -171,7 +175,7 @@ REFERRAL_VALUE_KEY = "value_per_referral"
 
 def active_weights() -> dict[str, float]:
     """The strategist's current dimension weights (the balanced preset until changed)."""
-    return dict(st.session_state.get(WEIGHTS_KEY) or value_model_module.PRESETS["balanced"])
+    return dict(st.session_state.get(WEIGHTS_KEY) or presets_module.PRESETS["balanced"])
 
 
 def set_active_weights(weights: dict[str, float]) -> None:
@@ -252,7 +256,7 @@ class ClvStatus:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _lifetime_fit(db_path: str, dataset_id: int, version: int, purchase_model: str) -> potential_module.LifetimeFit:
     """Fit once per dataset version and purchase-model choice; horizon and discount rate do not change it."""
-    summary = clv_module.rfm_summary(open_store(db_path).cursor(), dataset_id)
+    summary = summary_module.rfm_summary(open_store(db_path), dataset_id)
     return potential_module.fit_lifetime(summary, purchase_model)
 
 
@@ -314,15 +318,15 @@ def potential_source_note(dataset: datasets_module.Dataset | None = None) -> str
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date,
-                   purchase_model: str) -> tuple[clv_module.HoldoutCheck, clv_module.PurchaseModelChoice]:
-    summary = clv_module.calibration_holdout_summary(open_store(db_path).cursor(), dataset_id, calibration_end)
-    purchases, choice = clv_module.fit_purchase_model(summary["frequency"], summary["recency"], summary["T"],
-                                                      purchase_model)
-    return clv_module.holdout_check(purchases, summary), choice
+                   purchase_model: str) -> tuple[lifetime_value_module.HoldoutCheck, purchase_model_module.PurchaseModelChoice]:
+    summary = summary_module.calibration_holdout_summary(open_store(db_path), dataset_id, calibration_end)
+    purchases, choice = purchase_model_module.fit_purchase_model(summary["frequency"], summary["recency"],
+                                                                 summary["T"], purchase_model)
+    return lifetime_value_module.holdout_check(purchases, summary), choice
 
 
 def holdout_check(calibration_end: dt.date, dataset: datasets_module.Dataset | None = None
-                  ) -> tuple[clv_module.HoldoutCheck, clv_module.PurchaseModelChoice]:
+                  ) -> tuple[lifetime_value_module.HoldoutCheck, purchase_model_module.PurchaseModelChoice]:
     """The purchase model (chosen as on the whole history, by likelihood on the calibration period
     unless the user picked one) fitted up to ``calibration_end``, against what customers bought
     afterwards. Raises ``clv.InsufficientDataError`` when the split leaves too little on either side.
@@ -332,29 +336,29 @@ def holdout_check(calibration_end: dt.date, dataset: datasets_module.Dataset | N
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _dimension_scores(db_path: str, dataset_id: int, version: int, settings: potential_module.LifetimeSettings,
-                      referral_value: float | None) -> value_model_module.DimensionScores:
+                      referral_value: float | None) -> dimensions_module.DimensionScores:
     """Money and scores per dimension: computed once per dataset version, lifetime-value setting
     and value per referral, shared read-only. Potential value comes from the lifetime-value model
     when it fits."""
-    return value_model_module.dimension_scores(_scoring_features(db_path, dataset_id, version, settings),
+    return dimensions_module.dimension_scores(_scoring_features(db_path, dataset_id, version, settings),
                                                referral_value)
 
 
-def dimension_scores(dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
+def dimension_scores(dataset: datasets_module.Dataset | None = None) -> dimensions_module.DimensionScores:
     """The dataset's dimension inputs under the lifetime-value settings and value per referral in use."""
     dataset = dataset or active_dataset()
     return _dimension_scores(*_cache_key(dataset), clv_settings(), referral_value_setting(dataset))
 
 
-def _weighs_any(weights: Mapping[str, float], scores: value_model_module.DimensionScores) -> bool:
+def _weighs_any(weights: Mapping[str, float], scores: dimensions_module.DimensionScores) -> bool:
     return any(weights.get(dimension, 0) > 0 for dimension in scores.dimensions)
 
 
-def effective_weights(scores: value_model_module.DimensionScores) -> dict[str, float]:
+def effective_weights(scores: dimensions_module.DimensionScores) -> dict[str, float]:
     """The active weights, or the balanced preset when they weigh no dimension these scores have
     (weights chosen on another dataset can, and a model needs at least one weighted dimension)."""
     weights = active_weights()
-    return weights if _weighs_any(weights, scores) else dict(value_model_module.PRESETS["balanced"])
+    return weights if _weighs_any(weights, scores) else dict(presets_module.PRESETS["balanced"])
 
 
 def weights_fall_back(dataset: datasets_module.Dataset | None = None) -> bool:
@@ -450,12 +454,12 @@ def stages(dataset: datasets_module.Dataset | None = None) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _scores_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, settings: potential_module.LifetimeSettings,
-               referral_value: float | None) -> value_model_module.DimensionScores:
+               referral_value: float | None) -> dimensions_module.DimensionScores:
     features = potential_module.scoring_features_at(open_store(db_path), dataset_id, as_of, settings)
-    return value_model_module.dimension_scores(features, referral_value)
+    return dimensions_module.dimension_scores(features, referral_value)
 
 
-def scores_at(as_of: dt.date, dataset: datasets_module.Dataset | None = None) -> value_model_module.DimensionScores:
+def scores_at(as_of: dt.date, dataset: datasets_module.Dataset | None = None) -> dimensions_module.DimensionScores:
     """Dimension inputs from the history up to ``as_of``, valued like today's: potential value from
     the purchase model in use today (chosen once per dataset) fitted up to that date, and today's
     value per referral. Computed once per date, re-weighted cheaply on every run."""

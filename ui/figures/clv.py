@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.clv import HoldoutCheck
+from analytics.clv.lifetime_value import HoldoutCheck
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import translate
 

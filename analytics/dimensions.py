@@ -1,0 +1,390 @@
+"""Value dimensions: what each customer is worth on each dimension, in money, and its 0-100 score.
+
+Every customer gets an amount per dimension, in the dataset's currency, that adds up over customers
+(docs/VALUE_MODEL.md):
+
+- economic, realized value (既成价值): gross profit over the analysis window, losses kept
+  negative. A customer without cost data in a dataset that has some is valued at its revenue
+  times the margin of the costed revenue; a dataset without cost data uses revenue.
+- potential value (潜在价值): ``potential_value`` (the lifetime-value model's discounted
+  expected gross profit, ``analytics.potential``) when the features carry it. Otherwise the
+  growth proxy: next year's revenue if last year's trend holds once more,
+  max(revenue of the last 12 months x (1 + growth), 0), at the customer's margin.
+- influence value (影响价值): referrals x a value per referral, an explicit assumption that
+  defaults to the average realized value of a customer new in the last year (never below 0).
+- rated dimensions (strategic, social, satisfaction, profit per head): each gets the same pool
+  of money as the economic dimension, the total realized value, shared out in proportion to
+  the rating. Profit per head of the account team counts from zero: a loss-making customer
+  supports nobody's work, and its loss already stands in its realized value.
+
+Why the pool rule: a rating has no price of its own, but the strategist's weights say how much
+it matters next to realized profit. Giving a rated dimension the same pool makes a weight mean
+the same on every dimension: with weight share w on an evenly spread rating, every customer's
+value moves w of the way towards the average customer's, which is exactly how much the
+strategist asked to even value out; on a concentrated rating it concentrates value as much.
+Ratings move money between customers but create none (each rated dimension sums to the pool),
+totals stay meaningful, and raising a customer's gross profit never lowers its value (the pool
+grows with it). When the total realized value is not positive there is no pool, and the rated
+dimensions are switched off with that reason.
+
+A customer without a figure for a dimension (no rating, say) gets the average figure of the
+customers that have one: unknown counts as average, and neither lifts nor sinks it.
+
+Scores (0-100): per dimension, the percentile rank of the figure the money is drawn from
+(realized value, potential value, referrals, rating, profit per head); a customer without a
+figure scores a neutral 50. They explain a customer's place and are never summed or shared.
+
+Each dimension is one declaration in ``DIMENSION_TABLE``: its name, the feature columns it is
+drawn from, the reason it is switched off when they give nothing, how its figure becomes money,
+and, unless the figure is its one column as it is, the function that computes the figure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# A customer without data for a dimension gets the middle score: unknown counts as average.
+NEUTRAL_SCORE = 50.0
+# A customer is new for the default value per referral when its first order is this recent.
+NEW_CUSTOMER_DAYS = 365
+
+# How a dimension's figure becomes money.
+AMOUNT = "amount"  # the figure is money already
+PER_REFERRAL = "per_referral"  # the figure (referrals) times the value per referral
+POOL = "pool"  # the figure shares out the pool, the customers' total realized value
+SCORINGS = (AMOUNT, PER_REFERRAL, POOL)
+
+# Reason codes besides each dimension's own (the UI shows ``value.reason.<code>``): no revenue,
+# so nothing to value; no cost data; no positive realized value to pool; no customer with a
+# positive figure to share the pool by.
+NO_REVENUE, NO_COST_DATA = "no_revenue", "no_cost_data"
+NO_POOL, NOTHING_TO_SHARE_BY = "no_realized_value", "nothing_to_share_by"
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A dimension (``source`` is None) or one source of a dimension that has no data."""
+
+    dimension: str
+    source: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What a dimension measures per customer (NaN where unknown) and the sources it came from.
+
+    ``values`` is None when the sources give nothing; ``reason`` then overrides the dimension's
+    own. ``missing_sources`` are (source, reason) pairs of declared sources without data while
+    the dimension stays on with the others.
+    """
+
+    values: np.ndarray | None
+    sources: tuple[str, ...] = ()
+    missing_sources: tuple[tuple[str, str], ...] = ()
+    reason: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class _Data:
+    """What figures are computed from: the features and each customer's realized value."""
+
+    features: pd.DataFrame
+    realized: np.ndarray
+    realized_measure: str
+
+    def column(self, name: str) -> np.ndarray | None:
+        return _source_values(self.features, name)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One value dimension: its ``sources`` (feature columns), ``empty_reason`` (reason code when
+    they give nothing), ``scoring`` (one of ``SCORINGS``) and ``figure`` (None: the mean of the
+    sources that have data, for one source the column itself)."""
+
+    name: str
+    sources: tuple[str, ...]
+    empty_reason: str
+    scoring: str
+    figure: Callable[[Dimension, _Data], Figure] | None = None
+
+    def __post_init__(self):
+        if self.scoring not in SCORINGS:
+            raise ValueError(f"unknown scoring {self.scoring!r}; expected one of {SCORINGS}")
+
+    def measure(self, data: _Data) -> Figure:
+        return (self.figure or _mean_of_sources)(self, data)
+
+
+def _mean_of_sources(dimension: Dimension, data: _Data) -> Figure:
+    """The sources' mean per customer over those it has, reporting sources without data."""
+    present = {source: data.column(source) for source in dimension.sources}
+    present = {source: values for source, values in present.items() if values is not None}
+    if not present:
+        return Figure(None)
+    missing = tuple((source, dimension.empty_reason) for source in dimension.sources if source not in present)
+    values = next(iter(present.values())) if len(present) == 1 else _row_mean(list(present.values()))
+    return Figure(values, tuple(present), missing)
+
+
+def _realized_figure(dimension: Dimension, data: _Data) -> Figure:
+    """Realized value (``_realized_value``); without cost data, revenue, and gross profit is reported missing."""
+    missing = (("gross_profit", NO_COST_DATA),) if data.realized_measure == "revenue" else ()
+    return Figure(data.realized, (data.realized_measure,), missing)
+
+
+def _potential_figure(dimension: Dimension, data: _Data) -> Figure:
+    """The lifetime-value model's potential value, else the growth proxy (see the module docstring)."""
+    model_value = data.column("potential_value")
+    if model_value is not None:
+        return Figure(model_value, ("potential_value",))
+    growth, last_year, revenue = (data.column(column) for column in ("growth", "revenue_last_12m", "revenue"))
+    if growth is None or last_year is None or revenue is None:
+        return Figure(None)
+    next_year = np.maximum(np.nan_to_num(last_year) * (1 + np.nan_to_num(growth)), 0.0)
+    return Figure(next_year * _margins(np.nan_to_num(revenue), data.realized), ("growth",))
+
+
+def _profit_per_head(dimension: Dimension, data: _Data) -> Figure:
+    """Gross profit per person of the account team (NaN without a team); needs cost data."""
+    if data.realized_measure != "gross_profit":
+        return Figure(None, reason=NO_COST_DATA)
+    team_size = data.column("account_team_size")
+    if team_size is None:
+        return Figure(None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_head = np.where(team_size > 0, data.realized / team_size, np.nan)
+    return Figure(per_head, dimension.sources)
+
+
+DIMENSION_TABLE = (
+    Dimension("economic", ("gross_profit", "revenue"), NO_REVENUE, AMOUNT, _realized_figure),
+    Dimension("potential", ("potential_value", "growth", "revenue_last_12m", "revenue"), "no_growth_history",
+              AMOUNT, _potential_figure),
+    Dimension("influence", ("referrals",), "no_referrals", PER_REFERRAL),
+    Dimension("strategic", ("channel_strength", "industry_expansion", "new_product_pilot"), "no_strategic_ratings",
+              POOL),
+    Dimension("social", ("brand_influence",), "no_brand_rating", POOL),
+    Dimension("per_head", ("gross_profit", "account_team_size"), "no_team_size", POOL, _profit_per_head),
+    Dimension("satisfaction", ("satisfaction",), "no_satisfaction", POOL),
+)
+DIMENSIONS = tuple(dimension.name for dimension in DIMENSION_TABLE)
+RATED_DIMENSIONS = tuple(dimension.name for dimension in DIMENSION_TABLE if dimension.scoring == POOL)
+REASONS = tuple(dict.fromkeys([NO_REVENUE, NO_COST_DATA, *(d.empty_reason for d in DIMENSION_TABLE),
+                               NO_POOL, NOTHING_TO_SHARE_BY]))
+
+
+@dataclass(frozen=True, eq=False)
+class DimensionScores:
+    """Per-customer money and 0-100 scores of the available dimensions, computed once per dataset.
+
+    ``money[i, j]`` is customer ``customer_ids[i]``'s value in money on ``dimensions[j]`` and
+    ``matrix[i, j]`` its score there, ``NEUTRAL_SCORE`` where ``missing[i, j]`` (no data of its
+    own: its money is then the average). ``realized_measure`` says what realized value is
+    (``gross_profit`` or ``revenue``), ``estimated_realized`` how many customers without cost data
+    were valued at the pooled margin, ``pool`` the total realized value the rated dimensions share
+    out, ``referral_value`` the money per referral in use (None without referral data) and
+    ``default_referral_value`` what it is unless the user sets it.
+    """
+
+    customer_ids: np.ndarray
+    dimensions: tuple[str, ...]
+    money: np.ndarray
+    matrix: np.ndarray
+    missing: np.ndarray
+    sources: Mapping[str, tuple[str, ...]]
+    unavailable: tuple[Unavailable, ...]
+    realized_measure: str | None
+    estimated_realized: int
+    pool: float
+    referral_value: float | None
+    default_referral_value: float | None
+
+    @property
+    def n_customers(self) -> int:
+        return len(self.customer_ids)
+
+    @property
+    def unavailable_dimensions(self) -> tuple[str, ...]:
+        return tuple(item.dimension for item in self.unavailable if item.source is None)
+
+    @property
+    def potential_source(self) -> str | None:
+        """``potential_value`` (model-based), ``growth`` (the proxy), or None when unavailable."""
+        sources = self.sources.get("potential")
+        return sources[0] if sources else None
+
+
+def percentile_scores(values) -> np.ndarray:
+    """0-100 percentile rank by average rank: robust to outliers, ties share a score.
+
+    NaN values are excluded from the ranking and stay NaN. The lowest value scores 0, the
+    highest 100; a single or constant value scores ``NEUTRAL_SCORE``.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1:
+        raise ValueError(f"expected a 1-d array, got shape {values.shape}")
+    valid = np.count_nonzero(~np.isnan(values))
+    if valid <= 1:
+        return np.where(np.isnan(values), np.nan, NEUTRAL_SCORE)
+    ranks = pd.Series(values).rank(method="average").to_numpy()
+    return (ranks - 1.0) / (valid - 1) * 100.0
+
+
+def dimension_scores(features: pd.DataFrame, referral_value: float | None = None) -> DimensionScores:
+    """Money and scores of every customer on every dimension that has data (see the module
+    docstring; docs/CONTRACTS.md for the feature columns).
+
+    ``referral_value`` is the money per referral; None uses the default (``_default_referral_value``).
+    Dimensions or sources without data are switched off and listed in ``unavailable`` with a
+    reason code, never valued at zero.
+    """
+    if referral_value is not None and not (math.isfinite(referral_value) and referral_value >= 0):
+        raise ValueError(f"the value per referral must be a finite amount >= 0, got {referral_value!r}")
+    features = _sorted_features(features)
+    n = len(features)
+    realized, realized_measure, estimated = _realized_value(features)
+    pool = 0.0 if realized is None else float(realized.sum())
+    default_value = None if realized is None else _default_referral_value(features, realized)
+    value_per_referral = default_value if referral_value is None else referral_value
+
+    data = None if realized is None else _Data(features, realized, realized_measure)
+
+    used: list[tuple[Dimension, Figure, np.ndarray]] = []
+    unavailable: list[Unavailable] = []
+    for dimension in DIMENSION_TABLE:
+        if data is None:
+            unavailable.append(Unavailable(dimension.name, None, NO_REVENUE))
+            continue
+        figure = dimension.measure(data)
+        if figure.values is None or np.isnan(figure.values).all():
+            unavailable.append(Unavailable(dimension.name, None, figure.reason or dimension.empty_reason))
+            continue
+        money, reason = _money(dimension.scoring, figure.values, pool, value_per_referral)
+        if reason is None:
+            used.append((dimension, figure, money))
+        else:
+            unavailable.append(Unavailable(dimension.name, None, reason))
+        unavailable.extend(Unavailable(dimension.name, source, why) for source, why in figure.missing_sources)
+
+    measures = _columns([figure.values for _, figure, _ in used], n)
+    missing = np.isnan(measures)
+    scores = np.column_stack([percentile_scores(column) for column in measures.T]) if used else measures
+    priced = any(dimension.scoring == PER_REFERRAL for dimension, _, _ in used)
+    return DimensionScores(
+        customer_ids=features["customer_id"].to_numpy(dtype=object),
+        dimensions=tuple(dimension.name for dimension, _, _ in used),
+        money=_columns([money for _, _, money in used], n),
+        matrix=np.ascontiguousarray(np.where(missing, NEUTRAL_SCORE, scores)),
+        missing=missing,
+        sources={dimension.name: figure.sources for dimension, figure, _ in used},
+        unavailable=tuple(unavailable),
+        realized_measure=realized_measure,
+        estimated_realized=estimated,
+        pool=pool,
+        referral_value=float(value_per_referral) if priced else None,
+        default_referral_value=default_value,
+    )
+
+
+def _money(scoring: str, figure: np.ndarray, pool: float,
+           value_per_referral: float | None) -> tuple[np.ndarray | None, str | None]:
+    """A dimension's money per customer from its figure, or the reason it has none."""
+    if scoring == AMOUNT:
+        return _filled(figure), None
+    if scoring == PER_REFERRAL:
+        return _filled(figure) * value_per_referral, None
+    shares_by = _filled(np.maximum(figure, 0.0))  # ratings are >= 0; profit per head counts from 0
+    if pool <= 0:
+        return None, NO_POOL
+    if shares_by.sum() <= 0:
+        return None, NOTHING_TO_SHARE_BY
+    return pool * shares_by / shares_by.sum(), None
+
+
+def _columns(columns: list[np.ndarray], n: int) -> np.ndarray:
+    return np.ascontiguousarray(np.column_stack(columns)) if columns else np.empty((n, 0))
+
+
+def _realized_value(features: pd.DataFrame) -> tuple[np.ndarray | None, str | None, int]:
+    """Realized value per customer, what it is measured in, and how many customers were estimated.
+
+    Gross profit where known; revenue x the margin of the costed revenue for customers without
+    cost data; revenue when nobody has cost data. None when there is no revenue either.
+    """
+    gross_profit = _source_values(features, "gross_profit")
+    revenue = _source_values(features, "revenue")
+    if gross_profit is None:
+        return (None, None, 0) if revenue is None else (np.nan_to_num(revenue), "revenue", 0)
+    unknown = np.isnan(gross_profit)
+    if not unknown.any() or revenue is None:
+        return np.nan_to_num(gross_profit), "gross_profit", 0
+    costed = ~unknown & ~np.isnan(revenue)
+    costed_revenue = revenue[costed].sum()
+    margin = gross_profit[costed].sum() / costed_revenue if costed_revenue > 0 else 0.0
+    estimated = np.where(unknown, revenue * margin, gross_profit)
+    return np.nan_to_num(estimated), "gross_profit", int(np.count_nonzero(unknown & ~np.isnan(revenue)))
+
+
+def _margins(revenue: np.ndarray, realized: np.ndarray) -> np.ndarray:
+    """Realized value per unit of revenue of each customer; the pooled one where its revenue is not positive."""
+    total_revenue = revenue.sum()
+    pooled = realized.sum() / total_revenue if total_revenue > 0 else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(revenue > 0, realized / revenue, pooled)
+
+
+def _default_referral_value(features: pd.DataFrame, realized: np.ndarray) -> float:
+    """The average realized value of a customer whose first order is at most ``NEW_CUSTOMER_DAYS``
+    old (of every customer when there is none, or no tenure), never below 0: what a referral that
+    becomes a customer is worth in its first year, as a default assumption."""
+    tenure = _source_values(features, "tenure_days")
+    new = np.zeros(len(realized), dtype=bool) if tenure is None else tenure <= NEW_CUSTOMER_DAYS
+    chosen = realized[new] if new.any() else realized
+    return max(float(chosen.mean()), 0.0) if len(chosen) else 0.0
+
+
+def _filled(values: np.ndarray) -> np.ndarray:
+    """Missing figures replaced by the average of the known ones (unknown counts as average)."""
+    missing = np.isnan(values)
+    return np.where(missing, values[~missing].mean(), values) if missing.any() else values
+
+
+def _sorted_features(features: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(features, pd.DataFrame):
+        raise TypeError(f"features must be a pandas DataFrame, got {type(features).__name__}")
+    if "customer_id" not in features.columns:
+        raise ValueError("features need a customer_id column")
+    ids = features["customer_id"]
+    if ids.isna().any():
+        raise ValueError("customer_id must not be missing")
+    if not ids.is_unique:
+        raise ValueError("customer_id must be unique")
+    features = features.assign(customer_id=ids.astype(str))
+    if not features["customer_id"].is_monotonic_increasing:
+        features = features.sort_values("customer_id", kind="stable")
+    return features.reset_index(drop=True)
+
+
+def _source_values(features: pd.DataFrame, column: str) -> np.ndarray | None:
+    """A column as floats, or None when it is absent or has no value at all."""
+    if column not in features.columns:
+        return None
+    values = pd.to_numeric(features[column], errors="coerce").to_numpy(dtype=float)
+    return None if np.isnan(values).all() else values
+
+
+def _row_mean(columns: list[np.ndarray]) -> np.ndarray:
+    """Per-row mean over the non-NaN entries; NaN where a row has none."""
+    stack = np.column_stack(columns)
+    present = ~np.isnan(stack)
+    counts = present.sum(axis=1)
+    totals = np.where(present, stack, 0.0).sum(axis=1)
+    return np.divide(totals, counts, out=np.full(len(stack), np.nan), where=counts > 0)
+
