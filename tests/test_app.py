@@ -60,7 +60,7 @@ def test_gbk_upload_through_the_data_page_lands(app_database):
     _, (rows_before, revenue_before) = stored(app_database)
     app = open_app("pages/data.py")
     upload(app, "销售明细.csv", GBK_SALES.encode("gbk"))
-    assert "encoding gbk" in app.caption[0].value
+    assert "encoding gb18030" in app.caption[0].value
     assert [m.value for m in app.metric][:2] == ["3", "0"]
     app.button(key="upload_import").click().run()
     assert not app.exception
@@ -89,9 +89,9 @@ def test_excel_upload_with_sheet_picker(app_database):
 
 
 @pytest.mark.parametrize("filename, data, message", [
-    ("empty.csv", b"", "empty.csv is empty"),
-    ("headers.csv", b"customer,date,amount\n", "headers.csv has headers but no data rows"),
-    ("fake.xlsx", b"just text", "fake.xlsx is not a spreadsheet"),
+    ("empty.csv", b"", "empty\\.csv is empty"),  # file names are escaped for Markdown
+    ("headers.csv", b"customer,date,amount\n", "headers\\.csv has headers but no data rows"),
+    ("fake.xlsx", b"just text", "fake\\.xlsx is not a spreadsheet"),
 ])
 def test_unreadable_uploads_get_a_message_and_change_nothing(app_database, filename, data, message):
     before = stored(app_database)
@@ -115,14 +115,18 @@ def test_unmapped_required_field_and_all_invalid_rows(app_database):
     assert stored(app_database) == before
 
 
-def test_same_file_twice_is_refused(app_database):
+def test_same_rows_appended_again_are_refused(app_database):
     app = open_app("pages/data.py")
     upload(app, "s.csv", GBK_SALES.encode("utf-8"))
     app.button(key="upload_import").click().run()
+    before = stored(app_database)
     app = open_app("pages/data.py")
-    upload(app, "s.csv", GBK_SALES.encode("utf-8"))
+    upload(app, "s.csv", GBK_SALES.replace("\n", "\r\n").encode("utf-8"))  # re-saved with CRLF: other bytes
+    app.radio(key="upload_mode").set_value("append").run()
+    assert any("3 rows of this file are already in" in w.value for w in app.warning), [w.value for w in app.warning]
     app.button(key="upload_import").click().run()
     assert any("already uploaded" in e.value for e in app.error)
+    assert stored(app_database) == before
 
 
 def test_upload_flow_in_chinese(app_database):
@@ -135,7 +139,7 @@ def test_upload_flow_in_chinese(app_database):
     app.radio(key="upload_mode").set_value("new").run()
     app.button(key="upload_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert any("已从 销售.csv 导入 3 行" in s.value for s in app.success)
+    assert any("已从 销售\\.csv 导入 3 行" in s.value for s in app.success), [s.value for s in app.success]
 
 
 def test_language_switch_keeps_option_widgets_valid(app_database):
