@@ -185,6 +185,9 @@ def _insert_rows(cur, dataset_id: int, upload_id: int, rows_sql: str, params: li
         f" sales_rep, extra, row_key FROM ({_keyed_sql(rows_sql)}) n{existing}"
     )
     arguments = [dataset_id, upload_id, *params] + ([dataset_id] if skip_existing else [])
+    # Row order in the table means nothing (every read groups or sorts); not keeping it lets
+    # DuckDB write from all threads without reassembling the file's order.
+    cur.execute("SET SESSION preserve_insertion_order = false")  # this cursor only
     inserted = _with_progress(cur, "writing", progress, lambda: cur.execute(sql, arguments).fetchall()[0][0])
     _drop_rejects(cur)
     return int(inserted)
@@ -317,7 +320,7 @@ def commit(
     with store.transaction() as cur:
         dataset_id, upload_id = _start(cur, mode, dataset_id, dataset_name, source.filename, False, actor,
                                        source.sheet, digest, "transactions")
-        inserted = _insert_rows(cur, dataset_id, upload_id, f"SELECT * EXCLUDE (line) FROM ({rows_sql})", params,
+        inserted = _insert_rows(cur, dataset_id, upload_id, f"SELECT * EXCLUDE (line, mask) FROM ({rows_sql})", params,
                                 mode == "append", progress)
         accepted = None
         if mode == "append" and inserted == 0:

@@ -44,10 +44,9 @@ FIELDS = {f.name: f for f in TRANSACTION_FIELDS + CUSTOMER_FIELDS}
 _CONTROL = r"'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]'"
 _KEY_CONTROL = r"'[\x00-\x1f\x7f]'"
 _NOISE = r"'[¥￥$€£元]'"
-_PLAIN = {"point": r"'[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?'", "comma": r"'[+-]?\d+(,\d+)?'"}
-_GROUPED = {
-    "point": r"'-?(\d{1,3}([,'' \x{a0}]\d{3})+|\d+)(\.\d+)?'",
-    "comma": r"'-?(\d{1,3}([.'' \x{a0}]\d{3})+|\d+)(,\d+)?'",
+_GROUPED = {  # anchored: regexp_extract gives '' (not a number) unless the whole text matches
+    "point": r"'^-?(\d{1,3}([,'' \x{a0}]\d{3})+|\d+)(\.\d+)?$'",
+    "comma": r"'^-?(\d{1,3}([.'' \x{a0}]\d{3})+|\d+)(,\d+)?$'",
 }
 _NAMED_MONTH_FORMATS = "['%d %b %Y', '%d-%b-%Y', '%d-%b-%y', '%b %d, %Y', '%B %d, %Y', '%d %B %Y', '%b %d %Y', '%B %d %Y']"
 
@@ -89,24 +88,26 @@ class _Check:
 
 
 def _text(column: str) -> str:
-    return f"nullif(trim({column}), '')"
+    """Blank is missing; trimming only where there is a space to trim (trim copies every string)."""
+    return f"(CASE WHEN {column} LIKE ' %' OR {column} LIKE '% ' THEN nullif(trim({column}), '') ELSE nullif({column}, '') END)"
 
 
 def number_sql(value: str, decimal: str) -> str:
     """A number from text written with ``decimal`` ('point' or 'comma'); NULL when it does not fit.
 
-    Thousands separators must group three digits, so ``83,71`` is never 8371 under 'point'."""
+    Thousands separators must group three digits, so ``83,71`` is never 8371 under 'point'. Plain
+    numbers take DuckDB's cast (which would also take '1_000' and 'inf': not numbers here); the
+    rest must match the locale's pattern. Each subexpression of the slow path appears once:
+    DuckDB evaluates a repeated one for every row, which would defeat coalesce's laziness."""
     cleaned = f"regexp_replace(regexp_replace(trim(regexp_replace({value}, {_NOISE}, '', 'g')), '^\\((.*)\\)$', '-\\1'), '^\\+', '')"
+    matched = f"regexp_extract({cleaned}, {_GROUPED[decimal]}, 0)"
     if decimal == "comma":
-        plain = f"CAST(replace({value}, ',', '.') AS DOUBLE)"
-        grouped = f"TRY_CAST(replace(regexp_replace({cleaned}, '[.'' \\x{{a0}}]', '', 'g'), ',', '.') AS DOUBLE)"
+        plain = f"CASE WHEN NOT contains({value}, '.') THEN TRY_CAST(replace({value}, ',', '.') AS DOUBLE) END"
+        grouped = f"TRY_CAST(replace(regexp_replace({matched}, '[.'' \\x{{a0}}]', '', 'g'), ',', '.') AS DOUBLE)"
     else:
-        plain = f"CAST({value} AS DOUBLE)"
-        grouped = f"TRY_CAST(regexp_replace({cleaned}, '[,'' \\x{{a0}}]', '', 'g') AS DOUBLE)"
-    return (
-        f"CASE WHEN regexp_full_match({value}, {_PLAIN[decimal]}) THEN {plain}"
-        f" WHEN regexp_full_match({cleaned}, {_GROUPED[decimal]}) THEN {grouped} END"
-    )
+        plain = f"TRY_CAST({value} AS DOUBLE)"
+        grouped = f"TRY_CAST(regexp_replace({matched}, '[,'' \\x{{a0}}]', '', 'g') AS DOUBLE)"
+    return f"coalesce(CASE WHEN NOT contains({value}, '_') AND isfinite({plain}) THEN {plain} END, {grouped})"
 
 
 def date_sql(value: str, order: str) -> str:
@@ -115,7 +116,7 @@ def date_sql(value: str, order: str) -> str:
     normalized = f"regexp_replace({value}, '^(\\d{{1,4}})[-/.年](\\d{{1,2}})[-/.月](\\d{{1,4}})日?', '\\1-\\2-\\3')"
     if order == "ymd":
         numeric = (
-            f"coalesce(TRY_CAST({normalized} AS DATE),"
+            f"coalesce(TRY_CAST({value} AS DATE), TRY_CAST({normalized} AS DATE),"
             f" CAST(TRY_STRPTIME(regexp_extract({value}, '^\\d{{8}}$'), '%Y%m%d') AS DATE))"
         )
     else:
@@ -126,7 +127,8 @@ def date_sql(value: str, order: str) -> str:
             f"CAST(coalesce(TRY_STRPTIME({four}, '{day}-{month}-%Y'), TRY_STRPTIME({two}, '{day}-{month}-%y')) AS DATE)"
         )
     parsed = f"coalesce({numeric}, CAST(TRY_STRPTIME({value}, {_NAMED_MONTH_FORMATS}) AS DATE))"
-    return f"(SELECT CASE WHEN year(d) BETWEEN 1900 AND 2100 THEN d END FROM (SELECT {parsed} AS d))"
+    # The same expression twice: DuckDB evaluates a repeated subexpression once.
+    return f"(CASE WHEN {parsed} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' THEN {parsed} END)"
 
 
 class _Plan:
@@ -154,8 +156,12 @@ class _Plan:
                 self._check(f.name, "missing_value", f"{raw} IS NULL")
             if f.kind == "text":
                 self.typed[f.name] = raw
-                pattern = _KEY_CONTROL if f.name in KEY_FIELDS else _CONTROL
-                self._check(f.name, "control_character", f"regexp_matches({self.column(f.name)}, {pattern})")
+                key = f.name in KEY_FIELDS
+                # A line break or tab inside a key needs quotes or a tab in the file; other control
+                # characters need a control byte: files with neither skip the per-cell check.
+                if self.source.has_control_bytes or (key and self.source.has_quotes):
+                    pattern = _KEY_CONTROL if key else _CONTROL
+                    self._check(f.name, "control_character", f"regexp_matches({self.column(f.name)}, {pattern})")
             elif f.kind == "date":
                 order = self.choices.date_orders.get(f.name, "ymd")
                 self.typed[f.name] = date_sql(raw, order)
@@ -178,10 +184,11 @@ class _Plan:
             return "0"
         return " | ".join(f"(CASE WHEN {c.condition} THEN {1 << i} ELSE 0 END)" for i, c in enumerate(self.checks))
 
-    def rows_sql(self) -> tuple[str, list]:
-        """Typed rows with ``line`` (a record number for CSV, the sheet row for Excel) and ``mask``."""
+    def rows_sql(self, numbered: bool = False) -> tuple[str, list]:
+        """Typed rows with ``mask`` and ``line``: the sheet row for Excel; for CSV, with ``numbered``,
+        the record number (a streaming window that serializes the scan, so only for reject details)."""
         scan, params = self.source.scan_sql()
-        line = "CAST(line AS BIGINT)" if self.source.line_column else "row_number() OVER ()"
+        line = "CAST(line AS BIGINT)" if self.source.line_column else "row_number() OVER ()" if numbered else "0"
         columns = self.source.columns
         typed = ",\n  ".join(f"{sql} AS {name}" for name, sql in self.typed.items()) or "NULL AS _none"
         raw_cells = ", ".join(f"{c}" for c in columns)
@@ -193,9 +200,9 @@ class _Plan:
         )
         return sql, params
 
-    def canonical_sql(self) -> tuple[str, list]:
-        """Accepted rows as the transactions table's columns: derived revenue, returns, gross profit,
-        unmapped columns as JSON."""
+    def canonical_sql(self, accepted_only: bool = True) -> tuple[str, list]:
+        """Rows as the transactions table's columns (derived revenue, returns, gross profit, unmapped
+        columns as JSON) with their ``mask``; only the accepted ones unless told otherwise."""
         rows, params = self.rows_sql()
         have = set(self.typed)
         revenue = "revenue" if "revenue" in have else "quantity * unit_price"
@@ -229,15 +236,15 @@ class _Plan:
 
         sql = f"""
 SELECT customer_id, order_date, revenue, order_id, cost, {gross_profit} AS gross_profit, quantity, product,
-       channel, region, sales_rep, extra, line
+       channel, region, sales_rep, extra, line, mask
 FROM (
-  SELECT line, customer_id, CAST(order_date AS DATE) AS order_date, {flipped(revenue)} AS revenue,
+  SELECT line, mask, customer_id, CAST(order_date AS DATE) AS order_date, {flipped(revenue)} AS revenue,
          {text_or_null('order_id')} AS order_id, {flipped(number_or_null('cost'))} AS cost,
          {number_or_null('gross_profit')} AS gross_profit,
          CASE WHEN _cancel THEN -abs({number_or_null('quantity')}) ELSE {number_or_null('quantity')} END AS quantity,
          {text_or_null('product')} AS product, {text_or_null('channel')} AS channel,
          {text_or_null('region')} AS region, {text_or_null('sales_rep')} AS sales_rep, {extra} AS extra
-  FROM (SELECT *, ({cancel}) AS _cancel FROM ({rows}) WHERE mask = 0)
+  FROM (SELECT *, mask = 0 AND ({cancel}) AS _cancel FROM ({rows}){" WHERE mask = 0" if accepted_only else ""})
 )"""
         cancel_params = [self.choices.cancel_prefix] if "?" in cancel else []
         return sql, extra_params + cancel_params + params
@@ -247,7 +254,7 @@ FROM (
         names = [f.name for f in fields if f.name in self.typed and f.name != "customer_id"]
         if not names:
             return None
-        rows, params = self.rows_sql()
+        rows, params = self.rows_sql(numbered=True)
         columns = ", ".join(
             f"arg_max({name}, line) FILTER (WHERE {name} IS NOT NULL) AS {name}" for name in names
         )
@@ -271,7 +278,6 @@ class Report:
     reasons: pd.Series  # reason code -> rows
     rejects: pd.DataFrame  # REJECT_COLUMNS, one line per problem
     warnings: dict[str, int]
-    customers: int = 0
 
     @property
     def rows_rejected(self) -> int:
@@ -299,17 +305,8 @@ def detect_locale(source: Source, header: str, kind: str) -> str | None:
 
 
 def sample_values(source: Source, header: str) -> list[str]:
-    cache = source.__dict__.setdefault("_samples", {})
-    if header not in cache:
-        scan, params = source.scan_sql()
-        column = source.column_of(header)
-        with engine() as connection:
-            rows = connection.execute(
-                f"SELECT DISTINCT trim({column}) FROM (SELECT {column} FROM {scan} LIMIT 20000) WHERE {column} IS NOT NULL",
-                params,
-            ).fetchall()
-        cache[header] = [row[0] for row in rows]
-    return cache[header]
+    """The distinct values of a column among the first rows (``readers.SAMPLE_ROWS``)."""
+    return [str(v).strip() for v in source.sample[header].dropna().unique()]
 
 
 def default_choices(source: Source, mapping: dict[str, str]) -> Choices:
@@ -343,21 +340,19 @@ def check(
 
 def _report(plan: _Plan, kind: str, connection: duckdb.DuckDBPyConnection) -> Report:
     source = plan.source
-    rows, params = plan.rows_sql()
-    ok = "mask = 0"
-    bits = ", ".join(f"count(*) FILTER (WHERE mask & {1 << i} <> 0)" for i in range(len(plan.checks))) or "0"
+    bits = "".join(f", count(*) FILTER (WHERE mask & {1 << i} <> 0)" for i in range(len(plan.checks)))
     if kind == "transactions":
-        canonical, canonical_params = plan.canonical_sql()
-        totals = connection.execute(
-            f"SELECT count(*), sum(revenue), sum(cost), sum(gross_profit), count(*) FILTER (WHERE revenue < 0),"
-            f" min(order_date), max(order_date), count(DISTINCT customer_id) FROM ({canonical})",
-            canonical_params,
-        ).fetchall()[0]
+        rows, params = plan.canonical_sql(accepted_only=False)
+        ok = "FILTER (WHERE mask = 0)"
+        totals = (f", sum(revenue) {ok}, sum(cost) {ok}, sum(gross_profit) {ok}, count(*) FILTER (WHERE mask = 0 AND revenue < 0),"
+                  f" min(order_date) {ok}, max(order_date) {ok}")
     else:
-        totals = None
-    summary = connection.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {ok}), {bits} FROM ({rows})", params
+        rows, params = plan.rows_sql()
+        totals = ""
+    found = connection.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE mask = 0){bits}{totals} FROM ({rows})", params
     ).fetchall()[0]
+    summary, totals = found[:2 + len(plan.checks)], found[2 + len(plan.checks):]
     parser_rejects = _parser_rejects(connection)
     rows_total, accepted = summary[0] + len(parser_rejects), summary[1]
     reasons = {}
@@ -367,16 +362,16 @@ def _report(plan: _Plan, kind: str, connection: duckdb.DuckDBPyConnection) -> Re
             reasons[code] = reasons.get(code, 0) + count
     for reason in parser_rejects["reason"]:
         reasons[reason] = reasons.get(reason, 0) + 1
-    details = _reject_details(plan, connection, rows, params) if accepted < summary[0] else _empty_rejects()
+    details = _reject_details(plan, connection) if accepted < summary[0] else _empty_rejects()
     rejects = pd.concat([parser_rejects, details], ignore_index=True) if len(parser_rejects) else details
     rejects = _with_physical_lines(source, rejects, parser_rejects)
     warnings: dict[str, int] = {}
     if price_mapped_as_revenue(plan.mapping, source.headers):
         warnings["price_as_revenue"] = 1
     if kind == "transactions":
-        count, revenue, cost, profit, returns, date_min, date_max, customers = totals
+        revenue, cost, profit, returns, date_min, date_max = totals
         return Report(source.filename, kind, rows_total, accepted, revenue or 0.0, cost, profit, returns,
-                      date_min, date_max, pd.Series(reasons, dtype="int64"), rejects, warnings, customers)
+                      date_min, date_max, pd.Series(reasons, dtype="int64"), rejects, warnings)
     return Report(source.filename, kind, rows_total, accepted, 0.0, None, None, 0, None, None,
                   pd.Series(reasons, dtype="int64"), rejects, warnings)
 
@@ -410,8 +405,9 @@ def _parser_rejects(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     })
 
 
-def _reject_details(plan: _Plan, connection, rows: str, params: list) -> pd.DataFrame:
+def _reject_details(plan: _Plan, connection) -> pd.DataFrame:
     """One line per failed check of the first rejected rows (value shown as in the file)."""
+    rows, params = plan.rows_sql(numbered=True)
     cells = ", ".join(plan.source.columns)
     found = connection.execute(
         f"SELECT line, mask, [{cells}] FROM ({rows}) WHERE mask <> 0 ORDER BY line LIMIT {MAX_REJECT_DETAILS}", params
@@ -521,7 +517,7 @@ def _validated(source: Source, mapping: dict[str, str], kind: str) -> ValidatedU
         transactions = pd.DataFrame(columns=list(TRANSACTION_COLUMNS) + ["extra"])
         if kind == "transactions":
             sql, params = plan.canonical_sql()
-            transactions = _frame(connection, f"SELECT * EXCLUDE (line) FROM ({sql}) ORDER BY line", params,
+            transactions = _frame(connection, f"SELECT * EXCLUDE (line, mask) FROM ({sql})", params,
                                   TRANSACTION_COLUMNS + ("extra",))
             transactions["order_date"] = pd.to_datetime(transactions["order_date"])
         customers_query = plan.customers_sql(CUSTOMER_FIELDS if kind == "transactions" else MASTER_FIELDS)
@@ -549,7 +545,7 @@ def _master_extra(source: Source, plan: _Plan, customers: pd.DataFrame) -> None:
     extra_headers = [h for h in source.headers if h not in set(plan.mapping.values())]
     if not extra_headers or customers.empty:
         return
-    rows, params = plan.rows_sql()
+    rows, params = plan.rows_sql(numbered=True)
     pairs = ", ".join(f"?, {source.column_of(h)}" for h in extra_headers)
     with engine() as connection:
         found = dict(connection.execute(
