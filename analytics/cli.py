@@ -117,8 +117,8 @@ def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
             print(translate("upload.nothing_changed", lang) + " (--accept-rejects)", file=out)
             return EXIT_REJECTS
         outcome = ingest.commit(
-            store, source, choices, mode=mode, dataset_id=by_name.get(args.dataset), dataset_name=args.dataset,
-            actor=args.actor, rows_rejected=report.rows_rejected, digest=ingest.source_hash(source),
+            store, source, choices, report, mode=mode, dataset_id=by_name.get(args.dataset), dataset_name=args.dataset,
+            actor=args.actor, digest=ingest.source_hash(source),
         )
         message = translate("upload.done", lang, rows=f"{outcome.rows_inserted:,}", file=source.filename, name=args.dataset)
         if outcome.rows_skipped:

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import weakref
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,8 @@ class Source:
     sample: pd.DataFrame = field(default_factory=pd.DataFrame)
     has_control_bytes: bool = True
     has_quotes: bool = True
+    set_aside: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, text) found before DuckDB
+    _written_delimiter: str | None = None  # of the file on disk, when it was written again here
     _workdir: Path | None = None
 
     def __post_init__(self):
@@ -124,7 +127,7 @@ class Source:
             f" columns = {{{types}}}, strict_mode = true, store_rejects = true, max_line_size = {MAX_LINE_BYTES},"
             " encoding = 'utf-8')"
         )
-        return sql, [str(self.path), self.skip_lines, self.delimiter]
+        return sql, [str(self.path), self.skip_lines, self._written_delimiter or self.delimiter]
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -135,6 +138,35 @@ class Source:
                                        else f"SELECT * FROM {sql}", params).df()
         frame.columns = self.headers
         return frame.dropna(how="all").reset_index(drop=True)
+
+    def read_in_python(self) -> None:
+        """Re-read the file with Python's csv module when DuckDB's strict reader gives up on it as
+        a whole (some quoting and line-break mixes): every record is written again with the line
+        it starts on, as for workbooks; a record with the wrong number of cells is set aside as a
+        ragged line. Slower than DuckDB, and used only for such files."""
+        if self.line_column:
+            raise UploadError("unreadable_csv", self.filename, reason="")
+        target = self.path.with_name("normalized.csv")
+        width = len(self.headers)
+        csv.field_size_limit(MAX_LINE_BYTES)
+        with open(self.path, encoding="utf-8-sig", errors="replace", newline="") as handle, \
+                open(target, "w", encoding="utf-8", newline="") as out:
+            reader = csv.reader(handle, delimiter=self.delimiter, strict=False)
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(["line", *self.headers])
+            start = 1
+            try:
+                for cells in reader:
+                    line, start = start, reader.line_num + 1
+                    if line <= self.header_line or not any(cell.strip() for cell in cells):
+                        continue
+                    if len(cells) != width:
+                        self.set_aside.append((line, "ragged_line", self.delimiter.join(cells)[:80]))
+                        continue
+                    writer.writerow([line, *cells])
+            except csv.Error as error:
+                raise UploadError("unreadable_csv", self.filename, reason=f"line {start}: {error}") from error
+        self.path, self.line_column, self._written_delimiter = target, True, ","
 
     def close(self) -> None:
         if self._workdir is not None:
@@ -369,7 +401,11 @@ def open_csv(
         source = Source(filename, path, unique_names(header_cells), line, detected_header, chosen, detected,
                         delimiter, size_bytes=size, _workdir=workdir)
         _scan_bytes(source)
-        _first_rows(source)
+        try:
+            _first_rows(source)
+        except duckdb.Error:
+            source.read_in_python()
+            _first_rows(source)
         return source
     except UploadError:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -425,7 +461,7 @@ def _check_workbook(filename: str, data: bytes) -> None:
                     _check_sheet_xml(filename, book, member)
                 elif name == "xl/sharedstrings.xml":
                     _check_shared_strings(filename, book, member)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError) as error:
         if isinstance(error, UploadError):
             raise
         raise UploadError("not_a_spreadsheet", filename) from error

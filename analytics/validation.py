@@ -38,6 +38,7 @@ KEY_FIELDS = ("customer_id", "order_id")
 REJECT_COLUMNS = ["row", "column", "field", "reason", "value"]
 MAX_AMOUNT = 1e15
 MAX_REJECT_DETAILS = 100_000
+SMALL_FILE_BYTES = 8 * 1024 * 1024
 FIELDS = {f.name: f for f in TRANSACTION_FIELDS + CUSTOMER_FIELDS}
 
 # Constant SQL pieces (our text, never the file's).
@@ -97,22 +98,25 @@ def number_sql(value: str, decimal: str) -> str:
 
     Thousands separators must group three digits, so ``83,71`` is never 8371 under 'point'. Plain
     numbers take DuckDB's cast (which would also take '1_000' and 'inf': not numbers here); the
-    rest must match the locale's pattern. Each subexpression of the slow path appears once:
-    DuckDB evaluates a repeated one for every row, which would defeat coalesce's laziness."""
-    cleaned = f"regexp_replace(regexp_replace(trim(regexp_replace({value}, {_NOISE}, '', 'g')), '^\\((.*)\\)$', '-\\1'), '^\\+', '')"
-    matched = f"regexp_extract({cleaned}, {_GROUPED[decimal]}, 0)"
+    rest lose currency signs and spaces, turn accounting parentheses into a minus, and must match
+    the locale's pattern. Few regular expressions (each is compiled when the statement is
+    planned, which dominates small files), and each subexpression appears once: DuckDB evaluates
+    a repeated one for every row, which would defeat coalesce's laziness."""
+    bare = f"ltrim(trim(translate({value}, '¥￥$€£元', '')), '+')"
+    signed = f"regexp_replace({bare}, '^\\((.*)\\)$', '-\\1')"
+    matched = f"regexp_extract({signed}, {_GROUPED[decimal]}, 0)"
     if decimal == "comma":
         plain = f"CASE WHEN NOT contains({value}, '.') THEN TRY_CAST(replace({value}, ',', '.') AS DOUBLE) END"
-        grouped = f"TRY_CAST(replace(regexp_replace({matched}, '[.'' \\x{{a0}}]', '', 'g'), ',', '.') AS DOUBLE)"
+        grouped = f"TRY_CAST(translate(translate({matched}, '.'' \u00a0', ''), ',', '.') AS DOUBLE)"
     else:
         plain = f"TRY_CAST({value} AS DOUBLE)"
-        grouped = f"TRY_CAST(regexp_replace({matched}, '[,'' \\x{{a0}}]', '', 'g') AS DOUBLE)"
+        grouped = f"TRY_CAST(translate({matched}, ','' \u00a0', '') AS DOUBLE)"
     return f"coalesce(CASE WHEN NOT contains({value}, '_') AND isfinite({plain}) THEN {plain} END, {grouped})"
 
 
 def date_sql(value: str, order: str) -> str:
     """A date from text in ``order`` ('ymd', 'dmy', 'mdy'); a time or time zone after it is
-    ignored (the calendar date as written); years outside 1900-2100 are NULL."""
+    ignored (the calendar date as written). The plan then keeps years 1900-2100 only."""
     normalized = f"regexp_replace({value}, '^(\\d{{1,4}})[-/.年](\\d{{1,2}})[-/.月](\\d{{1,4}})日?', '\\1-\\2-\\3')"
     if order == "ymd":
         numeric = (
@@ -126,9 +130,7 @@ def date_sql(value: str, order: str) -> str:
         numeric = (
             f"CAST(coalesce(TRY_STRPTIME({four}, '{day}-{month}-%Y'), TRY_STRPTIME({two}, '{day}-{month}-%y')) AS DATE)"
         )
-    parsed = f"coalesce({numeric}, CAST(TRY_STRPTIME({value}, {_NAMED_MONTH_FORMATS}) AS DATE))"
-    # The same expression twice: DuckDB evaluates a repeated subexpression once.
-    return f"(CASE WHEN {parsed} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' THEN {parsed} END)"
+    return f"coalesce({numeric}, CAST(TRY_STRPTIME({value}, {_NAMED_MONTH_FORMATS}) AS DATE))"
 
 
 class _Plan:
@@ -150,8 +152,13 @@ class _Plan:
         self.checks.append(_Check(name, self.mapping.get(name), reason, condition))
 
     def _build(self) -> None:
+        """Layered so each expression is written once: DuckDB plans a long, repeated expression
+        tree slowly (tens of milliseconds per statement on a small file)."""
+        self.texts: dict[str, str] = {}  # t_<field>: the cell, blank as NULL
+        self.parsed: dict[str, str] = {}  # p_<field>: a date before its range check
         for f in self.fields:
-            raw = _text(self.column(f.name))
+            raw = f"t_{f.name}"
+            self.texts[raw] = _text(self.column(f.name))
             if f.required or (f.name in ("quantity", "unit_price") and revenue_is_derived(self.mapping)):
                 self._check(f.name, "missing_value", f"{raw} IS NULL")
             if f.kind == "text":
@@ -161,10 +168,13 @@ class _Plan:
                 # characters need a control byte: files with neither skip the per-cell check.
                 if self.source.has_control_bytes or (key and self.source.has_quotes):
                     pattern = _KEY_CONTROL if key else _CONTROL
-                    self._check(f.name, "control_character", f"regexp_matches({self.column(f.name)}, {pattern})")
+                    self._check(f.name, "control_character", f"regexp_matches({raw}, {pattern})")
             elif f.kind == "date":
                 order = self.choices.date_orders.get(f.name, "ymd")
-                self.typed[f.name] = date_sql(raw, order)
+                self.parsed[f"p_{f.name}"] = date_sql(raw, order)
+                self.typed[f.name] = (
+                    f"CASE WHEN p_{f.name} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' THEN p_{f.name} END"
+                )
                 self._check(f.name, f"bad_date_{order}", f"{raw} IS NOT NULL AND {f.name} IS NULL")
             else:
                 decimal = self.choices.decimals.get(f.name, "point")
@@ -189,21 +199,26 @@ class _Plan:
         the record number (a streaming window that serializes the scan, so only for reject details)."""
         scan, params = self.source.scan_sql()
         line = "CAST(line AS BIGINT)" if self.source.line_column else "row_number() OVER ()" if numbered else "0"
-        columns = self.source.columns
-        typed = ",\n  ".join(f"{sql} AS {name}" for name, sql in self.typed.items()) or "NULL AS _none"
-        raw_cells = ", ".join(f"{c}" for c in columns)
+        columns = ", ".join(self.source.columns)
+
+        def select(expressions: dict[str, str]) -> str:
+            return "".join(f", {sql} AS {name}" for name, sql in expressions.items())
+
         sql = (
             f"SELECT *, {self.mask_sql} AS mask FROM (\n"
-            f" SELECT line, {raw_cells},\n  {typed}\n"
-            f" FROM (SELECT {line} AS line, {raw_cells} FROM {scan})\n"
-            f" WHERE coalesce({', '.join(columns)}) IS NOT NULL)"
+            f" SELECT *{select(self.typed)} FROM (\n"
+            f"  SELECT *{select(self.parsed)} FROM (\n"
+            f"   SELECT line, {columns}{select(self.texts)}\n"
+            f"   FROM (SELECT {line} AS line, {columns} FROM {scan})\n"
+            f"   WHERE coalesce({columns}) IS NOT NULL)))"
         )
         return sql, params
 
-    def canonical_sql(self, accepted_only: bool = True) -> tuple[str, list]:
+    def canonical_sql(self, accepted_only: bool = True, numbered: bool = False) -> tuple[str, list]:
         """Rows as the transactions table's columns (derived revenue, returns, gross profit, unmapped
-        columns as JSON) with their ``mask``; only the accepted ones unless told otherwise."""
-        rows, params = self.rows_sql()
+        columns as JSON) with their ``line``, ``mask`` and raw ``cells``; only the accepted ones
+        unless told otherwise."""
+        rows, params = self.rows_sql(numbered)
         have = set(self.typed)
         revenue = "revenue" if "revenue" in have else "quantity * unit_price"
         cancel_parts = []
@@ -236,9 +251,9 @@ class _Plan:
 
         sql = f"""
 SELECT customer_id, order_date, revenue, order_id, cost, {gross_profit} AS gross_profit, quantity, product,
-       channel, region, sales_rep, extra, line, mask
+       channel, region, sales_rep, extra, line, mask, cells
 FROM (
-  SELECT line, mask, customer_id, CAST(order_date AS DATE) AS order_date, {flipped(revenue)} AS revenue,
+  SELECT line, mask, [{", ".join(self.source.columns)}] AS cells, customer_id, CAST(order_date AS DATE) AS order_date, {flipped(revenue)} AS revenue,
          {text_or_null('order_id')} AS order_id, {flipped(number_or_null('cost'))} AS cost,
          {number_or_null('gross_profit')} AS gross_profit,
          CASE WHEN _cancel THEN -abs({number_or_null('quantity')}) ELSE {number_or_null('quantity')} END AS quantity,
@@ -332,7 +347,11 @@ def check(
     own = connection is None
     connection = connection or engine()
     try:
-        return _report(plan, kind, connection)
+        try:
+            return _report(plan, kind, connection)
+        except duckdb.InvalidInputException:  # DuckDB's strict reader gave up on the file as a whole
+            source.read_in_python()
+            return _report(_Plan(source, choices, fields), kind, connection)
     finally:
         if own:
             connection.close()
@@ -341,19 +360,26 @@ def check(
 def _report(plan: _Plan, kind: str, connection: duckdb.DuckDBPyConnection) -> Report:
     source = plan.source
     bits = "".join(f", count(*) FILTER (WHERE mask & {1 << i} <> 0)" for i in range(len(plan.checks)))
+    # Small files number their records in the same scan and bring their rejected rows along: one
+    # statement to plan instead of two. Large ones keep the scan parallel and fetch rejects apart.
+    together = source.line_column or source.size_bytes <= SMALL_FILE_BYTES
     if kind == "transactions":
-        rows, params = plan.canonical_sql(accepted_only=False)
+        rows, params = plan.canonical_sql(accepted_only=False, numbered=together)
         ok = "FILTER (WHERE mask = 0)"
         totals = (f", sum(revenue) {ok}, sum(cost) {ok}, sum(gross_profit) {ok}, count(*) FILTER (WHERE mask = 0 AND revenue < 0),"
                   f" min(order_date) {ok}, max(order_date) {ok}")
     else:
-        rows, params = plan.rows_sql()
+        rows, params = plan.rows_sql(numbered=together)
+        rows = f"SELECT *, [{', '.join(source.columns)}] AS cells FROM ({rows})"
         totals = ""
+    listed = ", list((line, mask, cells) ORDER BY line) FILTER (WHERE mask <> 0)" if together else ""
     found = connection.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE mask = 0){bits}{totals} FROM ({rows})", params
+        f"SELECT count(*), count(*) FILTER (WHERE mask = 0){bits}{totals}{listed} FROM ({rows})", params
     ).fetchall()[0]
+    if together:
+        found, listed_rejects = found[:-1], (found[-1] or [])[:MAX_REJECT_DETAILS]
     summary, totals = found[:2 + len(plan.checks)], found[2 + len(plan.checks):]
-    parser_rejects = _parser_rejects(connection)
+    parser_rejects = _parser_rejects(connection, source)
     rows_total, accepted = summary[0] + len(parser_rejects), summary[1]
     reasons = {}
     for index, count in enumerate(summary[2:2 + len(plan.checks)]):
@@ -362,7 +388,12 @@ def _report(plan: _Plan, kind: str, connection: duckdb.DuckDBPyConnection) -> Re
             reasons[code] = reasons.get(code, 0) + count
     for reason in parser_rejects["reason"]:
         reasons[reason] = reasons.get(reason, 0) + 1
-    details = _reject_details(plan, connection) if accepted < summary[0] else _empty_rejects()
+    if accepted == summary[0]:
+        details = _empty_rejects()
+    elif together:
+        details = _detail_rows(plan, listed_rejects)
+    else:
+        details = _reject_details(plan, connection)
     rejects = pd.concat([parser_rejects, details], ignore_index=True) if len(parser_rejects) else details
     rejects = _with_physical_lines(source, rejects, parser_rejects)
     warnings: dict[str, int] = {}
@@ -386,7 +417,7 @@ _PARSER_REASONS = {
 }
 
 
-def _parser_rejects(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _parser_rejects(connection: duckdb.DuckDBPyConnection, source: Source) -> pd.DataFrame:
     """Lines DuckDB's reader set aside (ragged, badly quoted, not UTF-8), one row each."""
     try:
         rows = connection.execute(
@@ -396,12 +427,14 @@ def _parser_rejects(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         connection.execute("DROP TABLE IF EXISTS reject_scans")
     except duckdb.CatalogException:
         rows = []
+    found = [(int(line), _PARSER_REASONS.get(kind, "unparsable_line"), str(text or "")[:80]) for line, kind, text in rows]
+    found += source.set_aside
     return pd.DataFrame({
-        "row": pd.Series([int(r[0]) for r in rows], dtype="int64"),
-        "column": [None] * len(rows),
-        "field": [None] * len(rows),
-        "reason": [_PARSER_REASONS.get(r[1], "unparsable_line") for r in rows],
-        "value": [str(r[2] or "")[:80] for r in rows],
+        "row": pd.Series([r[0] for r in found], dtype="int64"),
+        "column": [None] * len(found),
+        "field": [None] * len(found),
+        "reason": [r[1] for r in found],
+        "value": [r[2] for r in found],
     })
 
 
@@ -414,6 +447,11 @@ def _reject_details(plan: _Plan, connection) -> pd.DataFrame:
     ).fetchall()
     connection.execute("DROP TABLE IF EXISTS reject_errors")
     connection.execute("DROP TABLE IF EXISTS reject_scans")
+    return _detail_rows(plan, found)
+
+
+def _detail_rows(plan: _Plan, found: list) -> pd.DataFrame:
+    """(line, mask, cells) of rejected rows as one line per failed check."""
     lines, columns, names, reasons, values = [], [], [], [], []
     for line, mask, row_cells in found:
         for index, check_ in enumerate(plan.checks):
@@ -439,6 +477,8 @@ def _with_physical_lines(source: Source, rejects: pd.DataFrame, parser_rejects: 
         return rejects.sort_values(["row", "field"], kind="stable", ignore_index=True, na_position="first")
     from_check = rejects["column"].notna() | rejects["field"].notna()
     records = rejects.loc[from_check, "row"].astype("int64")
+    if records.empty:
+        return rejects.sort_values(["row", "field"], kind="stable", ignore_index=True, na_position="first")
     set_aside = sorted(parser_rejects["row"].tolist())
     if set_aside or _has_blank_lines_or_quotes(source):
         lookup = _record_lines(source, set(set_aside), int(records.max()))
@@ -517,7 +557,7 @@ def _validated(source: Source, mapping: dict[str, str], kind: str) -> ValidatedU
         transactions = pd.DataFrame(columns=list(TRANSACTION_COLUMNS) + ["extra"])
         if kind == "transactions":
             sql, params = plan.canonical_sql()
-            transactions = _frame(connection, f"SELECT * EXCLUDE (line, mask) FROM ({sql})", params,
+            transactions = _frame(connection, f"SELECT * EXCLUDE (line, mask, cells) FROM ({sql})", params,
                                   TRANSACTION_COLUMNS + ("extra",))
             transactions["order_date"] = pd.to_datetime(transactions["order_date"])
         customers_query = plan.customers_sql(CUSTOMER_FIELDS if kind == "transactions" else MASTER_FIELDS)

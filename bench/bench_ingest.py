@@ -67,7 +67,7 @@ path = Path(sys.argv[1])
 source = readers.open_upload(path.name, path, size_limit=None)
 choices = validation.default_choices(source, mapping.suggest_mapping(source.headers))
 report = validation.check(source, choices)
-outcome = ingest.commit(store, source, choices, mode="new", rows_rejected=report.rows_rejected)
+outcome = ingest.commit(store, source, choices, report, mode="new")
 store.close()
 print(json.dumps({"seconds": time.perf_counter() - started, "rows": outcome.rows_inserted,
                   "revenue": report.revenue, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -183,16 +183,14 @@ def _preflight(source, choices, current, data: bytes) -> None:
 def _import(source, choices, report, kind, data, current) -> None:
     store = state.get_store()
     if kind == "customers":
-        count = ingest.commit_customer_master(store, source, choices, current.dataset_id,
-                                              rows_rejected=report.rows_rejected)
+        count = ingest.commit_customer_master(store, source, choices, report, current.dataset_id)
         st.success(t("upload.done_master", count=count, name=md(current.name), file=md(source.filename)))
         return
     mode = st.session_state["upload_mode"]
     bar = st.progress(0.0, text=t("upload.stage_writing"))
     outcome = ingest.commit(
-        store, source, choices, mode=mode, dataset_id=None if mode == "new" else current.dataset_id,
-        dataset_name=st.session_state.get("upload_name") or source.filename, rows_rejected=report.rows_rejected,
-        digest=ingest.file_hash(data),
+        store, source, choices, report, mode=mode, dataset_id=None if mode == "new" else current.dataset_id,
+        dataset_name=st.session_state.get("upload_name") or source.filename, digest=ingest.file_hash(data),
         progress=lambda stage, share: bar.progress(share, text=t(f"upload.stage_{stage}")),
     )
     state.set_active_dataset(outcome.dataset_id)

@@ -154,6 +154,14 @@ def test_headers_only_file_reads_as_an_empty_table_and_an_empty_sheet_is_refused
     assert caught.value.code == "empty_file"
 
 
+def test_files_duckdb_refuses_as_a_whole_are_read_in_python_with_their_lines():
+    raw = read_upload("odd.csv", b'a;b\r\nx;"1\r\n2"\r\ny;2;spill\r\n\r\nz;3\r\n')
+    raw.read_in_python()
+    assert (raw.line_column, raw.delimiter) == (True, ";")
+    assert raw.frame.values.tolist() == [["x", "1\r\n2"], ["z", "3"]]
+    assert raw.set_aside == [(4, "ragged_line", "y;2;spill")]
+
+
 def test_temporary_files_go_when_the_source_is_closed():
     raw = read_upload("g.csv", CHINESE_CSV.encode("gbk"))
     assert raw.path.exists()

@@ -114,7 +114,7 @@ def test_uploads_store_exactly_what_the_file_says(store, case):
     assert stored(store) == before  # nothing is written until the import
     assert list(zip(report.rejects["row"], report.rejects["reason"])) == case.rejected
     assert (report.rows_accepted, round(report.revenue, 2)) == (case.rows, case.revenue)
-    outcome = ingest.commit(store, source, choices, mode="new", rows_rejected=report.rows_rejected)
+    outcome = ingest.commit(store, source, choices, report, mode="new")
     assert stored(store)[0] == (case.rows, case.revenue)
     assert outcome.rows_inserted == case.rows
 
@@ -122,7 +122,8 @@ def test_uploads_store_exactly_what_the_file_says(store, case):
 def test_cancellations_are_returns_with_negative_quantity(store):
     case = CASES[-1]
     source = open_upload(case.filename, case.data)
-    ingest.commit(store, source, choices_for(source, case), mode="new")
+    choices = choices_for(source, case)
+    ingest.commit(store, source, choices, check(source, choices), mode="new")
     rows = store.cursor().execute(
         "SELECT order_id, quantity, round(revenue, 2) FROM transactions ORDER BY order_id, revenue").fetchall()
     assert rows == [("536365", 6.0, 15.3), ("536365", 6.0, 20.34), ("536380", 2.0, 7.5), ("C536379", -1.0, -27.5)]
@@ -137,18 +138,18 @@ def test_price_mapped_as_revenue_is_warned():
 def test_crlf_resave_is_recognised_and_rollback_restores_the_dataset(store):
     first = open_upload("umsatz.csv", EUROPEAN.encode("cp1252"))
     choices = choices_for(first, CASES[0])
-    dataset_id = ingest.commit(store, first, choices, mode="new").dataset_id
+    dataset_id = ingest.commit(store, first, choices, check(first, choices), mode="new").dataset_id
     before = stored(store)
     resaved = EUROPEAN.replace("\n", "\r\n").encode("cp1252")
     again = open_upload("umsatz.csv", resaved)
     assert ingest.preflight(store, again, choices, dataset_id).rows_already_stored == 40
     with pytest.raises(ingest.DuplicateUploadError):
-        ingest.commit(store, again, choices, mode="append", dataset_id=dataset_id)
+        ingest.commit(store, again, choices, check(again, choices), mode="append", dataset_id=dataset_id)
     assert stored(store) == before
     more = open_upload("umsatz.csv", resaved + "K9;Köln;01.03.2024;1.000,01\r\n".encode("cp1252"))
     found = ingest.preflight(store, more, choices, dataset_id)
     assert (found.rows_already_stored, str(found.overlap_from), str(found.overlap_to)) == (40, "2024-01-01", "2024-12-24")
-    outcome = ingest.commit(store, more, choices, mode="append", dataset_id=dataset_id)
+    outcome = ingest.commit(store, more, choices, check(more, choices), mode="append", dataset_id=dataset_id)
     assert (outcome.rows_inserted, outcome.rows_skipped) == (1, 40)
     assert stored(store)[0] == (41, round(EUROPEAN_TOTAL + 1000.01, 2))
     rollback_upload(store, outcome.upload_id)

@@ -98,7 +98,7 @@ def test_number_parsing_follows_the_chosen_decimal_and_never_misreads_grouping()
 
 def test_date_parsing_follows_the_chosen_order():
     values = ["2024-01-05", "2024/1/5", "2024.01.05", "2024年1月5日", "2024-01-05T23:30:00+08:00", "20240105", "5 Jan 2024", "1066-01-01", "soon"]
-    assert [str(d) if d else None for d in sql_values(date_sql("v", "ymd"), values)] == ["2024-01-05"] * 7 + [None, None]
+    assert [str(d) if d else None for d in sql_values(date_sql("v", "ymd"), values)] == ["2024-01-05"] * 7 + ["1066-01-01", None]
     assert [str(d) if d else None for d in sql_values(date_sql("v", "dmy"), ["05/01/2024", "13.01.24", "01/13/2024"])] == ["2024-01-05", "2024-01-13", None]
     assert [str(d) if d else None for d in sql_values(date_sql("v", "mdy"), ["05/01/2024", "01/13/2024 10:00", "13/01/2024"])] == ["2024-05-01", "2024-01-13", None]
 
@@ -118,12 +118,14 @@ def test_report_counts_reasons_and_names_line_and_column():
         "E,2024-01-05,-20,\n"        # line 7: a return, kept
         "F,2024-01-06,1e308,\n"      # line 8: beyond any sane amount
         "G\x00H,2024-01-06,1,\n"     # line 9: a NUL inside the id
+        "H,1066-01-01,1,\n"          # line 10: a date outside 1900-2100
     )
     report = check(raw, default_choices(raw, suggest_mapping(raw.headers)))
-    assert (report.rows_total, report.rows_accepted, report.rows_rejected) == (8, 2, 6)
+    assert (report.rows_total, report.rows_accepted, report.rows_rejected) == (9, 2, 7)
     assert report.rejects[["row", "column", "reason"]].values.tolist() == [
         [3, "客户编号", "missing_value"], [4, "订单日期", "bad_date_ymd"], [5, "销售额", "bad_number_point"],
         [6, "满意度", "out_of_range_0_10"], [8, "销售额", "too_large"], [9, "客户编号", "control_character"],
+        [10, "订单日期", "bad_date_ymd"],
     ]
     assert (report.revenue, report.returns) == (80.0, 1)
 
