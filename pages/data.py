@@ -278,7 +278,7 @@ def _history(store, picked: int, names: dict) -> None:
     if active.empty:
         return
     labels = {row.upload_id: f"#{row.upload_id} · {row.file_name} · {row.created:%Y-%m-%d %H:%M}" for row in active.itertuples()}
-    target = st.selectbox(t("data.rollback_pick"), list(labels), key=f"rollback_pick_{picked}", format_func=labels.get)
+    target = st.selectbox(t("data.rollback_pick"), list(labels), key=f"rollback_pick_{picked}_{max(labels)}", format_func=labels.get)
     if st.button(t("data.rollback"), key="manage_rollback"):
         remaining = datasets_module.rollback_upload(store, int(target))
         state.set_active_dataset(remaining)

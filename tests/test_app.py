@@ -163,3 +163,45 @@ def test_customer_master_upload_and_customer_search(app_database):
     assert any("Updated the attributes of 1 customers" in s.value for s in app.success)
     app.text_input(key="customer_search").input("新名字").run()
     assert app.caption[-1].value == "1 of 3,000 customers"
+
+
+def test_ambiguous_dates_block_the_import_until_chosen(app_database):
+    before = stored(app_database)
+    app = open_app("pages/data.py")
+    upload(app, "us.csv", b"customer,date,amount\nA,05/01/2024,1.50\nB,06/02/2024,2\n")
+    assert any("Choose how these columns are written" in w.value for w in app.warning)
+    assert "upload_import" not in [b.key for b in app.button]
+    app.selectbox(key="locale_us.csv_None_order_date_date").select("mdy").run()
+    assert not app.exception
+    app.button(key="upload_import").click().run()
+    assert any("Imported 2 rows" in s.value for s in app.success)
+    store = Store(app_database)
+    try:
+        dates = store.cursor().execute(
+            "SELECT min(order_date), max(order_date), sum(revenue) FROM transactions WHERE customer_id IN ('A', 'B')"
+        ).fetchall()[0]
+    finally:
+        store.close()
+    assert (str(dates[0]), str(dates[1]), dates[2]) == ("2024-05-01", "2024-06-02", 3.5)
+    assert stored(app_database)[1][0] == before[1][0] + 2
+
+
+def test_upload_history_and_rollback_on_the_data_page(app_database):
+    app = open_app("pages/data.py")
+    upload(app, "jan.csv", b"customer,date,amount\nA,2024-01-01,10\n")
+    app.button(key="upload_import").click().run()
+    before = stored(app_database)
+    app = open_app("pages/data.py", active_dataset_id=app.session_state["active_dataset_id"])
+    upload(app, "feb.csv", b"customer,date,amount\nA,2024-01-01,10\nB,2024-02-01,5\n")
+    app.radio(key="upload_mode").set_value("append").run()
+    assert any("1 rows of this file are already in" in w.value for w in app.warning)
+    app.button(key="upload_import").click().run()
+    assert any("1 rows were already in the dataset and were skipped" in s.value for s in app.success)
+    assert stored(app_database) != before
+    picker = next(s for s in app.selectbox if s.key.startswith("rollback_pick_"))
+    assert [option.split(" · ")[1] for option in picker.options] == ["feb.csv", "jan.csv"]
+    assert picker.value == max(int(option[1:].split(" ")[0]) for option in picker.options)  # the newest first
+    app.button(key="manage_rollback").click().run()
+    assert not app.exception
+    assert any("Rolled back upload" in s.value for s in app.success)
+    assert stored(app_database)[1] == before[1]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pytest
 
-from analytics import ingest
+from analytics import export, ingest
 from analytics.datasets import rollback_upload, upload_history
 from analytics.mapping import suggest_mapping
 from analytics.readers import open_upload
@@ -155,3 +155,11 @@ def test_crlf_resave_is_recognised_and_rollback_restores_the_dataset(store):
     rollback_upload(store, outcome.upload_id)
     assert stored(store)[0] == before[0]
     assert upload_history(store, dataset_id)["rolled_back"].notna().tolist() == [True, False]
+
+
+def test_rejected_rows_csv_is_formula_safe():
+    source = open_upload("evil.csv", b'customer,date,amount\n"=HYPERLINK(""http://x"")",2024-01-01,=1+1\n@SUM(A1),soon,1\n')
+    report = check(source, default_choices(source, suggest_mapping(source.headers)))
+    text = export.to_csv_bytes(report.rejects).decode("utf-8-sig")
+    assert "'=1+1" in text and "'@SUM(A1)" not in text  # the id was fine; the bad amount and date are listed
+    assert "\n=" not in text and ",=" not in text and ",@" not in text
