@@ -122,6 +122,8 @@ def _with_progress(cur, stage: str, progress: Progress | None, statement: Callab
     """Run one long statement; while it runs, report DuckDB's own estimate of how far it got."""
     if progress is None:
         return statement()
+    cur.execute("SET enable_progress_bar = true")  # DuckDB only estimates progress when asked to
+    cur.execute("SET enable_progress_bar_print = false")
     result: dict[str, object] = {}
 
     def work():
