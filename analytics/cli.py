@@ -16,6 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import duckdb
+
 from analytics import datasets, export, ingest, readers, validation
 from analytics.mapping import ALL_FIELDS, suggest_mapping
 from analytics.store import Store, database_path
@@ -126,7 +128,7 @@ def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
         print(message, file=out)
         return EXIT_OK
     except (readers.UploadError, validation.MappingError, validation.ChoiceNeeded, ingest.DuplicateUploadError,
-            ingest.NothingToWriteError) as error:
+            ingest.NothingToWriteError, duckdb.Error, OSError) as error:
         print(_error(error, lang) + " " + translate("upload.nothing_changed", lang), file=sys.stderr)
         return EXIT_USAGE
     finally:

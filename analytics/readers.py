@@ -146,7 +146,7 @@ class Source:
         ragged line. Slower than DuckDB, and used only for such files."""
         if self.line_column:
             raise UploadError("unreadable_csv", self.filename, reason="")
-        target = self.path.with_name("normalized.csv")
+        target = (self._workdir or self.path.parent) / "normalized.csv"  # never beside a file given by path
         width = len(self.headers)
         csv.field_size_limit(MAX_LINE_BYTES)
         with open(self.path, encoding="utf-8-sig", errors="replace", newline="") as handle, \

@@ -42,6 +42,17 @@ def _check(file_id: str, options: tuple, choices_key: tuple, kind: str, _source:
         connection.close()
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _digest(file_id: str, _data: bytes) -> str:
+    return ingest.file_hash(_data)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _preflight_for(file_id: str, choices_key: tuple, dataset_id: int, version: int, digest: str,
+                   _source: readers.Source, _choices: validation.Choices) -> ingest.Preflight:
+    return ingest.preflight(state.get_store(), _source, _choices, dataset_id, digest)
+
+
 def _error_text(error: Exception) -> str:
     """A message naming the file and what is wrong, for every failure an upload can meet."""
     if isinstance(error, readers.UploadError):
@@ -166,12 +177,14 @@ def _report(report: validation.Report) -> None:
         )
 
 
-def _preflight(source, choices, current, data: bytes) -> None:
-    """What an append or replace would meet, said before the import button."""
+def _preflight(file_id: str, choices_key: tuple, source, choices, current, data: bytes) -> None:
+    """What an append or replace would meet, said before the import button (once per file,
+    choices and dataset version)."""
     mode = st.session_state["upload_mode"]
     if mode == "new":
         return
-    found = ingest.preflight(state.get_store(), source, choices, current.dataset_id, ingest.file_hash(data))
+    found = _preflight_for(file_id, choices_key, current.dataset_id, current.version, _digest(file_id, data), source,
+                           choices)
     if mode == "append" and found.rows_already_stored:
         st.warning(t("upload.already_stored", count=f"{found.rows_already_stored:,}", name=md(current.name)))
     if mode == "append" and found.overlap_from is not None:
@@ -180,7 +193,7 @@ def _preflight(source, choices, current, data: bytes) -> None:
         st.info(t("upload.same_file", name=md(found.same_file_in)))
 
 
-def _import(source, choices, report, kind, data, current) -> None:
+def _import(file_id, source, choices, report, kind, data, current) -> None:
     store = state.get_store()
     if kind == "customers":
         count = ingest.commit_customer_master(store, source, choices, report, current.dataset_id)
@@ -190,7 +203,7 @@ def _import(source, choices, report, kind, data, current) -> None:
     bar = st.progress(0.0, text=t("upload.stage_writing"))
     outcome = ingest.commit(
         store, source, choices, report, mode=mode, dataset_id=None if mode == "new" else current.dataset_id,
-        dataset_name=st.session_state.get("upload_name") or source.filename, digest=ingest.file_hash(data),
+        dataset_name=st.session_state.get("upload_name") or source.filename, digest=_digest(file_id, data),
         progress=lambda stage, share: bar.progress(share, text=t(f"upload.stage_{stage}")),
     )
     state.set_active_dataset(outcome.dataset_id)
@@ -217,7 +230,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
             source = _open(uploaded.file_id, uploaded.name, sheet, encoding, header_line, data)
         if source.preview.empty:
             raise readers.UploadError("headers_only", uploaded.name)
-    except (readers.UploadError, TimeoutError) as error:
+    except Exception as error:  # noqa: BLE001 - every reader failure ends in a message, never a traceback
         st.error(_error_text(error) + " " + t("upload.nothing_changed"))
         return
     _describe(source)
@@ -240,7 +253,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
     try:
         with st.spinner(t("upload.validating")):
             report = _check(uploaded.file_id, (sheet, encoding, header_line), choices_key, kind, source, choices)
-    except (validation.MappingError, TimeoutError) as error:
+    except Exception as error:  # noqa: BLE001 - as above; nothing was written
         st.error(_error_text(error))
         return
     _report(report)
@@ -250,12 +263,12 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         st.radio(t("upload.destination"), list(modes), key=state.translated_options("upload_mode"), horizontal=True, format_func=modes.get)
         if st.session_state["upload_mode"] == "new":
             st.text_input(t("upload.dataset_name"), value=uploaded.name.rsplit(".", 1)[0], key="upload_name")
-        _preflight(source, choices, current, data)
+        _preflight(uploaded.file_id, choices_key, source, choices, current, data)
     else:
         st.info(t("upload.master_target", name=md(current.name)))
     if st.button(t("upload.import"), type="primary", key="upload_import"):
         try:
-            _import(source, choices, report, kind, data, current)
+            _import(uploaded.file_id, source, choices, report, kind, data, current)
         except (ingest.DuplicateUploadError, ingest.NothingToWriteError) as error:
             st.error(_error_text(error) + " " + t("upload.nothing_changed"))
         except Exception as error:  # noqa: BLE001 - the transaction rolled back; say so instead of a traceback

@@ -83,9 +83,9 @@ def test_excel_upload_with_sheet_picker(app_database):
     upload(app, "book.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert any("order_date" in e.value or "Order date" in e.value for e in app.error)  # first sheet lacks fields
     app.selectbox(key="upload_sheet").select("Sales").run()
-    assert not app.error
+    assert not app.error, [e.value for e in app.error]
     app.button(key="upload_import").click().run()
-    assert any("Imported 2 rows" in s.value for s in app.success)
+    assert any("Imported 2 rows" in s.value for s in app.success), [e.value for e in app.error + app.warning]
 
 
 @pytest.mark.parametrize("filename, data, message", [
