@@ -323,14 +323,29 @@ def engine() -> duckdb.DuckDBPyConnection:
 
 
 def _first_rows(source: Source) -> None:
-    """The first rows as text, once: the preview shows 20, locale detection reads them all."""
-    sql, params = source.scan_sql()
-    with engine() as connection:
-        frame = connection.execute(f"SELECT * FROM {sql} LIMIT {SAMPLE_ROWS}", params).df()
-        connection.execute("DROP TABLE IF EXISTS reject_errors")
-        connection.execute("DROP TABLE IF EXISTS reject_scans")
-    frame = frame.drop(columns=["line"], errors="ignore")
-    frame.columns = source.headers
+    """The first rows as text, once: the preview shows 20, locale detection reads them all.
+
+    Read with Python's csv module, which stops where it is asked to: a DuckDB scan with a limit
+    still sets up its parallel buffers (about 60 MB for nothing). Cells are padded or cut to the
+    header's width here; validation rejects ragged lines with their line numbers."""
+    width = len(source.headers)
+    rows: list[list[str | None]] = []
+    csv.field_size_limit(MAX_LINE_BYTES)
+    with open(source.path, encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=source._written_delimiter or source.delimiter, strict=False)
+        start = 1
+        try:
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                if line <= source.skip_lines or not any(cell.strip() for cell in cells):
+                    continue
+                cells = cells[1:] if source.line_column else cells
+                rows.append([cell or None for cell in cells[:width]] + [None] * (width - len(cells)))
+                if len(rows) >= SAMPLE_ROWS:
+                    break
+        except csv.Error:
+            pass  # a line past the field limit: the sample ends there, validation reports the line
+    frame = pd.DataFrame(rows, columns=source.headers, dtype=object) if rows else pd.DataFrame(columns=source.headers)
     source.sample = frame
     source.preview = frame.head(PREVIEW_ROWS)
 
@@ -401,11 +416,7 @@ def open_csv(
         source = Source(filename, path, unique_names(header_cells), line, detected_header, chosen, detected,
                         delimiter, size_bytes=size, _workdir=workdir)
         _scan_bytes(source)
-        try:
-            _first_rows(source)
-        except duckdb.Error:
-            source.read_in_python()
-            _first_rows(source)
+        _first_rows(source)
         return source
     except UploadError:
         shutil.rmtree(workdir, ignore_errors=True)
