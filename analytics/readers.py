@@ -23,6 +23,7 @@ import weakref
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,24 +149,19 @@ class Source:
             raise UploadError("unreadable_csv", self.filename, reason="")
         target = (self._workdir or self.path.parent) / "normalized.csv"  # never beside a file given by path
         width = len(self.headers)
-        csv.field_size_limit(MAX_LINE_BYTES)
-        with open(self.path, encoding="utf-8-sig", errors="replace", newline="") as handle, \
-                open(target, "w", encoding="utf-8", newline="") as out:
-            reader = csv.reader(handle, delimiter=self.delimiter, strict=False)
+        with open(target, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(["line", *self.headers])
-            start = 1
             try:
-                for cells in reader:
-                    line, start = start, reader.line_num + 1
-                    if line <= self.header_line or not any(cell.strip() for cell in cells):
+                for line, cells in records(self.path, self.delimiter, self.header_line):
+                    if not any(cell.strip() for cell in cells):
                         continue
                     if len(cells) != width:
                         self.set_aside.append((line, "ragged_line", self.delimiter.join(cells)[:80]))
                         continue
                     writer.writerow([line, *cells])
             except csv.Error as error:
-                raise UploadError("unreadable_csv", self.filename, reason=f"line {start}: {error}") from error
+                raise UploadError("unreadable_csv", self.filename, reason=str(error)) from error
         self.path, self.line_column, self._written_delimiter = target, True, ","
 
     def close(self) -> None:
@@ -322,6 +318,19 @@ def engine() -> duckdb.DuckDBPyConnection:
     return _engine_database().cursor()
 
 
+def records(path: Path, delimiter: str, skip_lines: int) -> Iterator[tuple[int, list[str]]]:
+    """Each record after the first ``skip_lines`` lines with the line it starts on, as DuckDB
+    counts them: blank lines are no records, a quoted line break does not start one."""
+    csv.field_size_limit(MAX_LINE_BYTES)
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=False)
+        start = 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if line > skip_lines and cells:
+                yield line, cells
+
+
 def _first_rows(source: Source) -> None:
     """The first rows as text, once: the preview shows 20, locale detection reads them all.
 
@@ -330,21 +339,15 @@ def _first_rows(source: Source) -> None:
     header's width here; validation rejects ragged lines with their line numbers."""
     width = len(source.headers)
     rows: list[list[str | None]] = []
-    csv.field_size_limit(MAX_LINE_BYTES)
-    with open(source.path, encoding="utf-8", errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=source._written_delimiter or source.delimiter, strict=False)
-        start = 1
-        try:
-            for cells in reader:
-                line, start = start, reader.line_num + 1
-                if line <= source.skip_lines or not any(cell.strip() for cell in cells):
-                    continue
-                cells = cells[1:] if source.line_column else cells
+    try:
+        for _, cells in records(source.path, source._written_delimiter or source.delimiter, source.skip_lines):
+            cells = cells[1:] if source.line_column else cells
+            if any(cell.strip() for cell in cells):
                 rows.append([cell or None for cell in cells[:width]] + [None] * (width - len(cells)))
-                if len(rows) >= SAMPLE_ROWS:
-                    break
-        except csv.Error:
-            pass  # a line past the field limit: the sample ends there, validation reports the line
+            if len(rows) >= SAMPLE_ROWS:
+                break
+    except csv.Error:
+        pass  # a line past the field limit: the sample ends there, validation reports the line
     frame = pd.DataFrame(rows, columns=source.headers, dtype=object) if rows else pd.DataFrame(columns=source.headers)
     source.sample = frame
     source.preview = frame.head(PREVIEW_ROWS)

@@ -29,7 +29,7 @@ from analytics.mapping import (
     price_mapped_as_revenue,
     revenue_is_derived,
 )
-from analytics.readers import Source, engine
+from analytics.readers import Source, engine, records
 from analytics.store import CUSTOMER_COLUMNS, TRANSACTION_COLUMNS
 
 RATING_FIELDS = ("satisfaction", "brand_influence", "channel_strength", "industry_expansion", "new_product_pilot")
@@ -497,22 +497,16 @@ def _record_lines(source: Source, set_aside: set[int], last_record: int) -> dict
     """Record number -> line on which the record starts, the way DuckDB counts records."""
     lookup: dict[int, int] = {}
     record = 0
-    with open(source.path, encoding="utf-8", newline="", errors="replace") as handle:
-        for _ in range(source.skip_lines):
-            handle.readline()
-        reader = csv.reader(handle, delimiter=source.delimiter, strict=False)
-        start = source.skip_lines + 1
-        try:
-            for cells in reader:
-                line, start = start, reader.line_num + source.skip_lines + 1
-                if not cells or line in set_aside:
-                    continue
-                record += 1
-                lookup[record] = line
-                if record >= last_record:
-                    break
-        except csv.Error:
-            pass
+    try:
+        for line, _ in records(source.path, source.delimiter, source.skip_lines):
+            if line in set_aside:
+                continue
+            record += 1
+            lookup[record] = line
+            if record >= last_record:
+                break
+    except csv.Error:
+        pass
     return lookup
 
 
