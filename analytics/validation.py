@@ -319,9 +319,12 @@ def detect_locale(source: Source, header: str, kind: str) -> str | None:
     return locales.detect_decimal(values) if kind == "number" else locales.detect_date_order(values)
 
 
+MAX_DETECTION_VALUES = 5_000
+
+
 def sample_values(source: Source, header: str) -> list[str]:
-    """The distinct values of a column among the first rows (``readers.SAMPLE_ROWS``)."""
-    return [str(v).strip() for v in source.sample[header].dropna().unique()]
+    """The first distinct values of a column among the first rows (``readers.SAMPLE_ROWS``)."""
+    return [str(v).strip() for v in source.sample[header].dropna().unique()[:MAX_DETECTION_VALUES]]
 
 
 def default_choices(source: Source, mapping: dict[str, str]) -> Choices:
