@@ -1,4 +1,4 @@
-"""The datasets a team has uploaded: list, look up, rename, delete."""
+"""The datasets a team has uploaded: list, look up, rename, delete, and each one's upload history."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from analytics.ingest import refresh_statistics
 from analytics.store import Store
 
 
@@ -55,6 +56,87 @@ def rename_dataset(store: Store, dataset_id: int, name: str) -> None:
 
 def delete_dataset(store: Store, dataset_id: int) -> None:
     with store.transaction() as cur:
-        cur.execute("DELETE FROM transactions WHERE dataset_id = ?", [dataset_id])
-        cur.execute("DELETE FROM customers WHERE dataset_id = ?", [dataset_id])
-        cur.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
+        _delete(cur, dataset_id)
+
+
+def _delete(cur, dataset_id: int) -> None:
+    cur.execute("DELETE FROM transactions WHERE dataset_id = ?", [dataset_id])
+    cur.execute("DELETE FROM customers WHERE dataset_id = ?", [dataset_id])
+    cur.execute("DELETE FROM replaced_transactions WHERE dataset_id = ?", [dataset_id])
+    cur.execute("DELETE FROM customer_snapshots WHERE dataset_id = ?", [dataset_id])
+    cur.execute("DELETE FROM uploads WHERE dataset_id = ?", [dataset_id])
+    cur.execute("DELETE FROM datasets WHERE dataset_id = ?", [dataset_id])
+
+
+UPLOAD_COLUMNS = [
+    "upload_id", "kind", "file_name", "sheet", "mode", "actor", "created", "rows_inserted", "rows_rejected",
+    "rows_skipped", "customers_merged", "rolled_back",
+]
+
+
+def upload_history(store: Store, dataset_id: int) -> pd.DataFrame:
+    """Every upload into a dataset, newest first: file, rows, who, when, mode, and whether it was rolled back."""
+    cur = store.cursor()
+    return cur.execute(
+        f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM uploads WHERE dataset_id = ? ORDER BY upload_id DESC", [dataset_id]
+    ).df()
+
+
+def rollback_upload(store: Store, upload_id: int) -> int | None:
+    """Undo one upload in one transaction; returns its dataset id, or None when the dataset is gone.
+
+    Its rows leave (also from what a later replace set aside); a replace gets the rows it removed
+    back; customer attributes it changed return to what they were, unless a later upload changed
+    them again; a dataset left with no active upload is deleted, as before its first upload."""
+    with store.transaction() as cur:
+        found = cur.execute(
+            "SELECT dataset_id, mode FROM uploads WHERE upload_id = ? AND rolled_back IS NULL", [upload_id]
+        ).fetchall()
+        if not found:
+            raise ValueError(f"upload {upload_id} does not exist or was already rolled back")
+        dataset_id, mode = found[0]
+        cur.execute("DELETE FROM transactions WHERE upload_id = ?", [upload_id])
+        cur.execute("DELETE FROM replaced_transactions WHERE upload_id = ?", [upload_id])
+        if mode == "replace":
+            cur.execute(
+                "INSERT INTO transactions SELECT * EXCLUDE (replaced_by) FROM replaced_transactions WHERE replaced_by = ?",
+                [upload_id],
+            )
+            cur.execute("DELETE FROM replaced_transactions WHERE replaced_by = ?", [upload_id])
+        _restore_customers(cur, dataset_id, upload_id)
+        cur.execute("UPDATE uploads SET rolled_back = current_timestamp WHERE upload_id = ?", [upload_id])
+        active = cur.execute(
+            "SELECT count(*) FROM uploads WHERE dataset_id = ? AND rolled_back IS NULL", [dataset_id]
+        ).fetchall()[0][0]
+        if not active:
+            _delete(cur, dataset_id)
+            return None
+        refresh_statistics(cur, dataset_id)
+    return dataset_id
+
+
+def _restore_customers(cur, dataset_id: int, upload_id: int) -> None:
+    """Customer rows this upload touched go back to their snapshot, where no later active upload
+    touched them since."""
+    untouched_later = """
+        FROM customer_snapshots s WHERE s.upload_id = $upload AND NOT EXISTS (
+            SELECT 1 FROM customer_snapshots later JOIN uploads u ON u.upload_id = later.upload_id
+            WHERE later.dataset_id = s.dataset_id AND later.customer_id = s.customer_id
+              AND later.upload_id > $upload AND u.rolled_back IS NULL)"""
+    cur.execute(
+        f"DELETE FROM customers WHERE dataset_id = $dataset AND customer_id IN (SELECT s.customer_id {untouched_later})",
+        {"dataset": dataset_id, "upload": upload_id},
+    )
+    cur.execute(
+        f"INSERT INTO customers SELECT s.* EXCLUDE (upload_id, existed) {untouched_later} AND s.existed",
+        {"upload": upload_id},
+    )
+    cur.execute("DELETE FROM customer_snapshots WHERE upload_id = ?", [upload_id])
+
+
+def last_upload(store: Store, dataset_id: int) -> int | None:
+    """The newest upload of a dataset that is not rolled back."""
+    rows = store.cursor().execute(
+        "SELECT max(upload_id) FROM uploads WHERE dataset_id = ? AND rolled_back IS NULL", [dataset_id]
+    ).fetchall()
+    return rows[0][0]

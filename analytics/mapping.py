@@ -43,6 +43,9 @@ TRANSACTION_FIELDS = (
         "gross_profit", "gross profit", "profit", "毛利", "毛利额", "利润",
     )),
     Field("quantity", "number", False, ("quantity", "qty", "units", "数量", "销量", "件数")),
+    Field("unit_price", "number", False, (
+        "unit_price", "unit price", "unitprice", "price", "price each", "单价", "售价", "销售单价",
+    )),
     Field("product", "text", False, (
         "product", "product line", "item", "sku", "category", "产品", "产品线", "商品", "品类", "产品名称",
     )),
@@ -76,7 +79,7 @@ CUSTOMER_FIELDS = (
 )
 
 # A master file carries its own customer_id and region besides the attributes above.
-MASTER_FIELDS = (TRANSACTION_FIELDS[0],) + CUSTOMER_FIELDS + (TRANSACTION_FIELDS[9],)
+MASTER_FIELDS = (TRANSACTION_FIELDS[0],) + CUSTOMER_FIELDS + (next(f for f in TRANSACTION_FIELDS if f.name == "region"),)
 ALL_FIELDS = TRANSACTION_FIELDS + CUSTOMER_FIELDS
 assert {f.name for f in CUSTOMER_FIELDS} | {"customer_id", "region"} == set(CUSTOMER_COLUMNS)
 
@@ -111,8 +114,26 @@ def suggest_mapping(headers: list[str], fields: tuple[Field, ...] = ALL_FIELDS) 
     return mapping
 
 
+def revenue_is_derived(mapping: dict[str, str]) -> bool:
+    """Revenue computed as quantity x unit price: no revenue column, both of those mapped."""
+    return not mapping.get("revenue") and bool(mapping.get("quantity")) and bool(mapping.get("unit_price"))
+
+
 def missing_required(mapping: dict[str, str], fields: tuple[Field, ...] = TRANSACTION_FIELDS) -> list[str]:
-    return [f.name for f in fields if f.required and not mapping.get(f.name)]
+    missing = [f.name for f in fields if f.required and not mapping.get(f.name)]
+    return [name for name in missing if not (name == "revenue" and revenue_is_derived(mapping))]
+
+
+def price_mapped_as_revenue(mapping: dict[str, str], headers: list[str]) -> bool:
+    """A unit price column used as revenue while the file has a quantity: revenue would be one unit's price."""
+    revenue = mapping.get("revenue")
+    if not revenue:
+        return False
+    price = next(f for f in TRANSACTION_FIELDS if f.name == "unit_price")
+    quantity = next(f for f in TRANSACTION_FIELDS if f.name == "quantity")
+    looks_like_price = normalize_header(revenue) in {normalize_header(s) for s in price.synonyms}
+    has_quantity = bool(mapping.get("quantity")) or bool(suggest_mapping(headers, (quantity,)))
+    return looks_like_price and has_quantity
 
 
 def customer_type_code(value: str | None) -> str | None:

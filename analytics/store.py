@@ -134,6 +134,46 @@ _MIGRATIONS = (
     DROP TABLE settings;
     ALTER TABLE settings_v3 RENAME TO settings;
     """,
+    # 4: upload history and content keys. Each upload is a row of `uploads`; each transaction knows
+    # its upload and carries a key, the hash of its normalized values (ingest.ROW_KEY_SQL), so an
+    # append skips rows already stored and one upload can be rolled back. Rows a replace removed and
+    # customer rows as they were before an upload touched them are kept for that rollback. Rows
+    # stored before this migration belong to one upload per dataset. File hashes move to `uploads`.
+    """
+    CREATE SEQUENCE upload_ids START 1;
+    CREATE TABLE uploads (
+        upload_id INTEGER NOT NULL DEFAULT nextval('upload_ids'),
+        dataset_id INTEGER NOT NULL,
+        kind VARCHAR NOT NULL DEFAULT 'transactions',
+        file_name VARCHAR,
+        sheet VARCHAR,
+        mode VARCHAR NOT NULL,
+        actor VARCHAR NOT NULL,
+        created TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        rows_inserted BIGINT NOT NULL DEFAULT 0,
+        rows_rejected BIGINT NOT NULL DEFAULT 0,
+        rows_skipped BIGINT NOT NULL DEFAULT 0,
+        customers_merged BIGINT NOT NULL DEFAULT 0,
+        file_hash VARCHAR,
+        rolled_back TIMESTAMP
+    );
+    INSERT INTO uploads (dataset_id, file_name, mode, actor, created, rows_inserted, file_hash)
+        SELECT dataset_id, source_file, 'new', CASE WHEN is_demo THEN 'demo' ELSE 'local' END, created, rows,
+               file_hashes[1]
+        FROM datasets ORDER BY dataset_id;
+    ALTER TABLE transactions ADD COLUMN upload_id INTEGER;
+    ALTER TABLE transactions ADD COLUMN row_key UBIGINT;
+    UPDATE transactions SET
+        upload_id = (SELECT min(u.upload_id) FROM uploads u WHERE u.dataset_id = transactions.dataset_id),
+        row_key = hash(CAST(customer_id AS VARCHAR), CAST(order_date AS DATE), CAST(revenue AS DOUBLE),
+            CAST(order_id AS VARCHAR), CAST(cost AS DOUBLE), CAST(gross_profit AS DOUBLE), CAST(quantity AS DOUBLE),
+            CAST(product AS VARCHAR), CAST(channel AS VARCHAR), CAST(region AS VARCHAR), CAST(sales_rep AS VARCHAR));
+    CREATE TABLE replaced_transactions AS
+        SELECT CAST(NULL AS INTEGER) AS replaced_by, * FROM transactions LIMIT 0;
+    CREATE TABLE customer_snapshots AS
+        SELECT CAST(NULL AS INTEGER) AS upload_id, CAST(NULL AS BOOLEAN) AS existed, * FROM customers LIMIT 0;
+    ALTER TABLE datasets DROP COLUMN file_hashes;
+    """,
 )
 
 

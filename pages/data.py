@@ -1,61 +1,116 @@
-"""Data page: upload a spreadsheet, manage datasets, browse the customer features."""
+"""Data page: upload a spreadsheet, manage datasets and their upload history, browse the customer features."""
 
 import pandas as pd
 import streamlit as st
 
+from analytics import background, export, ingest, locales, mapping, readers, validation
 from analytics import datasets as datasets_module
-from analytics import ingest, mapping, readers, validation
 from ui import state
+from ui.markup import md
 from ui.state import t
 
 MAX_REJECTS_SHOWN = 200
+PARSE_BUDGET_SECONDS = 120.0
 
 
-# Uploads are cached per uploaded file (Streamlit's file_id), not by hashing their bytes on every
-# rerun, and shared read-only rather than copied: a large file is parsed and validated once.
+# Uploads are cached per uploaded file (Streamlit's file_id) and reading options, not by hashing
+# their bytes on every rerun: a large file is read once, and validated once per set of choices.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _sheets(file_id: str, filename: str, _data: bytes) -> list[str]:
-    return readers.excel_sheets(filename, _data)
+    return background.run_bounded(lambda: readers.excel_sheets(filename, _data), seconds=PARSE_BUDGET_SECONDS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _read(file_id: str, filename: str, sheet: str | None, _data: bytes) -> readers.RawTable:
-    return readers.read_upload(filename, _data, sheet)
+def _open(file_id: str, filename: str, sheet: str | None, encoding: str | None, header_line: int | None,
+          _data: bytes) -> readers.Source:
+    return background.run_bounded(
+        lambda: readers.open_upload(filename, _data, sheet, encoding=encoding, header_line=header_line),
+        seconds=PARSE_BUDGET_SECONDS,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _validate(file_id: str, sheet: str | None, chosen: tuple, kind: str,
-              _raw: readers.RawTable) -> validation.ValidatedUpload:
-    check = validation.validate_transactions if kind == "transactions" else validation.validate_customers
-    return check(_raw, dict(chosen))
+def _check(file_id: str, options: tuple, choices_key: tuple, kind: str, _source: readers.Source,
+           _choices: validation.Choices) -> validation.Report:
+    connection = readers.engine()
+    try:
+        return background.run_bounded(
+            lambda: validation.check(_source, _choices, kind, connection), seconds=PARSE_BUDGET_SECONDS,
+            connection=connection,
+        )
+    finally:
+        connection.close()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _digest(file_id: str, _data: bytes) -> str:
+    return ingest.file_hash(_data)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _preflight_for(file_id: str, choices_key: tuple, dataset_id: int, version: int, digest: str,
+                   _source: readers.Source, _choices: validation.Choices) -> ingest.Preflight:
+    return ingest.preflight(state.get_store(), _source, _choices, dataset_id, digest)
 
 
 def _error_text(error: Exception) -> str:
     """A message naming the file and what is wrong, for every failure an upload can meet."""
     if isinstance(error, readers.UploadError):
-        return t(f"upload.error_{error.code}", file=error.filename, **error.details)
+        return t(f"upload.error_{error.code}", file=md(error.filename), **{k: md(v) for k, v in error.details.items()})
     if isinstance(error, validation.MappingError):
-        return t("upload.error_missing_fields", file=error.filename,
+        return t("upload.error_missing_fields", file=md(error.filename),
                  fields=", ".join(t(f"field.{name}") for name in error.missing))
     if isinstance(error, ingest.DuplicateUploadError):
-        return t("upload.error_duplicate", file=error.filename, name=error.dataset_name)
+        return t("upload.error_duplicate", file=md(error.filename), name=md(error.dataset_name))
     if isinstance(error, ingest.NothingToWriteError):
-        return t("upload.error_all_rejected", file=error.filename)
-    return t("app.error_generic", error=error)
+        return t("upload.error_all_rejected", file=md(error.filename))
+    if isinstance(error, TimeoutError):
+        return t("upload.error_too_slow", seconds=int(PARSE_BUDGET_SECONDS))
+    return t("app.error_generic", error=md(error))
 
 
-def _mapping_widgets(raw: readers.RawTable, fields: tuple) -> dict[str, str]:
-    headers = list(raw.frame.columns)
+def _reading_options(uploaded, data: bytes) -> tuple[str | None, str | None, int | None]:
+    """Sheet (Excel), encoding (CSV) and header row: detected unless the person picks otherwise."""
+    sheet = encoding = None
+    if readers.is_excel(uploaded.name, data):
+        sheets = _sheets(uploaded.file_id, uploaded.name, data)
+        sheet = st.selectbox(t("upload.sheet"), sheets, key="upload_sheet")
+    with st.expander(t("upload.reading_options")):
+        left, right = st.columns(2)
+        if sheet is None:
+            labels = {"": t("upload.detected_option")} | {code: code for code in readers.ENCODINGS}
+            encoding = left.selectbox(
+                t("upload.encoding"), list(labels), key=state.translated_options("upload_encoding"), format_func=labels.get,
+            ) or None
+        header_line = right.number_input(t("upload.header_line"), min_value=0, max_value=1000, value=0, step=1,
+                                         key="upload_header_line", help=t("upload.header_line_help"))
+    return sheet, encoding, int(header_line) or None
+
+
+def _describe(source: readers.Source) -> None:
+    if source.sheet is None:
+        text = t("upload.detected", encoding=source.encoding, delimiter=repr(source.delimiter), line=source.header_line,
+                 columns=len(source.headers))
+        if source.encoding != source.encoding_detected:
+            text += " " + t("upload.encoding_overridden", detected=source.encoding_detected)
+    else:
+        text = t("upload.detected_excel", sheet=md(source.sheet), line=source.header_line, columns=len(source.headers))
+    st.caption(text)
+
+
+def _mapping_widgets(source: readers.Source, fields: tuple) -> dict[str, str]:
+    headers = source.headers
     suggested = mapping.suggest_mapping(headers, fields)
-    options = [""] + headers
-    labels = {header: header for header in headers} | {"": t("upload.not_mapped")}
+    options = ["", *headers]
+    labels = {header: header for header in headers} | {"": t("upload.not_mapped")}  # selectbox options are plain text
     chosen = {}
     columns = st.columns(3)
     for index, field in enumerate(fields):
         label = t(f"field.{field.name}") + (" *" if field.required else "")
         default = suggested.get(field.name, "")
         value = columns[index % 3].selectbox(
-            label, options, index=options.index(default), key=state.translated_options(f"map_{raw.filename}_{raw.sheet}_{field.name}"),
+            label, options, index=options.index(default),
+            key=state.translated_options(f"map_{source.filename}_{source.sheet}_{field.name}"),
             format_func=labels.get,
         )
         if value:
@@ -63,50 +118,100 @@ def _mapping_widgets(raw: readers.RawTable, fields: tuple) -> dict[str, str]:
     return chosen
 
 
-def _report(result: validation.ValidatedUpload) -> None:
+def _locale_widgets(source: readers.Source, chosen: dict[str, str]) -> tuple[dict, dict, list[str]]:
+    """Beside each mapped number and date column: what was detected, and the person's choice."""
+    decimals, orders, undecided = {}, {}, []
+    rows = [(name, header) for name, header in chosen.items()
+            if name in validation.FIELDS and validation.FIELDS[name].kind in ("number", "date")]
+    if not rows:
+        return decimals, orders, undecided
+    st.markdown(f"**{t('upload.locale')}**")
+    st.caption(t("upload.locale_help"))
+    columns = st.columns(3)
+    for index, (name, header) in enumerate(rows):
+        kind = validation.FIELDS[name].kind
+        detected = validation.detect_locale(source, header, kind)
+        options = list(locales.DECIMALS if kind == "number" else locales.DATE_ORDERS)
+        default = options.index(detected) if detected in options else (0 if detected is None else None)
+        picked = columns[index % 3].selectbox(
+            t(f"field.{name}") + f" · {md(header)}", options, index=default,
+            key=state.translated_options(f"locale_{source.filename}_{source.sheet}_{name}_{header}"),
+            format_func=state.option_labels("locale."), placeholder=t("upload.locale_choose"),
+            help=t(f"upload.locale_detected_{detected or 'none'}"),
+        )
+        if picked is None:
+            undecided.append(name)
+        elif kind == "number":
+            decimals[name] = picked
+        else:
+            orders[name] = picked
+    return decimals, orders, undecided
+
+
+def _report(report: validation.Report) -> None:
     st.subheader(t("upload.report"))
-    left, right = st.columns(2)
-    left.metric(t("upload.accepted"), f"{result.rows_accepted:,}")
-    right.metric(t("upload.rejected"), f"{result.rows_rejected:,}")
-    for code, count in result.warnings.items():
+    cells = st.columns(4 if report.kind == "transactions" else 2)
+    cells[0].metric(t("upload.accepted"), f"{report.rows_accepted:,}")
+    cells[1].metric(t("upload.rejected"), f"{report.rows_rejected:,}")
+    if report.kind == "transactions":
+        cells[2].metric(t("upload.total_revenue"), f"{report.revenue:,.2f}")
+        if report.date_min is not None:
+            cells[3].metric(t("upload.date_range"), f"{report.date_min} – {report.date_max}")
+    for code, count in report.warnings.items():
         st.warning(t(f"upload.warning_{code}", count=count))
-    returns = int((result.transactions["revenue"] < 0).sum())
-    if returns:
-        st.info(t("upload.returns_note", count=returns))
-    if result.rows_rejected:
-        reasons = result.reasons()
+    if report.returns:
+        st.info(t("upload.returns_note", count=report.returns))
+    if report.rows_rejected:
         st.markdown(f"**{t('upload.reasons')}**")
         st.dataframe(pd.DataFrame({
-            t("reject.reason"): [t(f"reason.{code}") for code in reasons.index],
-            t("reject.count"): reasons.to_numpy(),
+            t("reject.reason"): [t(f"reason.{code}") for code in report.reasons.index],
+            t("reject.count"): report.reasons.to_numpy(),
         }), hide_index=True)
-        shown = result.rejects.head(MAX_REJECTS_SHOWN).assign(reason=lambda f: f["reason"].map(lambda c: t(f"reason.{c}")))
+        shown = report.rejects.head(MAX_REJECTS_SHOWN).assign(reason=lambda f: f["reason"].map(lambda c: t(f"reason.{c}")))
         st.dataframe(shown.rename(columns={
             "row": t("reject.row"), "column": t("reject.column"), "reason": t("reject.reason"), "value": t("reject.value"),
         }).drop(columns="field"), hide_index=True)
         st.download_button(
-            t("upload.download_rejects"), result.rejects.to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"rejected_{result.filename}.csv", mime="text/csv",
+            t("upload.download_rejects"), export.to_csv_bytes(report.rejects),
+            file_name=f"rejected_{report.filename}.csv", mime="text/csv", key="upload_rejects_csv",
         )
 
 
-def _import(result, kind, data, current) -> None:
+def _preflight(file_id: str, choices_key: tuple, source, choices, current, data: bytes) -> None:
+    """What an append or replace would meet, said before the import button (once per file,
+    choices and dataset version)."""
+    mode = st.session_state["upload_mode"]
+    if mode == "new":
+        return
+    found = _preflight_for(file_id, choices_key, current.dataset_id, current.version, _digest(file_id, data), source,
+                           choices)
+    if mode == "append" and found.rows_already_stored:
+        st.warning(t("upload.already_stored", count=f"{found.rows_already_stored:,}", name=md(current.name)))
+    if mode == "append" and found.overlap_from is not None:
+        st.warning(t("upload.overlap", start=found.overlap_from, end=found.overlap_to, name=md(current.name)))
+    if found.same_file_in is not None:
+        st.info(t("upload.same_file", name=md(found.same_file_in)))
+
+
+def _import(file_id, source, choices, report, kind, data, current) -> None:
     store = state.get_store()
     if kind == "customers":
-        count = ingest.write_customer_master(store, result, current.dataset_id)
-        st.success(t("upload.done_master", count=count, name=current.name, file=result.filename))
+        count = ingest.commit_customer_master(store, source, choices, report, current.dataset_id)
+        st.success(t("upload.done_master", count=count, name=md(current.name), file=md(source.filename)))
         return
     mode = st.session_state["upload_mode"]
-    bar = st.progress(0.0, text=t("upload.progress"))
-    dataset_id = ingest.write_upload(
-        store, result, mode=mode, digest=ingest.file_hash(data),
-        dataset_id=None if mode == "new" else current.dataset_id,
-        dataset_name=st.session_state.get("upload_name") or result.filename,
-        progress=lambda share: bar.progress(share, text=t("upload.progress")),
+    bar = st.progress(0.0, text=t("upload.stage_writing"))
+    outcome = ingest.commit(
+        store, source, choices, report, mode=mode, dataset_id=None if mode == "new" else current.dataset_id,
+        dataset_name=st.session_state.get("upload_name") or source.filename, digest=_digest(file_id, data),
+        progress=lambda stage, share: bar.progress(share, text=t(f"upload.stage_{stage}")),
     )
-    state.set_active_dataset(dataset_id)
-    name = datasets_module.get_dataset(store, dataset_id).name
-    st.session_state["upload_done"] = t("upload.done", rows=f"{result.rows_accepted:,}", file=result.filename, name=name)
+    state.set_active_dataset(outcome.dataset_id)
+    name = datasets_module.get_dataset(store, outcome.dataset_id).name
+    message = t("upload.done", rows=f"{outcome.rows_inserted:,}", file=md(source.filename), name=md(name))
+    if outcome.rows_skipped:
+        message += " " + t("upload.skipped", count=f"{outcome.rows_skipped:,}")
+    st.session_state["upload_done"] = message
     st.rerun()
 
 
@@ -120,50 +225,79 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         return
     data = uploaded.getvalue()
     try:
-        sheet = None
-        if readers.is_excel(uploaded.name, data):
-            sheet = st.selectbox(t("upload.sheet"), _sheets(uploaded.file_id, uploaded.name, data), key="upload_sheet")
+        sheet, encoding, header_line = _reading_options(uploaded, data)
         with st.spinner(t("upload.reading")):
-            raw = _read(uploaded.file_id, uploaded.name, sheet, data)
-        if raw.frame.empty:
+            source = _open(uploaded.file_id, uploaded.name, sheet, encoding, header_line, data)
+        if source.preview.empty:
             raise readers.UploadError("headers_only", uploaded.name)
-    except readers.UploadError as error:
+    except Exception as error:  # noqa: BLE001 - every reader failure ends in a message, never a traceback
         st.error(_error_text(error) + " " + t("upload.nothing_changed"))
         return
-    if raw.sheet is None:
-        st.caption(t("upload.detected", rows=f"{len(raw.frame):,}", columns=raw.frame.shape[1],
-                     encoding=raw.encoding, delimiter=repr(raw.delimiter)))
-    else:
-        st.caption(t("upload.detected_excel", rows=f"{len(raw.frame):,}", columns=raw.frame.shape[1], sheet=raw.sheet))
+    _describe(source)
     with st.expander(t("upload.preview"), expanded=True):
-        st.dataframe(raw.frame.head(20), hide_index=True)
+        st.dataframe(source.preview, hide_index=True)
 
     st.subheader(t("upload.mapping"))
     st.caption(t("upload.mapping_help"))
     fields = mapping.ALL_FIELDS if kind == "transactions" else mapping.MASTER_FIELDS
-    chosen = _mapping_widgets(raw, fields)
+    chosen = _mapping_widgets(source, fields)
+    decimals, orders, undecided = _locale_widgets(source, chosen)
+    prefix = ""
+    if kind == "transactions" and chosen.get("order_id"):
+        prefix = st.text_input(t("upload.cancel_prefix"), key="upload_cancel_prefix", help=t("upload.cancel_prefix_help"))
+    if undecided:
+        st.warning(t("upload.locale_undecided", fields=", ".join(t(f"field.{name}") for name in undecided)))
+        return
+    choices = validation.Choices(chosen, decimals, orders, prefix.strip())
+    choices_key = (tuple(sorted(chosen.items())), tuple(sorted(decimals.items())), tuple(sorted(orders.items())), prefix)
     try:
         with st.spinner(t("upload.validating")):
-            result = _validate(uploaded.file_id, sheet, tuple(sorted(chosen.items())), kind, raw)
-    except validation.MappingError as error:
+            report = _check(uploaded.file_id, (sheet, encoding, header_line), choices_key, kind, source, choices)
+    except Exception as error:  # noqa: BLE001 - as above; nothing was written
         st.error(_error_text(error))
         return
-    _report(result)
+    _report(report)
 
     if kind == "transactions":
-        modes = {mode: t(f"upload.mode_{mode}", name=current.name) for mode in ingest.MODES}
+        modes = {mode: t(f"upload.mode_{mode}", name=md(current.name)) for mode in ingest.MODES}
         st.radio(t("upload.destination"), list(modes), key=state.translated_options("upload_mode"), horizontal=True, format_func=modes.get)
         if st.session_state["upload_mode"] == "new":
             st.text_input(t("upload.dataset_name"), value=uploaded.name.rsplit(".", 1)[0], key="upload_name")
+        _preflight(uploaded.file_id, choices_key, source, choices, current, data)
     else:
-        st.info(t("upload.master_target", name=current.name))
+        st.info(t("upload.master_target", name=md(current.name)))
     if st.button(t("upload.import"), type="primary", key="upload_import"):
         try:
-            _import(result, kind, data, current)
+            _import(uploaded.file_id, source, choices, report, kind, data, current)
         except (ingest.DuplicateUploadError, ingest.NothingToWriteError) as error:
             st.error(_error_text(error) + " " + t("upload.nothing_changed"))
         except Exception as error:  # noqa: BLE001 - the transaction rolled back; say so instead of a traceback
             st.error(_error_text(error))
+
+
+def _history(store, picked: int, names: dict) -> None:
+    """The picked dataset's uploads: who loaded what and when; any one can be rolled back."""
+    st.markdown(f"**{t('data.history')}**")
+    history = datasets_module.upload_history(store, picked)
+    st.dataframe(pd.DataFrame({
+        t("history.upload"): history["upload_id"], t("history.file"): history["file_name"],
+        t("history.mode"): history["mode"].map(lambda m: t(f"history.mode_{m}")),
+        t("history.rows"): history["rows_inserted"], t("history.rejected"): history["rows_rejected"],
+        t("history.skipped"): history["rows_skipped"], t("history.customers"): history["customers_merged"],
+        t("history.actor"): history["actor"], t("history.created"): history["created"],
+        t("history.rolled_back"): history["rolled_back"],
+    }), hide_index=True)
+    active = history[history["rolled_back"].isna()]
+    if active.empty:
+        return
+    labels = {row.upload_id: f"#{row.upload_id} · {row.file_name} · {row.created:%Y-%m-%d %H:%M}" for row in active.itertuples()}
+    target = st.selectbox(t("data.rollback_pick"), list(labels), key=f"rollback_pick_{picked}_{max(labels)}", format_func=labels.get)
+    if st.button(t("data.rollback"), key="manage_rollback"):
+        remaining = datasets_module.rollback_upload(store, int(target))
+        state.set_active_dataset(remaining)
+        st.session_state["datasets_message"] = t("data.rolled_back", upload=f"#{target}",
+                                                 name=md(names[picked]))
+        st.rerun()
 
 
 def datasets_tab(current: datasets_module.Dataset) -> None:
@@ -179,7 +313,8 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
     }), hide_index=True)
     names = dict(zip(frame["dataset_id"], frame["name"]))
     ids = list(names)
-    picked = st.selectbox(t("data.pick"), ids, index=ids.index(current.dataset_id), format_func=names.get, key="manage_pick")
+    picked = st.selectbox(t("data.pick"), ids, index=ids.index(current.dataset_id), format_func=names.get,
+                          key="manage_pick")
     if picked != current.dataset_id and st.button(t("data.switch"), key="manage_switch"):
         state.set_active_dataset(picked)
         st.rerun()
@@ -188,18 +323,19 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
         new_name = st.text_input(t("data.rename_label"), value=names[picked], key=f"rename_{picked}")
         if st.button(t("data.rename"), key="manage_rename") and new_name.strip():
             datasets_module.rename_dataset(store, picked, new_name)
-            st.session_state["datasets_message"] = t("data.renamed", name=new_name.strip())
+            st.session_state["datasets_message"] = t("data.renamed", name=md(new_name.strip()))
             st.rerun()
     with right:
-        typed = st.text_input(t("data.delete_confirm", name=names[picked]), key=f"delete_{picked}")
+        typed = st.text_input(t("data.delete_confirm", name=md(names[picked])), key=f"delete_{picked}")
         if st.button(t("data.delete"), key="manage_delete"):
             if typed.strip() != names[picked]:
                 st.error(t("data.delete_mismatch"))
             else:
                 datasets_module.delete_dataset(store, picked)
                 state.set_active_dataset(None)
-                st.session_state["datasets_message"] = t("data.deleted", name=names[picked])
+                st.session_state["datasets_message"] = t("data.deleted", name=md(names[picked]))
                 st.rerun()
+    _history(store, picked, names)
 
 
 def customers_tab(current: datasets_module.Dataset) -> None:

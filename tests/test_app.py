@@ -60,7 +60,7 @@ def test_gbk_upload_through_the_data_page_lands(app_database):
     _, (rows_before, revenue_before) = stored(app_database)
     app = open_app("pages/data.py")
     upload(app, "销售明细.csv", GBK_SALES.encode("gbk"))
-    assert "encoding gbk" in app.caption[0].value
+    assert "encoding gb18030" in app.caption[0].value
     assert [m.value for m in app.metric][:2] == ["3", "0"]
     app.button(key="upload_import").click().run()
     assert not app.exception
@@ -83,15 +83,15 @@ def test_excel_upload_with_sheet_picker(app_database):
     upload(app, "book.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert any("order_date" in e.value or "Order date" in e.value for e in app.error)  # first sheet lacks fields
     app.selectbox(key="upload_sheet").select("Sales").run()
-    assert not app.error
+    assert not app.error, [e.value for e in app.error]
     app.button(key="upload_import").click().run()
-    assert any("Imported 2 rows" in s.value for s in app.success)
+    assert any("Imported 2 rows" in s.value for s in app.success), [e.value for e in app.error + app.warning]
 
 
 @pytest.mark.parametrize("filename, data, message", [
-    ("empty.csv", b"", "empty.csv is empty"),
-    ("headers.csv", b"customer,date,amount\n", "headers.csv has headers but no data rows"),
-    ("fake.xlsx", b"just text", "fake.xlsx is not a spreadsheet"),
+    ("empty.csv", b"", "empty\\.csv is empty"),  # file names are escaped for Markdown
+    ("headers.csv", b"customer,date,amount\n", "headers\\.csv has headers but no data rows"),
+    ("fake.xlsx", b"just text", "fake\\.xlsx is not a spreadsheet"),
 ])
 def test_unreadable_uploads_get_a_message_and_change_nothing(app_database, filename, data, message):
     before = stored(app_database)
@@ -115,14 +115,18 @@ def test_unmapped_required_field_and_all_invalid_rows(app_database):
     assert stored(app_database) == before
 
 
-def test_same_file_twice_is_refused(app_database):
+def test_same_rows_appended_again_are_refused(app_database):
     app = open_app("pages/data.py")
     upload(app, "s.csv", GBK_SALES.encode("utf-8"))
     app.button(key="upload_import").click().run()
+    before = stored(app_database)
     app = open_app("pages/data.py")
-    upload(app, "s.csv", GBK_SALES.encode("utf-8"))
+    upload(app, "s.csv", GBK_SALES.replace("\n", "\r\n").encode("utf-8"))  # re-saved with CRLF: other bytes
+    app.radio(key="upload_mode").set_value("append").run()
+    assert any("3 rows of this file are already in" in w.value for w in app.warning), [w.value for w in app.warning]
     app.button(key="upload_import").click().run()
     assert any("already uploaded" in e.value for e in app.error)
+    assert stored(app_database) == before
 
 
 def test_upload_flow_in_chinese(app_database):
@@ -135,7 +139,7 @@ def test_upload_flow_in_chinese(app_database):
     app.radio(key="upload_mode").set_value("new").run()
     app.button(key="upload_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert any("已从 销售.csv 导入 3 行" in s.value for s in app.success)
+    assert any("已从 销售\\.csv 导入 3 行" in s.value for s in app.success), [s.value for s in app.success]
 
 
 def test_language_switch_keeps_option_widgets_valid(app_database):
@@ -159,3 +163,45 @@ def test_customer_master_upload_and_customer_search(app_database):
     assert any("Updated the attributes of 1 customers" in s.value for s in app.success)
     app.text_input(key="customer_search").input("新名字").run()
     assert app.caption[-1].value == "1 of 3,000 customers"
+
+
+def test_ambiguous_dates_block_the_import_until_chosen(app_database):
+    before = stored(app_database)
+    app = open_app("pages/data.py")
+    upload(app, "us.csv", b"customer,date,amount\nA,05/01/2024,1.50\nB,06/02/2024,2\n")
+    assert any("Choose how these columns are written" in w.value for w in app.warning)
+    assert "upload_import" not in [b.key for b in app.button]
+    app.selectbox(key="locale_us.csv_None_order_date_date").select("mdy").run()
+    assert not app.exception
+    app.button(key="upload_import").click().run()
+    assert any("Imported 2 rows" in s.value for s in app.success)
+    store = Store(app_database)
+    try:
+        dates = store.cursor().execute(
+            "SELECT min(order_date), max(order_date), sum(revenue) FROM transactions WHERE customer_id IN ('A', 'B')"
+        ).fetchall()[0]
+    finally:
+        store.close()
+    assert (str(dates[0]), str(dates[1]), dates[2]) == ("2024-05-01", "2024-06-02", 3.5)
+    assert stored(app_database)[1][0] == before[1][0] + 2
+
+
+def test_upload_history_and_rollback_on_the_data_page(app_database):
+    app = open_app("pages/data.py")
+    upload(app, "jan.csv", b"customer,date,amount\nA,2024-01-01,10\n")
+    app.button(key="upload_import").click().run()
+    before = stored(app_database)
+    app = open_app("pages/data.py", active_dataset_id=app.session_state["active_dataset_id"])
+    upload(app, "feb.csv", b"customer,date,amount\nA,2024-01-01,10\nB,2024-02-01,5\n")
+    app.radio(key="upload_mode").set_value("append").run()
+    assert any("1 rows of this file are already in" in w.value for w in app.warning)
+    app.button(key="upload_import").click().run()
+    assert any("1 rows were already in the dataset and were skipped" in s.value for s in app.success)
+    assert stored(app_database) != before
+    picker = next(s for s in app.selectbox if s.key.startswith("rollback_pick_"))
+    assert [option.split(" · ")[1] for option in picker.options] == ["feb.csv", "jan.csv"]
+    assert picker.value == max(int(option[1:].split(" ")[0]) for option in picker.options)  # the newest first
+    app.button(key="manage_rollback").click().run()
+    assert not app.exception
+    assert any("Rolled back upload" in s.value for s in app.success)
+    assert stored(app_database)[1] == before[1]

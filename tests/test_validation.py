@@ -1,19 +1,26 @@
-"""Column mapping suggestions and row validation: counts, reasons, parsing."""
+"""Column mapping, locale detection and row validation in DuckDB: counts, reasons, parsing."""
 
-import pandas as pd
+import duckdb
 import pytest
 
+from analytics.locales import detect_date_order, detect_decimal
 from analytics.mapping import (
     MASTER_FIELDS,
     TRANSACTION_FIELDS,
     customer_type_code,
+    missing_required,
+    price_mapped_as_revenue,
     suggest_mapping,
 )
-from analytics.readers import RawTable, read_upload
+from analytics.readers import read_upload
 from analytics.validation import (
+    ChoiceNeeded,
+    Choices,
     MappingError,
-    parse_dates,
-    parse_numbers,
+    check,
+    date_sql,
+    default_choices,
+    number_sql,
     validate_customers,
     validate_transactions,
 )
@@ -32,12 +39,18 @@ def test_suggests_mapping_from_english_headers_in_any_case():
     headers = ["Customer ID", "Order Date", "Sales Amount", "Gross Profit", "Customer Type", "Team size", "Notes"]
     mapping = suggest_mapping(headers)
     assert mapping["customer_id"] == "Customer ID"
-    assert mapping["order_date"] == "Order Date"
     assert mapping["revenue"] == "Sales Amount"
-    assert mapping["gross_profit"] == "Gross Profit"
-    assert mapping["customer_type"] == "Customer Type"
     assert mapping["account_team_size"] == "Team size"
     assert "Notes" not in mapping.values()
+
+
+def test_online_retail_headers_map_to_quantity_times_price():
+    headers = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]
+    mapping = suggest_mapping(headers)
+    assert (mapping["quantity"], mapping["unit_price"], mapping["order_id"]) == ("Quantity", "UnitPrice", "InvoiceNo")
+    assert "revenue" not in mapping and missing_required(mapping) == []
+    assert price_mapped_as_revenue(mapping | {"revenue": "UnitPrice"}, headers)
+    assert not price_mapped_as_revenue({"revenue": "Amount"}, ["Amount", "Quantity"])
 
 
 def test_master_mapping_uses_customer_fields():
@@ -50,25 +63,51 @@ def test_customer_type_labels(label, code):
     assert customer_type_code(label) == code
 
 
-def test_parse_dates_accepts_common_formats_and_flags_the_rest():
-    values = pd.Series(["2024-01-05", "2024/1/5", "2024.01.05", "2024年1月5日", "01/05/2024", "2024-01-05T00:00:00", "soon", None, "1066-01-01"])
-    parsed = parse_dates(values)
-    assert (parsed[:6] == pd.Timestamp("2024-01-05")).all()
-    assert parsed[6:].isna().all()
+@pytest.mark.parametrize("values, expected", [
+    (["83,71", "1.234,56", "12"], "comma"), (["1,234.56", "5"], "point"), (["1,234"], "ambiguous"),
+    (["1.234", "5.000"], "ambiguous"), (["83,71", "1,234.5"], "mixed"), (["12", "-3"], None), (["0,500"], "comma"),
+    (["1,234,567"], "point"), (["1.234.567"], "comma"),
+])
+def test_decimal_detection(values, expected):
+    assert detect_decimal(values) == expected
 
 
-def test_parse_numbers_handles_separators_currency_and_parentheses():
-    values = pd.Series(["1,234.5", "¥2,000", "(300)", "-5", "12 元", "abc", None, "inf"])
-    parsed = parse_numbers(values)
-    assert parsed[:5].tolist() == [1234.5, 2000.0, -300.0, -5.0, 12.0]
-    assert parsed[5:].isna().all()
+@pytest.mark.parametrize("values, expected", [
+    (["05/01/2024", "13/01/2024"], "dmy"), (["01/13/2024", "02/01/2024"], "mdy"), (["05/01/2024", "06/02/2024"], "ambiguous"),
+    (["2024-01-05", "2024/1/5"], "ymd"), (["13/01/2024", "01/13/2024"], "mixed"), (["2024年1月5日"], "ymd"),
+    (["31.12.24"], "dmy"), (["soon"], None),
+])
+def test_date_order_detection(values, expected):
+    assert detect_date_order(values) == expected
 
 
-def raw_table(text: str) -> RawTable:
+def sql_values(expression: str, values: list) -> list:
+    with duckdb.connect() as connection:
+        return [row[0] for row in connection.execute(
+            f"SELECT {expression} FROM (SELECT unnest(?::VARCHAR[]) AS v, generate_subscripts(?::VARCHAR[], 1) AS i) ORDER BY i",
+            [values, values],
+        ).fetchall()]
+
+
+def test_number_parsing_follows_the_chosen_decimal_and_never_misreads_grouping():
+    values = ["1,234.5", "¥2,000", "(300)", "-5", "12 元", "83,71", "1_000", "inf", "abc", "1e3"]
+    assert sql_values(number_sql("v", "point"), values) == [1234.5, 2000.0, -300.0, -5.0, 12.0, None, None, None, None, 1000.0]
+    values = ["83,71", "1.234,50", "1 234,5", "12", "1,234.5", "€ 3,10"]
+    assert sql_values(number_sql("v", "comma"), values) == [83.71, 1234.5, 1234.5, 12.0, None, 3.1]
+
+
+def test_date_parsing_follows_the_chosen_order():
+    values = ["2024-01-05", "2024/1/5", "2024.01.05", "2024年1月5日", "2024-01-05T23:30:00+08:00", "20240105", "5 Jan 2024", "1066-01-01", "soon"]
+    assert [str(d) if d else None for d in sql_values(date_sql("v", "ymd"), values)] == ["2024-01-05"] * 7 + ["1066-01-01", None]
+    assert [str(d) if d else None for d in sql_values(date_sql("v", "dmy"), ["05/01/2024", "13.01.24", "01/13/2024"])] == ["2024-01-05", "2024-01-13", None]
+    assert [str(d) if d else None for d in sql_values(date_sql("v", "mdy"), ["05/01/2024", "01/13/2024 10:00", "13/01/2024"])] == ["2024-05-01", "2024-01-13", None]
+
+
+def raw_table(text: str):
     return read_upload("orders.csv", text.encode("utf-8"))
 
 
-def test_validation_counts_and_reasons_name_row_and_column():
+def test_report_counts_reasons_and_names_line_and_column():
     raw = raw_table(
         "客户编号,订单日期,销售额,满意度\n"
         "A,2024-01-01,100,8\n"       # line 2: fine
@@ -77,23 +116,23 @@ def test_validation_counts_and_reasons_name_row_and_column():
         "C,2024-01-03,lots,7\n"      # line 5: bad amount
         "D,2024-01-04,-20,11\n"      # line 6: satisfaction outside 0-10
         "E,2024-01-05,-20,\n"        # line 7: a return, kept
+        "F,2024-01-06,1e308,\n"      # line 8: beyond any sane amount
+        "G\x00H,2024-01-06,1,\n"     # line 9: a NUL inside the id
+        "H,1066-01-01,1,\n"          # line 10: a date outside 1900-2100
     )
-    mapping = suggest_mapping(list(raw.frame.columns))
-    result = validate_transactions(raw, mapping)
-    assert (result.rows_total, result.rows_accepted, result.rows_rejected) == (6, 2, 4)
-    problems = result.rejects[["row", "column", "reason"]].values.tolist()
-    assert problems == [
-        [3, "客户编号", "missing_value"], [4, "订单日期", "bad_date"], [5, "销售额", "bad_number"],
-        [6, "满意度", "out_of_range_0_10"],
+    report = check(raw, default_choices(raw, suggest_mapping(raw.headers)))
+    assert (report.rows_total, report.rows_accepted, report.rows_rejected) == (9, 2, 7)
+    assert report.rejects[["row", "column", "reason"]].values.tolist() == [
+        [3, "客户编号", "missing_value"], [4, "订单日期", "bad_date_ymd"], [5, "销售额", "bad_number_point"],
+        [6, "满意度", "out_of_range_0_10"], [8, "销售额", "too_large"], [9, "客户编号", "control_character"],
+        [10, "订单日期", "bad_date_ymd"],
     ]
-    assert result.transactions["customer_id"].tolist() == ["A", "E"]
-    assert result.transactions["revenue"].tolist() == [100.0, -20.0]
-    assert result.reasons().to_dict() == {"missing_value": 1, "bad_date": 1, "bad_number": 1, "out_of_range_0_10": 1}
+    assert (report.revenue, report.returns) == (80.0, 1)
 
 
-def test_gross_profit_comes_from_cost_and_extra_columns_are_kept():
+def test_validated_frames_and_extra_columns():
     raw = raw_table("customer,date,amount,cost,note,客户类型\nA,2024-01-01,100,70,VIP,经销商\nA,2024-02-01,50,45,,\n")
-    result = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
+    result = validate_transactions(raw, suggest_mapping(raw.headers))
     assert result.transactions["gross_profit"].tolist() == [30.0, 5.0]
     assert result.transactions["extra"].tolist() == ['{"note":"VIP"}', '{"note":null}']
     assert result.customers[["customer_id", "customer_type"]].values.tolist() == [["A", "dealer"]]
@@ -103,14 +142,22 @@ def test_missing_required_mapping_is_an_error():
     raw = raw_table("customer,amount\nA,1\n")
     with pytest.raises(MappingError) as caught:
         validate_transactions(raw, {"customer_id": "customer", "revenue": "amount"})
-    assert caught.value.missing == ["order_date"]
-    assert caught.value.filename == "orders.csv"
+    assert (caught.value.missing, caught.value.filename) == (["order_date"], "orders.csv")
+
+
+def test_an_ambiguous_column_blocks_until_chosen():
+    raw = raw_table("customer,date,amount\nA,05/01/2024,1\nB,06/02/2024,2\n")
+    mapping = suggest_mapping(raw.headers)
+    with pytest.raises(ChoiceNeeded) as caught:
+        check(raw, default_choices(raw, mapping))
+    assert caught.value.fields == ["order_date"]
+    report = check(raw, Choices(mapping, date_orders={"order_date": "mdy"}))
+    assert (report.date_min.isoformat(), report.date_max.isoformat()) == ("2024-05-01", "2024-06-02")
 
 
 def test_customer_master_validation_and_duplicates():
     raw = raw_table("客户编号,客户类型,满意度,服务人数\nA,企业客户,9,3\nB,代理商,-1,2\nA,企业客户,7,4\nC,外星人,5,1\n")
-    mapping = suggest_mapping(list(raw.frame.columns), MASTER_FIELDS)
-    result = validate_customers(raw, mapping)
+    result = validate_customers(raw, suggest_mapping(raw.headers, MASTER_FIELDS))
     assert result.rows_rejected == 1
     assert result.customers["customer_id"].tolist() == ["A", "C"]
     assert result.customers["satisfaction"].tolist() == [7.0, 5.0]

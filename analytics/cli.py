@@ -1,0 +1,146 @@
+"""Import a file from the command line, with the same reading, validation, report and transaction
+as the Data page: for files over the browser's limit, and for scheduled monthly loads.
+
+    python -m analytics.cli import FILE --dataset NAME [--append | --replace] [--accept-rejects]
+        [--map FIELD=COLUMN ...] [--decimal FIELD=point|comma ...] [--date-order FIELD=ymd|dmy|mdy ...]
+        [--sheet NAME] [--encoding NAME] [--header-line N] [--cancel-prefix C] [--rejects-csv PATH]
+        [--db PATH] [--actor NAME] [--lang en|zh]
+
+Exit codes: 0 imported; 1 rows were rejected and nothing was written (``--accept-rejects``
+imports the valid rows); 2 the file, the mapping or a choice is missing or wrong (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from analytics import datasets, export, ingest, readers, validation
+from analytics.mapping import ALL_FIELDS, suggest_mapping
+from analytics.store import Store, database_path
+from ui.i18n import translate
+
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, target = value.partition("=")
+        if not sep:
+            raise SystemExit(f"{option} takes FIELD=VALUE, got {value!r}")
+        pairs[name.strip()] = target.strip()
+    return pairs
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics.cli", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    command = commands.add_parser("import", help="validate a CSV or .xlsx file and import it into a dataset")
+    command.add_argument("file", type=Path)
+    command.add_argument("--dataset", required=True, help="dataset name (created unless --append or --replace)")
+    mode = command.add_mutually_exclusive_group()
+    mode.add_argument("--append", action="store_true")
+    mode.add_argument("--replace", action="store_true")
+    command.add_argument("--accept-rejects", action="store_true", help="import the valid rows even if some were rejected")
+    command.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN")
+    command.add_argument("--decimal", action="append", default=[], metavar="FIELD=point|comma")
+    command.add_argument("--date-order", action="append", default=[], metavar="FIELD=ymd|dmy|mdy")
+    command.add_argument("--sheet")
+    command.add_argument("--encoding")
+    command.add_argument("--header-line", type=int)
+    command.add_argument("--cancel-prefix", default="")
+    command.add_argument("--rejects-csv", type=Path, help="write the rejected rows here (formula-safe CSV)")
+    command.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
+    command.add_argument("--actor", default=ingest.DEFAULT_ACTOR, help="who runs the import, for the upload history")
+    command.add_argument("--lang", default="en", choices=("en", "zh"))
+    return parser
+
+
+def _error(error: Exception, lang: str) -> str:
+    if isinstance(error, readers.UploadError):
+        return translate(f"upload.error_{error.code}", lang, file=error.filename, **error.details)
+    if isinstance(error, validation.MappingError):
+        return translate("upload.error_missing_fields", lang, file=error.filename,
+                         fields=", ".join(translate(f"field.{name}", lang) for name in error.missing))
+    if isinstance(error, validation.ChoiceNeeded):
+        return translate("upload.locale_undecided", lang, fields=", ".join(error.fields)) + (
+            " --decimal FIELD=point|comma, --date-order FIELD=ymd|dmy|mdy")
+    if isinstance(error, ingest.DuplicateUploadError):
+        return translate("upload.error_duplicate", lang, file=error.filename, name=error.dataset_name)
+    if isinstance(error, ingest.NothingToWriteError):
+        return translate("upload.error_all_rejected", lang, file=error.filename)
+    return str(error)
+
+
+def _print_report(report: validation.Report, lang: str, out) -> None:
+    print(f"{report.filename}: {translate('upload.accepted', lang)} {report.rows_accepted:,}, "
+          f"{translate('upload.rejected', lang)} {report.rows_rejected:,}", file=out)
+    if report.kind == "transactions" and report.rows_accepted:
+        print(f"{translate('upload.total_revenue', lang)}: {report.revenue:,.2f}; "
+              f"{translate('upload.date_range', lang)}: {report.date_min} - {report.date_max}", file=out)
+    for code, count in report.warnings.items():
+        print(translate(f"upload.warning_{code}", lang, count=count), file=out)
+    for code, count in report.reasons.items():
+        print(f"  {translate(f'reason.{code}', lang)}: {count:,}", file=out)
+    for row in report.rejects.head(20).itertuples():
+        print(f"  {row.row}  {row.column or ''}  {translate(f'reason.{row.reason}', lang)}  {row.value!r}", file=out)
+
+
+def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
+    lang = args.lang
+    mode = "append" if args.append else "replace" if args.replace else "new"
+    store = Store(args.db or database_path())
+    source = None
+    try:
+        by_name = {d.name: d.dataset_id for d in datasets.list_datasets(store)}
+        if mode == "new" and args.dataset in by_name:
+            print(f"{args.dataset!r} exists: add --append or --replace", file=sys.stderr)
+            return EXIT_USAGE
+        if mode != "new" and args.dataset not in by_name:
+            print(f"no dataset named {args.dataset!r}", file=sys.stderr)
+            return EXIT_USAGE
+        source = readers.open_upload(args.file.name, args.file, args.sheet, encoding=args.encoding,
+                                     header_line=args.header_line, size_limit=None)
+        mapping = suggest_mapping(source.headers, ALL_FIELDS) | _pairs(args.map, "--map")
+        detected = validation.default_choices(source, mapping)
+        choices = validation.Choices(
+            mapping, detected.decimals | _pairs(args.decimal, "--decimal"),
+            detected.date_orders | _pairs(args.date_order, "--date-order"), args.cancel_prefix,
+        )
+        report = validation.check(source, choices)
+        _print_report(report, lang, out)
+        if args.rejects_csv and report.rows_rejected:
+            args.rejects_csv.write_bytes(export.to_csv_bytes(report.rejects))
+        if report.rows_rejected and not args.accept_rejects:
+            print(translate("upload.nothing_changed", lang) + " (--accept-rejects)", file=out)
+            return EXIT_REJECTS
+        outcome = ingest.commit(
+            store, source, choices, report, mode=mode, dataset_id=by_name.get(args.dataset), dataset_name=args.dataset,
+            actor=args.actor, digest=ingest.source_hash(source),
+        )
+        message = translate("upload.done", lang, rows=f"{outcome.rows_inserted:,}", file=source.filename, name=args.dataset)
+        if outcome.rows_skipped:
+            message += " " + translate("upload.skipped", lang, count=f"{outcome.rows_skipped:,}")
+        print(message, file=out)
+        return EXIT_OK
+    except (readers.UploadError, validation.MappingError, validation.ChoiceNeeded, ingest.DuplicateUploadError,
+            ingest.NothingToWriteError, duckdb.Error, OSError) as error:
+        print(_error(error, lang) + " " + translate("upload.nothing_changed", lang), file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if source is not None:
+            source.close()
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return import_file(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
