@@ -6,7 +6,8 @@ then sleeps until it is killed. Children never close their store: a SIGKILL must
 database exactly as DuckDB left it. Forking keeps each run at milliseconds instead of the
 seconds a fresh interpreter needs to import pandas and DuckDB.
 
-``python tests/kill_child.py serve ROWS`` runs the fork server (ROWS: the big upload's size);
+``python tests/kill_child.py serve ROWS FOLDER`` runs the fork server (ROWS: the big upload's
+size, written as a CSV file in FOLDER);
 ``python tests/kill_child.py check PATH...`` reopens each database (run it without network) and
 prints what it holds as JSON.
 """
@@ -23,30 +24,33 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import duckdb  # noqa: E402
 
+from analytics import ingest, readers, validation  # noqa: E402
 from analytics.datasets import delete_dataset  # noqa: E402
 from analytics.demo import seed_demo_if_empty  # noqa: E402
-from analytics.ingest import write_upload  # noqa: E402
+from analytics.mapping import suggest_mapping  # noqa: E402
 from analytics.store import Store  # noqa: E402
-from analytics.validation import REJECT_COLUMNS, ValidatedUpload  # noqa: E402
 
 
-def big_upload(rows: int) -> ValidatedUpload:
-    """``rows`` transactions over 100,000 customers, revenue 1..rows (so its sum is exact)."""
-    frame = pd.DataFrame({
-        "customer_id": pd.Series(np.char.add("K", (np.arange(rows) % 100_000).astype(str)), dtype=object),
-        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(rows) % 365, unit="D"),
-        "revenue": np.arange(1, rows + 1, dtype=float),
-    })
-    for column in ("order_id", "cost", "gross_profit", "quantity", "product", "channel", "region", "sales_rep",
-                   "extra"):
-        frame[column] = None
-    return ValidatedUpload("big.csv", rows, frame, pd.DataFrame(), pd.DataFrame(columns=REJECT_COLUMNS))
+def write_big_file(path: Path, rows: int) -> Path:
+    """A sales CSV of ``rows`` lines over 100,000 customers, revenue 1..rows (so its sum is exact)."""
+    with duckdb.connect() as connection:
+        connection.execute(f"""
+            COPY (SELECT printf('K%05d', i % 100000) AS customer_id, DATE '2024-01-01' + CAST(i % 365 AS INTEGER)
+                         AS order_date, i + 1 AS revenue FROM range({rows}) r(i)) TO '{path}' (HEADER)""")
+    return path
 
 
-def run_phase(request: dict, upload: ValidatedUpload) -> None:
+def upload_file(store: Store, path: Path) -> None:
+    """The Data page's path: open, detect, check every row, import in one transaction."""
+    source = readers.open_upload(path.name, path)
+    choices = validation.default_choices(source, suggest_mapping(source.headers))
+    report = validation.check(source, choices)
+    ingest.commit(store, source, choices, report, mode="new", dataset_name="big")
+
+
+def run_phase(request: dict, big_file: Path) -> None:
     path = request["path"]
     phase = request["phase"]
     print(f"{os.getpid()} start", flush=True)
@@ -54,22 +58,22 @@ def run_phase(request: dict, upload: ValidatedUpload) -> None:
     if phase == "demo":
         seed_demo_if_empty(store)
     elif phase == "upload":
-        write_upload(store, upload, mode="new", digest=None, dataset_name="big")
+        upload_file(store, big_file)
     elif phase == "delete":
         delete_dataset(store, request["dataset_id"])
     print(f"{os.getpid()} done", flush=True)
     time.sleep(3600)
 
 
-def serve(rows: int) -> None:
-    upload = big_upload(rows)
+def serve(rows: int, folder: Path) -> None:
+    big_file = write_big_file(folder / "big.csv", rows)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed children are reaped by the kernel
     print("ready", flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         if os.fork() == 0:
             try:
-                run_phase(request, upload)
+                run_phase(request, big_file)
             finally:
                 os._exit(0)
 
@@ -99,7 +103,7 @@ def contents(path: str) -> dict:
 
 def main() -> None:
     if sys.argv[1] == "serve":
-        serve(int(sys.argv[2]))
+        serve(int(sys.argv[2]), Path(sys.argv[3]))
     else:
         print(json.dumps({"network": network_reachable(), "databases": {p: contents(p) for p in sys.argv[2:]}}))
 

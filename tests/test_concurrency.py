@@ -1,9 +1,9 @@
 """Many readers and two uploaders on one store for a minute: no error, no torn read.
 
 Eight threads read as pages do (catalog, totals, per-customer features) while two threads keep
-uploading 300,000-row files (new datasets, appends, replaces, deletes). Every upload's revenue
-sums to a known amount, so any read that sees part of an upload shows up as a total that is not
-a whole number of uploads.
+uploading 300,000-row CSV files through the Data page's path (new datasets, appends, replaces,
+deletes). Every file's revenue sums to a known amount, so any read that sees part of an upload
+shows up as a total that is not a whole number of uploads.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from __future__ import annotations
 import threading
 import time
 
-import numpy as np
-import pandas as pd
+import duckdb
 
-from analytics import ingest
+from analytics import ingest, readers, validation
 from analytics.datasets import delete_dataset
 from analytics.features import customer_features
-from analytics.validation import REJECT_COLUMNS, ValidatedUpload
+from analytics.mapping import suggest_mapping
 
 SECONDS = 60
 UPLOAD_ROWS = 300_000
@@ -25,22 +24,36 @@ UPLOAD_SUM = UPLOAD_ROWS * (UPLOAD_ROWS + 1) / 2
 READERS = 8
 
 
-def upload_of(rows: int, seed: int) -> ValidatedUpload:
-    """``rows`` order lines over 5,000 customers whose revenue is 1..rows, shuffled."""
-    rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({
-        "customer_id": pd.Series(np.char.add("C", rng.integers(0, 5_000, rows).astype(str)), dtype=object),
-        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 700, rows), unit="D"),
-        "revenue": rng.permutation(np.arange(1, rows + 1, dtype=float)),
-    })
-    for column in ("order_id", "cost", "gross_profit", "quantity", "product", "channel", "region", "sales_rep",
-                   "extra"):
-        frame[column] = None
-    return ValidatedUpload(f"upload{seed}.csv", rows, frame, pd.DataFrame(), pd.DataFrame(columns=REJECT_COLUMNS))
+def write_sales_files(folder, count: int) -> list:
+    """``count`` CSV files of ``UPLOAD_ROWS`` order lines each, revenue 1..rows shuffled, every
+    file with customers of its own (so no file's rows are another's)."""
+    paths = []
+    with duckdb.connect() as connection:
+        for number in range(count):
+            path = folder / f"sales{number}.csv"
+            connection.execute(f"""
+                COPY (SELECT printf('F{number}-C%04d', hash(i) % 5000) AS customer_id,
+                             DATE '2024-01-01' + CAST(hash(i + 1) % 700 AS INTEGER) AS order_date,
+                             i + 1 AS revenue
+                      FROM range({UPLOAD_ROWS}) r(i) ORDER BY hash(i + 2)) TO '{path}' (HEADER)""")
+            paths.append(path)
+    return paths
 
 
-def test_readers_and_uploaders_for_a_minute(store):
-    uploads = [upload_of(UPLOAD_ROWS, seed) for seed in range(4)]
+def upload(store, path, mode: str, dataset_id: int | None = None) -> int:
+    """The Data page's path: open, detect, check every row, then import in one transaction."""
+    source = readers.open_upload(path.name, path)
+    try:
+        choices = validation.default_choices(source, suggest_mapping(source.headers))
+        report = validation.check(source, choices)
+        return ingest.commit(store, source, choices, report, mode=mode, dataset_id=dataset_id,
+                             dataset_name=path.stem).dataset_id
+    finally:
+        source.close()
+
+
+def test_readers_and_uploaders_for_a_minute(store, tmp_path):
+    files = write_sales_files(tmp_path, 4)
     errors: list[BaseException] = []
     reads = [0] * READERS
     writes = [0, 0]
@@ -50,11 +63,10 @@ def test_readers_and_uploaders_for_a_minute(store):
         try:
             step = 0
             while time.monotonic() < stop:
-                upload = uploads[(number + step) % len(uploads)]
-                dataset_id = ingest.write_upload(store, upload, mode="new", digest=None, dataset_name=f"u{number}")
-                ingest.write_upload(store, uploads[step % len(uploads)], mode="append", digest=None,
-                                    dataset_id=dataset_id)
-                ingest.write_upload(store, upload, mode="replace", digest=None, dataset_id=dataset_id)
+                first, second = files[(2 * number + step) % 4], files[(2 * number + step + 1) % 4]
+                dataset_id = upload(store, first, "new")
+                upload(store, second, "append", dataset_id)
+                upload(store, first, "replace", dataset_id)
                 delete_dataset(store, dataset_id)
                 writes[number] += 4
                 step += 1

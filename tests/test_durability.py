@@ -1,7 +1,7 @@
 """A killed process never loses or corrupts data.
 
 Writers that never close their store are SIGKILLed at seeded random moments: while a fresh
-database is created and migrated, while the demo is written, inside a multi-million-row upload
+database is created and migrated, while the demo is written, inside a multi-million-row CSV upload through the Data page's path
 and while a large dataset is deleted. Every database is then reopened by another process that
 has no network at all (DuckDB must not try to download anything to replay its log), and must
 hold exactly what it held before the write or exactly what the finished write leaves.
@@ -33,8 +33,8 @@ pytestmark = pytest.mark.skipif(shutil.which("unshare") is None, reason="needs u
 class ForkServer:
     """Drives tests/kill_child.py: one forked writer per request, killed by pid."""
 
-    def __init__(self):
-        self.process = subprocess.Popen([sys.executable, KILL_CHILD, "serve", str(BIG_ROWS)],
+    def __init__(self, folder: Path):
+        self.process = subprocess.Popen([sys.executable, KILL_CHILD, "serve", str(BIG_ROWS), str(folder)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout.readline().strip() == "ready"
 
@@ -77,7 +77,7 @@ def reopen_offline(paths: list[Path]) -> dict:
 
 def test_sigkill_at_any_write_phase_leaves_the_before_or_the_after_state(tmp_path, demo_database):
     rng = random.Random(20261130)
-    server = ForkServer()
+    server = ForkServer(tmp_path)
     runs: list[tuple[str, Path, float]] = []  # phase, database, seconds after "start" when killed
     durations: dict[str, float] = {}
     try:
