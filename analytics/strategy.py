@@ -234,6 +234,8 @@ def strategy_cards(
         row = shares.loc[tier]
         members = table[table["tier"] == tier]
         implied_level = implied.get(tier)
+        if not isinstance(implied_level, str):  # pandas 3 keeps a missing level as NaN, not None
+            implied_level = None
         level = target_level(tier, implied_level)
         bond = BONDS[level]
         # Rows are in customer_id order, so keep="first" breaks ties by customer_id.

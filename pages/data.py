@@ -218,6 +218,9 @@ def _import(file_id, source, choices, report, kind, data, current) -> None:
 def upload_tab(current: datasets_module.Dataset) -> None:
     if message := st.session_state.pop("upload_done", None):
         st.success(message)
+    if state.read_only():
+        st.info(t("store.error.read_only"))
+        return
     kinds = {kind: t(f"upload.kind_{kind}") for kind in ("transactions", "customers")}
     kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key=state.translated_options("upload_kind"), format_func=kinds.get)
     uploaded = st.file_uploader(t("upload.file"), type=["csv", "txt", "xlsx", "xls"], help=t("upload.help"), key="upload_file")
@@ -275,6 +278,11 @@ def upload_tab(current: datasets_module.Dataset) -> None:
             st.error(_error_text(error))
 
 
+def _read_only_help() -> str | None:
+    """Why a write button is off on a viewer server; None where writes work."""
+    return t("store.error.read_only") if state.read_only() else None
+
+
 def _history(store, picked: int, names: dict) -> None:
     """The picked dataset's uploads: who loaded what and when; any one can be rolled back."""
     st.markdown(f"**{t('data.history')}**")
@@ -292,7 +300,7 @@ def _history(store, picked: int, names: dict) -> None:
         return
     labels = {row.upload_id: f"#{row.upload_id} · {row.file_name} · {row.created:%Y-%m-%d %H:%M}" for row in active.itertuples()}
     target = st.selectbox(t("data.rollback_pick"), list(labels), key=f"rollback_pick_{picked}_{max(labels)}", format_func=labels.get)
-    if st.button(t("data.rollback"), key="manage_rollback"):
+    if st.button(t("data.rollback"), key="manage_rollback", disabled=state.read_only(), help=_read_only_help()):
         remaining = datasets_module.rollback_upload(store, int(target))
         state.set_active_dataset(remaining)
         st.session_state["datasets_message"] = t("data.rolled_back", upload=f"#{target}",
@@ -321,13 +329,14 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
     left, right = st.columns(2)
     with left:
         new_name = st.text_input(t("data.rename_label"), value=names[picked], key=f"rename_{picked}")
-        if st.button(t("data.rename"), key="manage_rename") and new_name.strip():
+        if st.button(t("data.rename"), key="manage_rename", disabled=state.read_only(),
+                     help=_read_only_help()) and new_name.strip():
             datasets_module.rename_dataset(store, picked, new_name)
             st.session_state["datasets_message"] = t("data.renamed", name=md(new_name.strip()))
             st.rerun()
     with right:
         typed = st.text_input(t("data.delete_confirm", name=md(names[picked])), key=f"delete_{picked}")
-        if st.button(t("data.delete"), key="manage_delete"):
+        if st.button(t("data.delete"), key="manage_delete", disabled=state.read_only(), help=_read_only_help()):
             if typed.strip() != names[picked]:
                 st.error(t("data.delete_mismatch"))
             else:

@@ -172,8 +172,10 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
     load, delete = st.columns(2)
     load.button(t("value.preset_load"), key="value_preset_load", on_click=load_picked_preset, type="primary")
     delete.button(
-        t("value.preset_delete"), key="value_preset_delete", on_click=ask_to_delete, disabled=presets[picked].shipped,
-        help=t("value.preset_shipped_readonly") if presets[picked].shipped else None,
+        t("value.preset_delete"), key="value_preset_delete", on_click=ask_to_delete,
+        disabled=presets[picked].shipped or state.read_only(),
+        help=t("value.preset_shipped_readonly") if presets[picked].shipped
+        else t("store.error.read_only") if state.read_only() else None,
     )
     if st.session_state.get(PRESET_PENDING_DELETE_KEY) == picked:
         st.warning(t("value.preset_delete_confirm", name=md(preset_label(picked, lang))))
@@ -183,7 +185,8 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
     st.caption(t("value.preset_matches", name=md(preset_label(matching.name, lang))) if matching
                else t("value.preset_matches_none"))
     st.text_input(t("value.preset_name"), key=PRESET_NAME_KEY, max_chars=MAX_PRESET_NAME_LENGTH)
-    st.button(t("value.preset_save"), key="value_preset_save", on_click=save_current_weights)
+    st.button(t("value.preset_save"), key="value_preset_save", on_click=save_current_weights,
+              disabled=state.read_only(), help=t("store.error.read_only") if state.read_only() else None)
 
 
 def dimension_notes(scores: DimensionScores, potential_note: str) -> dict[str, list[str]]:

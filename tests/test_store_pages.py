@@ -33,6 +33,12 @@ def test_a_read_only_server_shows_every_page(app_database, monkeypatch):
     for page in PAGES:
         app.switch_page(page)
         rerun(app)
+        if page == "pages/value_model.py":
+            assert app.button(key="value_preset_save").disabled
+    # the Data page was the last: no uploader, and every write says why it is off
+    assert translate("store.error.read_only") in [info.value for info in app.info]
+    assert not app.get("file_uploader")
+    assert all(app.button(key=key).disabled for key in ("manage_rename", "manage_delete", "manage_rollback"))
     assert open_store(str(app_database)).read_only
 
 

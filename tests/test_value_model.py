@@ -344,6 +344,15 @@ def test_target_level_stays_inside_the_tier_range():
     assert strategy.target_level("C", "proactive") == "basic"
 
 
+def test_a_tier_without_margin_beside_tiers_with_one_gets_its_range_top(table):
+    """A tier whose customers have no profit figures (or no positive revenue) has no margin level;
+    its card falls back to the top of the tier's range instead of failing."""
+    no_margin = table.assign(gross_profit=table["gross_profit"].where(table["tier"].astype(str) != "B"))
+    cards = {card.tier: card for card in strategy.strategy_cards(no_margin)}
+    assert cards["B"].implied_level is None and cards["B"].target_level == "responsible"
+    assert cards["S"].implied_level is not None
+
+
 def test_strategy_cards(table):
     cards = strategy.strategy_cards(table, blend=0.5, top_n=3)
     pyramid = strategy.pyramid(table).set_index("tier")

@@ -55,6 +55,11 @@ def open_database() -> Store:
     return store
 
 
+def read_only() -> bool:
+    """Whether this server is a viewer (``CVD_READ_ONLY``): pages switch their writes off."""
+    return get_store().read_only
+
+
 def available_datasets() -> list[datasets_module.Dataset]:
     return datasets_module.list_datasets(get_store())
 
