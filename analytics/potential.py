@@ -102,6 +102,27 @@ def with_potential(features: pd.DataFrame, potential: pd.Series | None) -> pd.Da
     return features.assign(**{POTENTIAL_COLUMN: features["customer_id"].map(potential)})
 
 
+@dataclass(frozen=True)
+class PotentialSource:
+    """Where the value model's potential dimension comes from under some settings: the lifetime-value
+    model (``fitted``; ``measure`` is the prediction used, ``purchase_model`` the model chosen) or,
+    when it could not be fitted, the growth proxy (``reason`` and ``counts`` fill
+    ``clv.error.<reason>``)."""
+
+    fitted: bool
+    reason: str | None
+    counts: Mapping[str, object]
+    measure: str | None
+    purchase_model: str | None
+    settings: LifetimeSettings
+
+
+def potential_source(fit: LifetimeFit, predictions: pd.DataFrame | None, settings: LifetimeSettings) -> PotentialSource:
+    measure = None if predictions is None else potential_measure(predictions)
+    chosen = None if fit.choice is None else fit.choice.chosen
+    return PotentialSource(fit.fitted, fit.reason, dict(fit.counts), measure, chosen, settings)
+
+
 def potential_at(store: Store, dataset_id: int, as_of: date, settings: LifetimeSettings) -> pd.Series | None:
     """Potential value per customer from models fitted on the history up to ``as_of``."""
     fit = fit_lifetime(rfm_summary(store, dataset_id, as_of), settings.purchase_model)

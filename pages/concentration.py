@@ -5,19 +5,20 @@ import pandas as pd
 import streamlit as st
 
 from analytics import concentration
-from ui import filters, state
+from ui import database, filters, settings
+from ui import format as fmt
 from ui.figures.concentration import (
     customer_table,
     inverse_readout,
     pareto_figure,
-    percent,
     risk_gauge,
     risk_sentence,
     top_readout,
     whale_figure,
     whale_sentence,
 )
-from ui.state import lang, t
+from ui.language import lang, t
+from ui.layout import page_end
 
 METRICS = {"revenue": "revenue", "gross_profit": "gross_profit", "value": "value"}
 TOP_CUSTOMERS = 20
@@ -40,10 +41,9 @@ def ranked_metrics(table: pd.DataFrame) -> dict[str, concentration.RankedMetric]
 def curves_and_readouts(ranked: dict[str, concentration.RankedMetric]) -> None:
     st.subheader(t("conc.page.readouts"))
     left, right = st.columns(2)
-    top = left.slider(t("conc.page.top_slider"), 1, 100, 20, format="%d%%", key="conc_top_share",
-                      persist_state="session") / 100
-    share = right.slider(t("conc.page.share_slider"), 1, 100, 80, format="%d%%", key="conc_value_share",
-                         persist_state="session") / 100
+    top = left.slider(t("conc.page.top_slider"), 1, 100, format="%d%%", **settings.widget("conc_top_share", 20)) / 100
+    share = right.slider(t("conc.page.share_slider"), 1, 100, format="%d%%",
+                         **settings.widget("conc_value_share", 80)) / 100
     for metric, metric_ranked in ranked.items():
         left.markdown(top_readout(metric, top, concentration.share_of_top(metric_ranked, top), lang()))
         right.markdown(inverse_readout(metric, share, concentration.customers_for_share(metric_ranked, share), lang()))
@@ -56,11 +56,11 @@ def measures(ranked: dict[str, concentration.RankedMetric]) -> None:
     st.subheader(t("conc.page.measures"))
     summaries = {metric: concentration.concentration_summary(r) for metric, r in ranked.items()}
     rows = {
-        t("conc.kpi.gini"): [f"{s.gini:.3f}" for s in summaries.values()],
-        t("conc.kpi.hhi"): [f"{s.hhi:,.0f}" for s in summaries.values()],
+        t("conc.kpi.gini"): [fmt.number(s.gini, lang(), 3) for s in summaries.values()],
+        t("conc.kpi.hhi"): [fmt.number(s.hhi, lang(), 0) for s in summaries.values()],
     }
     for n in concentration.DEFAULT_TOP_NS:
-        rows[t("conc.kpi.top_n", n=n)] = [percent(s.top_shares[n]) for s in summaries.values()]
+        rows[t("conc.kpi.top_n", n=n)] = [fmt.share(s.top_shares[n], lang()) for s in summaries.values()]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=[t(f"conc.metric.{m}") for m in summaries])
     st.dataframe(table.rename_axis(t("conc.page.measure")).reset_index(), hide_index=True)
     st.caption(t("conc.page.measures_help", gini=t("conc.kpi.gini"), gini_help=t("conc.kpi.gini_help"),
@@ -85,7 +85,7 @@ def risk(revenue: concentration.RankedMetric | None) -> None:
     st.subheader(t("conc.risk.title"))
     with st.expander(t("conc.page.thresholds")):
         filters.risk_threshold_inputs()
-    thresholds, valid = filters.risk_thresholds()
+    thresholds, valid = settings.risk_thresholds()
     if not valid:
         st.error(t("conc.page.bad_thresholds"))
     if revenue is None:
@@ -95,9 +95,9 @@ def risk(revenue: concentration.RankedMetric | None) -> None:
     left.plotly_chart(risk_gauge(verdict, lang()))
     right.markdown(risk_sentence(verdict, lang()))
     right.caption(t(
-        "conc.risk.thresholds", n=thresholds.top_n, share_moderate=percent(thresholds.top_share_moderate),
-        share_high=percent(thresholds.top_share_high), hhi_moderate=f"{thresholds.hhi_moderate:,.0f}",
-        hhi_high=f"{thresholds.hhi_high:,.0f}",
+        "conc.risk.thresholds", n=thresholds.top_n, share_moderate=fmt.share(thresholds.top_share_moderate, lang()),
+        share_high=fmt.share(thresholds.top_share_high, lang()), hhi_moderate=fmt.number(thresholds.hhi_moderate, lang(), 0),
+        hhi_high=fmt.number(thresholds.hhi_high, lang(), 0),
     ))
 
 
@@ -118,13 +118,12 @@ def loss_makers(table: pd.DataFrame, selection: filters.CustomerSelection) -> No
         st.markdown(t("conc.whale.no_losses"))
         return
     shown = losing.nsmallest(LOSS_MAKERS_SHOWN, "gross_profit")
-    st.caption(t("conc.page.loss_makers_shown", shown=f"{len(shown):,}", total=f"{len(losing):,}"))
+    st.caption(t("conc.page.loss_makers_shown", shown=fmt.count(len(shown), lang()), total=fmt.count(len(losing), lang())))
     st.dataframe(customer_table(shown, lang()), hide_index=True)
 
 
-def concentration_page() -> None:
-    st.title(t("nav.concentration"))
-    selection = filters.customer_selection(state.active_dataset(), "concentration")
+def sections() -> None:
+    selection = filters.customer_selection(database.active_dataset())
     if selection.features.empty:
         st.info(t("app.no_customers"))
         return
@@ -139,4 +138,10 @@ def concentration_page() -> None:
     loss_makers(table, selection)
 
 
-concentration_page()
+def render() -> None:
+    st.title(t("nav.concentration"))
+    sections()
+    page_end()
+
+
+render()

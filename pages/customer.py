@@ -10,29 +10,19 @@ import pandas as pd
 import streamlit as st
 
 from analytics import lifecycle, migration
-from analytics.store import database_path, open_store
 from analytics.strategy import strategy_cards
 from analytics.value_model import CustomerExplanation, explain_customer
-from ui import state
+from ui import cache, database, models, settings
+from ui import format as fmt
 from ui.figures import lifecycle as figures
-from ui.figures.concentration import amount
 from ui.figures.value import dimension_breakdown_figure
 from ui.i18n import TABLE
+from ui.language import lang, t, translated_options
+from ui.layout import page_end
 from ui.markup import md
-from ui.state import t
 
 CUSTOMER_KEY = "customer_id"
 MAX_MATCHES = 200
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _history(db_path: str, dataset_id: int, version: int, customer_id: str, period: str) -> pd.DataFrame:
-    return lifecycle.order_history(open_store(db_path), dataset_id, customer_id, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _recent_orders(db_path: str, dataset_id: int, version: int, customer_id: str) -> pd.DataFrame:
-    return lifecycle.recent_orders(open_store(db_path), dataset_id, customer_id)
 
 
 def pick_customer(features: pd.DataFrame) -> str | None:
@@ -51,7 +41,7 @@ def pick_customer(features: pd.DataFrame) -> str | None:
         listed = pd.concat([features[features["customer_id"] == requested], listed])
     options = listed["customer_id"].tolist()
     names = dict(zip(listed["customer_id"], listed["name"]))
-    st.caption(t("life.customer.matches", shown=f"{len(options):,}", total=f"{len(found):,}"))
+    st.caption(t("life.customer.matches", shown=fmt.count(len(options), lang()), total=fmt.count(len(found), lang())))
     picked = st.selectbox(
         t("life.customer.pick"), options, index=options.index(requested) if requested in options else 0,
         format_func=lambda c: f"{names[c]} ({c})" if names[c] != c else c, key=f"customer_pick:{query}",
@@ -63,75 +53,75 @@ def pick_customer(features: pd.DataFrame) -> str | None:
 
 
 def _money_metric(slot, label_key: str, value: float) -> None:
-    """A compact amount on the card, the exact one in its help; a dash when unknown."""
-    if pd.isna(value):
-        slot.metric(t(label_key), "–", border=True)
-    else:
-        slot.metric(t(label_key), amount(value, state.lang()), help=f"{value:,.2f}", border=True)
+    """A compact amount on the card, the exact one in its help; the missing marker when unknown."""
+    slot.metric(t(label_key), fmt.compact(value, lang()), help=None if pd.isna(value) else f"{value:,.2f}",
+                border=True)
 
 
 def _tier_before(dataset, customer_id: str, as_of) -> tuple[str, str | None]:
     """The customer's tier at ``as_of`` under today's weights and tier settings, with a help text
     when there is none."""
-    method, shares = state.tier_settings()
+    method, shares = settings.tier_settings()
     try:
-        weights = state.effective_weights(state.dimension_scores(dataset))
-        then = migration.tiers_from_scores(state.scores_at(as_of, dataset), weights, method, shares)
+        weights = models.effective_weights(models.dimension_scores(dataset))
+        then = migration.tiers_from_scores(models.dimensions_at(dataset, as_of), weights, method, shares)
     except ValueError:
-        return "–", t("life.customer.no_tiers_then")
+        return fmt.missing(lang()), t("life.customer.no_tiers_then")
     tier = then.loc[then["customer_id"] == customer_id, "tier"]
     if tier.empty:
-        return t("life.customer.not_yet"), t("life.customer.not_yet_help", date=str(as_of))
+        return t("life.customer.not_yet"), t("life.customer.not_yet_help", date=fmt.day(as_of, lang()))
     return t(f"value.tier.{tier.iloc[0]}"), None
 
 
 def _rhythm_text(stage: pd.Series) -> str:
     """The buying rhythm the stage was judged by, in words that fit the customer's history."""
-    recency, tenure = f"{int(stage['recency_days']):,}", f"{int(stage['tenure_days']):,}"
+    recency = fmt.counted(stage["recency_days"], "days", lang())
+    tenure = fmt.counted(stage["tenure_days"], "days", lang())
     if stage["purchase_days"] == 0:
         return t("life.customer.rhythm_returns_only", recency=recency, tenure=tenure)
     if stage["purchase_days"] == 1:
         return t("life.customer.rhythm_single", recency=recency, tenure=tenure)
-    return t("life.customer.rhythm", gap=f"{stage['usual_gap_days']:,.0f}", recency=recency, tenure=tenure)
+    return t("life.customer.rhythm", gap=fmt.counted(round(stage["usual_gap_days"]), "days", lang()),
+             recency=recency, tenure=tenure)
 
 
 def _tier_and_stage(dataset, customer_id: str, explanation: CustomerExplanation) -> None:
     year_before = migration.default_cutoffs(dataset.date_max)[0]
     tier_before, tier_before_help = _tier_before(dataset, customer_id, year_before)
-    stage = state.stages(dataset).set_index("customer_id").loc[customer_id]
+    stage = models.stages(dataset).set_index("customer_id").loc[customer_id]
     tier_now, before, stage_box = st.columns(3)
     tier_now.metric(t("life.customer.tier_now"), t(f"value.tier.{explanation.tier}"), border=True)
-    before.metric(t("life.customer.tier_before", date=str(year_before)), tier_before, help=tier_before_help, border=True)
+    before.metric(t("life.customer.tier_before", date=fmt.day(year_before, lang())), tier_before,
+                  help=tier_before_help, border=True)
     stage_box.metric(t("life.customer.stage"), t(f"life.stage.{stage['stage']}"), border=True)
     st.caption(_rhythm_text(stage))
 
 
 def _ranks_and_money(row: pd.Series, explanation: CustomerExplanation) -> None:
-    total = f"{explanation.n_customers:,}"
+    total = fmt.count(explanation.n_customers, lang())
     value, value_rank, revenue_rank, orders = st.columns(4)
     _money_metric(value, "value.col.value", explanation.value)
-    value_rank.metric(t("life.customer.value_rank"), t("life.customer.rank", rank=f"{explanation.value_rank:,}", total=total),
-                      border=True)
-    revenue_rank.metric(t("life.customer.revenue_rank"), "–" if explanation.revenue_rank is None else t(
-        "life.customer.rank", rank=f"{explanation.revenue_rank:,}", total=total), border=True)
-    orders.metric(t("field.orders"), f"{int(row['orders']):,}", border=True)
+    value_rank.metric(t("life.customer.value_rank"), t("life.customer.rank", rank=fmt.count(explanation.value_rank,
+                      lang()), total=total), border=True)
+    revenue_rank.metric(t("life.customer.revenue_rank"), fmt.missing(lang()) if explanation.revenue_rank is None else t(
+        "life.customer.rank", rank=fmt.count(explanation.revenue_rank, lang()), total=total), border=True)
+    orders.metric(t("field.orders"), fmt.count(row["orders"], lang()), border=True)
     revenue, profit, margin, last_year = st.columns(4)
     _money_metric(revenue, "field.revenue", row["revenue"])
     _money_metric(profit, "field.gross_profit", row["gross_profit"])
-    margin.metric(t("field.margin_pct"), "–" if pd.isna(row["margin_pct"]) else f"{row['margin_pct']:.1f}%", border=True)
+    margin.metric(t("field.margin_pct"), fmt.percent(row["margin_pct"] / 100, lang()), border=True)
     _money_metric(last_year, "field.revenue_last_12m", row["revenue_last_12m"])
 
 
 def _order_history(dataset, customer_id: str) -> None:
-    key = (str(database_path()), dataset.dataset_id, dataset.version, customer_id)
     st.subheader(t("life.customer.history"))
     periods = {period: t(f"life.period.{period}") for period in lifecycle.HISTORY_PERIODS}
     period = st.radio(t("life.customer.period"), list(periods), horizontal=True, format_func=periods.get,
-                      key=state.translated_options("customer_period"))
-    st.plotly_chart(figures.order_history_figure(_history(*key, period), state.lang(), period,
+                      key=translated_options("customer_period"))
+    st.plotly_chart(figures.order_history_figure(cache.order_history(dataset, customer_id, period), lang(), period,
                                                  span=(dataset.date_min, dataset.date_max)))
     with st.expander(t("life.customer.recent_orders")):
-        lines = _recent_orders(*key).dropna(axis="columns", how="all")  # e.g. no cost or product in the file
+        lines = cache.recent_orders(dataset, customer_id).dropna(axis="columns", how="all")  # e.g. no cost in the file
         money = st.column_config.NumberColumn(format="localized")
         st.dataframe(lines.rename(columns=lambda c: t(f"field.{c}")), hide_index=True, column_config={
             t("field.order_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -141,10 +131,11 @@ def _order_history(dataset, customer_id: str) -> None:
 
 def _value_breakdown(explanation: CustomerExplanation) -> None:
     st.subheader(t("life.customer.breakdown"))
-    st.plotly_chart(dimension_breakdown_figure(explanation, state.lang()))
+    st.plotly_chart(dimension_breakdown_figure(explanation, lang()))
     lifts, sinks = st.columns(2)
-    lifts.markdown(f"**{t('value.explain.lifts')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.lifts) or "–"))
-    sinks.markdown(f"**{t('value.explain.sinks')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.sinks) or "–"))
+    none = fmt.missing(lang())
+    lifts.markdown(f"**{t('value.explain.lifts')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.lifts) or none))
+    sinks.markdown(f"**{t('value.explain.sinks')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.sinks) or none))
     breakdown = explanation.breakdown
     columns = {name: t(f"value.col.{name}") for name in ("dimension", "weight_share", "dimension_score", "value")}
     st.dataframe(pd.DataFrame({
@@ -161,7 +152,7 @@ def _value_breakdown(explanation: CustomerExplanation) -> None:
 
 def _relationship(dataset, tier: str) -> None:
     st.subheader(t("life.customer.strategy"))
-    card = next(c for c in strategy_cards(state.value_table(dataset)) if c.tier == tier)
+    card = next(c for c in strategy_cards(models.value_table(dataset)) if c.tier == tier)
     st.markdown(t("value.card.target_level", level=t(f"value.level.{card.target_level}")) + "  \n"
                 + t("value.card.bond", bond=t(f"value.bond.{card.bond}")))
     actions, kpis = st.columns(2)
@@ -174,9 +165,9 @@ def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
     st.subheader(f"{md(row['name'])} · {md(customer_id)}")
     details = [row[column] for column in ("customer_type", "industry", "region", "channel") if isinstance(row[column], str)]
     st.caption(" · ".join(t(f"ctype.{d}") if f"ctype.{d}" in TABLE else md(d) for d in details))
-    if state.weights_fall_back(dataset):
+    if models.weights_fall_back(dataset):
         st.info(t("value.weights_fallback"))
-    explanation = explain_customer(features, state.value_model(dataset), customer_id)
+    explanation = explain_customer(features, models.value_model(dataset), customer_id)
     _tier_and_stage(dataset, customer_id, explanation)
     _ranks_and_money(row, explanation)
     _order_history(dataset, customer_id)
@@ -184,9 +175,14 @@ def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
     _relationship(dataset, explanation.tier)
 
 
-st.title(t("life.customer.title"))
-current = state.active_dataset()
-customer_features_table = state.features(current)
-chosen = pick_customer(customer_features_table)
-if chosen is not None:
-    profile(current, customer_features_table, chosen)
+def render() -> None:
+    st.title(t("life.customer.title"))
+    dataset = database.active_dataset()
+    features = cache.features(dataset)
+    chosen = pick_customer(features)
+    if chosen is not None:
+        profile(dataset, features, chosen)
+    page_end()
+
+
+render()

@@ -3,54 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import background, export, ingest, locales, mapping, readers, validation
 from analytics import datasets as datasets_module
-from ui import state
+from analytics import export, ingest, locales, mapping, readers, validation
+from ui import cache, database
+from ui import format as fmt
+from ui.language import lang, option_labels, t, translated_options
+from ui.layout import page_end
 from ui.markup import md
-from ui.state import t
 
 MAX_REJECTS_SHOWN = 200
-PARSE_BUDGET_SECONDS = 120.0
-
-
-# Uploads are cached per uploaded file (Streamlit's file_id) and reading options, not by hashing
-# their bytes on every rerun: a large file is read once, and validated once per set of choices.
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _sheets(file_id: str, filename: str, _data: bytes) -> list[str]:
-    return background.run_bounded(lambda: readers.excel_sheets(filename, _data), seconds=PARSE_BUDGET_SECONDS)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _open(file_id: str, filename: str, sheet: str | None, encoding: str | None, header_line: int | None,
-          _data: bytes) -> readers.Source:
-    return background.run_bounded(
-        lambda: readers.open_upload(filename, _data, sheet, encoding=encoding, header_line=header_line),
-        seconds=PARSE_BUDGET_SECONDS,
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _check(file_id: str, options: tuple, choices_key: tuple, kind: str, _source: readers.Source,
-           _choices: validation.Choices) -> validation.Report:
-    connection = readers.engine()
-    try:
-        return background.run_bounded(
-            lambda: validation.check(_source, _choices, kind, connection), seconds=PARSE_BUDGET_SECONDS,
-            connection=connection,
-        )
-    finally:
-        connection.close()
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _digest(file_id: str, _data: bytes) -> str:
-    return ingest.file_hash(_data)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _preflight_for(file_id: str, choices_key: tuple, dataset_id: int, version: int, digest: str,
-                   _source: readers.Source, _choices: validation.Choices) -> ingest.Preflight:
-    return ingest.preflight(state.get_store(), _source, _choices, dataset_id, digest)
 
 
 def _error_text(error: Exception) -> str:
@@ -65,7 +26,7 @@ def _error_text(error: Exception) -> str:
     if isinstance(error, ingest.NothingToWriteError):
         return t("upload.error_all_rejected", file=md(error.filename))
     if isinstance(error, TimeoutError):
-        return t("upload.error_too_slow", seconds=int(PARSE_BUDGET_SECONDS))
+        return t("upload.error_too_slow", seconds=int(cache.PARSE_BUDGET_SECONDS))
     return t("app.error_generic", error=md(error))
 
 
@@ -73,14 +34,14 @@ def _reading_options(uploaded, data: bytes) -> tuple[str | None, str | None, int
     """Sheet (Excel), encoding (CSV) and header row: detected unless the person picks otherwise."""
     sheet = encoding = None
     if readers.is_excel(uploaded.name, data):
-        sheets = _sheets(uploaded.file_id, uploaded.name, data)
+        sheets = cache.upload_sheets(uploaded.file_id, uploaded.name, data)
         sheet = st.selectbox(t("upload.sheet"), sheets, key="upload_sheet")
     with st.expander(t("upload.reading_options")):
         left, right = st.columns(2)
         if sheet is None:
             labels = {"": t("upload.detected_option")} | {code: code for code in readers.ENCODINGS}
             encoding = left.selectbox(
-                t("upload.encoding"), list(labels), key=state.translated_options("upload_encoding"), format_func=labels.get,
+                t("upload.encoding"), list(labels), key=translated_options("upload_encoding"), format_func=labels.get,
             ) or None
         header_line = right.number_input(t("upload.header_line"), min_value=0, max_value=1000, value=0, step=1,
                                          key="upload_header_line", help=t("upload.header_line_help"))
@@ -110,7 +71,7 @@ def _mapping_widgets(source: readers.Source, fields: tuple) -> dict[str, str]:
         default = suggested.get(field.name, "")
         value = columns[index % 3].selectbox(
             label, options, index=options.index(default),
-            key=state.translated_options(f"map_{source.filename}_{source.sheet}_{field.name}"),
+            key=translated_options(f"map_{source.filename}_{source.sheet}_{field.name}"),
             format_func=labels.get,
         )
         if value:
@@ -135,8 +96,8 @@ def _locale_widgets(source: readers.Source, chosen: dict[str, str]) -> tuple[dic
         default = options.index(detected) if detected in options else (0 if detected is None else None)
         picked = columns[index % 3].selectbox(
             t(f"field.{name}") + f" · {md(header)}", options, index=default,
-            key=state.translated_options(f"locale_{source.filename}_{source.sheet}_{name}_{header}"),
-            format_func=state.option_labels("locale."), placeholder=t("upload.locale_choose"),
+            key=translated_options(f"locale_{source.filename}_{source.sheet}_{name}_{header}"),
+            format_func=option_labels("locale."), placeholder=t("upload.locale_choose"),
             help=t(f"upload.locale_detected_{detected or 'none'}"),
         )
         if picked is None:
@@ -151,8 +112,8 @@ def _locale_widgets(source: readers.Source, chosen: dict[str, str]) -> tuple[dic
 def _report(report: validation.Report) -> None:
     st.subheader(t("upload.report"))
     cells = st.columns(4 if report.kind == "transactions" else 2)
-    cells[0].metric(t("upload.accepted"), f"{report.rows_accepted:,}")
-    cells[1].metric(t("upload.rejected"), f"{report.rows_rejected:,}")
+    cells[0].metric(t("upload.accepted"), fmt.count(report.rows_accepted, lang()))
+    cells[1].metric(t("upload.rejected"), fmt.count(report.rows_rejected, lang()))
     if report.kind == "transactions":
         cells[2].metric(t("upload.total_revenue"), f"{report.revenue:,.2f}")
         if report.date_min is not None:
@@ -183,10 +144,10 @@ def _preflight(file_id: str, choices_key: tuple, source, choices, current, data:
     mode = st.session_state["upload_mode"]
     if mode == "new":
         return
-    found = _preflight_for(file_id, choices_key, current.dataset_id, current.version, _digest(file_id, data), source,
+    found = cache.preflight(file_id, choices_key, current, cache.upload_digest(file_id, data), source,
                            choices)
     if mode == "append" and found.rows_already_stored:
-        st.warning(t("upload.already_stored", count=f"{found.rows_already_stored:,}", name=md(current.name)))
+        st.warning(t("upload.already_stored", count=fmt.count(found.rows_already_stored, lang()), name=md(current.name)))
     if mode == "append" and found.overlap_from is not None:
         st.warning(t("upload.overlap", start=found.overlap_from, end=found.overlap_to, name=md(current.name)))
     if found.same_file_in is not None:
@@ -194,7 +155,7 @@ def _preflight(file_id: str, choices_key: tuple, source, choices, current, data:
 
 
 def _import(file_id, source, choices, report, kind, data, current) -> None:
-    store = state.get_store()
+    store = database.get_store()
     if kind == "customers":
         count = ingest.commit_customer_master(store, source, choices, report, current.dataset_id)
         st.success(t("upload.done_master", count=count, name=md(current.name), file=md(source.filename)))
@@ -203,14 +164,14 @@ def _import(file_id, source, choices, report, kind, data, current) -> None:
     bar = st.progress(0.0, text=t("upload.stage_writing"))
     outcome = ingest.commit(
         store, source, choices, report, mode=mode, dataset_id=None if mode == "new" else current.dataset_id,
-        dataset_name=st.session_state.get("upload_name") or source.filename, digest=_digest(file_id, data),
+        dataset_name=st.session_state.get("upload_name") or source.filename, digest=cache.upload_digest(file_id, data),
         progress=lambda stage, share: bar.progress(share, text=t(f"upload.stage_{stage}")),
     )
-    state.set_active_dataset(outcome.dataset_id)
+    database.set_active_dataset(outcome.dataset_id)
     name = datasets_module.get_dataset(store, outcome.dataset_id).name
-    message = t("upload.done", rows=f"{outcome.rows_inserted:,}", file=md(source.filename), name=md(name))
+    message = t("upload.done", rows=fmt.count(outcome.rows_inserted, lang()), file=md(source.filename), name=md(name))
     if outcome.rows_skipped:
-        message += " " + t("upload.skipped", count=f"{outcome.rows_skipped:,}")
+        message += " " + t("upload.skipped", count=fmt.count(outcome.rows_skipped, lang()))
     st.session_state["upload_done"] = message
     st.rerun()
 
@@ -218,11 +179,11 @@ def _import(file_id, source, choices, report, kind, data, current) -> None:
 def upload_tab(current: datasets_module.Dataset) -> None:
     if message := st.session_state.pop("upload_done", None):
         st.success(message)
-    if state.read_only():
+    if database.read_only():
         st.info(t("store.error.read_only"))
         return
     kinds = {kind: t(f"upload.kind_{kind}") for kind in ("transactions", "customers")}
-    kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key=state.translated_options("upload_kind"), format_func=kinds.get)
+    kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key=translated_options("upload_kind"), format_func=kinds.get)
     uploaded = st.file_uploader(t("upload.file"), type=["csv", "txt", "xlsx", "xls"], help=t("upload.help"), key="upload_file")
     if uploaded is None:
         return
@@ -230,7 +191,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
     try:
         sheet, encoding, header_line = _reading_options(uploaded, data)
         with st.spinner(t("upload.reading")):
-            source = _open(uploaded.file_id, uploaded.name, sheet, encoding, header_line, data)
+            source = cache.open_upload(uploaded.file_id, uploaded.name, sheet, encoding, header_line, data)
         if source.preview.empty:
             raise readers.UploadError("headers_only", uploaded.name)
     except Exception as error:  # noqa: BLE001 - every reader failure ends in a message, never a traceback
@@ -255,7 +216,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
     choices_key = (tuple(sorted(chosen.items())), tuple(sorted(decimals.items())), tuple(sorted(orders.items())), prefix)
     try:
         with st.spinner(t("upload.validating")):
-            report = _check(uploaded.file_id, (sheet, encoding, header_line), choices_key, kind, source, choices)
+            report = cache.check_upload(uploaded.file_id, (sheet, encoding, header_line), choices_key, kind, source, choices)
     except Exception as error:  # noqa: BLE001 - as above; nothing was written
         st.error(_error_text(error))
         return
@@ -263,7 +224,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
 
     if kind == "transactions":
         modes = {mode: t(f"upload.mode_{mode}", name=md(current.name)) for mode in ingest.MODES}
-        st.radio(t("upload.destination"), list(modes), key=state.translated_options("upload_mode"), horizontal=True, format_func=modes.get)
+        st.radio(t("upload.destination"), list(modes), key=translated_options("upload_mode"), horizontal=True, format_func=modes.get)
         if st.session_state["upload_mode"] == "new":
             st.text_input(t("upload.dataset_name"), value=uploaded.name.rsplit(".", 1)[0], key="upload_name")
         _preflight(uploaded.file_id, choices_key, source, choices, current, data)
@@ -276,11 +237,6 @@ def upload_tab(current: datasets_module.Dataset) -> None:
             st.error(_error_text(error) + " " + t("upload.nothing_changed"))
         except Exception as error:  # noqa: BLE001 - the transaction rolled back; say so instead of a traceback
             st.error(_error_text(error))
-
-
-def _read_only_help() -> str | None:
-    """Why a write button is off on a viewer server; None where writes work."""
-    return t("store.error.read_only") if state.read_only() else None
 
 
 def _history(store, picked: int, names: dict) -> None:
@@ -300,16 +256,16 @@ def _history(store, picked: int, names: dict) -> None:
         return
     labels = {row.upload_id: f"#{row.upload_id} · {row.file_name} · {row.created:%Y-%m-%d %H:%M}" for row in active.itertuples()}
     target = st.selectbox(t("data.rollback_pick"), list(labels), key=f"rollback_pick_{picked}_{max(labels)}", format_func=labels.get)
-    if st.button(t("data.rollback"), key="manage_rollback", disabled=state.read_only(), help=_read_only_help()):
+    if st.button(t("data.rollback"), key="manage_rollback", disabled=database.read_only(), help=database.read_only_help()):
         remaining = datasets_module.rollback_upload(store, int(target))
-        state.set_active_dataset(remaining)
+        database.set_active_dataset(remaining)
         st.session_state["datasets_message"] = t("data.rolled_back", upload=f"#{target}",
                                                  name=md(names[picked]))
         st.rerun()
 
 
 def datasets_tab(current: datasets_module.Dataset) -> None:
-    store = state.get_store()
+    store = database.get_store()
     if message := st.session_state.pop("datasets_message", None):
         st.success(message)
     frame = datasets_module.datasets_frame(store)
@@ -324,31 +280,31 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
     picked = st.selectbox(t("data.pick"), ids, index=ids.index(current.dataset_id), format_func=names.get,
                           key="manage_pick")
     if picked != current.dataset_id and st.button(t("data.switch"), key="manage_switch"):
-        state.set_active_dataset(picked)
+        database.set_active_dataset(picked)
         st.rerun()
     left, right = st.columns(2)
     with left:
         new_name = st.text_input(t("data.rename_label"), value=names[picked], key=f"rename_{picked}")
-        if st.button(t("data.rename"), key="manage_rename", disabled=state.read_only(),
-                     help=_read_only_help()) and new_name.strip():
+        if st.button(t("data.rename"), key="manage_rename", disabled=database.read_only(),
+                     help=database.read_only_help()) and new_name.strip():
             datasets_module.rename_dataset(store, picked, new_name)
             st.session_state["datasets_message"] = t("data.renamed", name=md(new_name.strip()))
             st.rerun()
     with right:
         typed = st.text_input(t("data.delete_confirm", name=md(names[picked])), key=f"delete_{picked}")
-        if st.button(t("data.delete"), key="manage_delete", disabled=state.read_only(), help=_read_only_help()):
+        if st.button(t("data.delete"), key="manage_delete", disabled=database.read_only(), help=database.read_only_help()):
             if typed.strip() != names[picked]:
                 st.error(t("data.delete_mismatch"))
             else:
                 datasets_module.delete_dataset(store, picked)
-                state.set_active_dataset(None)
+                database.set_active_dataset(None)
                 st.session_state["datasets_message"] = t("data.deleted", name=md(names[picked]))
                 st.rerun()
     _history(store, picked, names)
 
 
 def customers_tab(current: datasets_module.Dataset) -> None:
-    features = state.features(current)
+    features = cache.features(current)
     if not current.has_cost:
         st.info(t("data.no_cost"))
     query = st.text_input(t("data.search"), key="customer_search").strip()
@@ -357,16 +313,21 @@ def customers_tab(current: datasets_module.Dataset) -> None:
         hit = features["customer_id"].str.contains(query, case=False, regex=False) | \
             features["name"].str.contains(query, case=False, regex=False, na=False)
         shown = features[hit]
-    st.caption(t("data.customers_shown", shown=f"{len(shown):,}", total=f"{len(features):,}"))
+    st.caption(t("data.customers_shown", shown=fmt.count(len(shown), lang()), total=fmt.count(len(features), lang())))
     st.dataframe(shown.rename(columns=lambda c: t(f"field.{c}")), hide_index=True)
 
 
-st.title(t("data.title"))
-current = state.active_dataset()
-upload, manage, customers = st.tabs([t("data.tab_upload"), t("data.tab_datasets"), t("data.tab_customers")])
-with upload:
-    upload_tab(current)
-with manage:
-    datasets_tab(current)
-with customers:
-    customers_tab(current)
+def render() -> None:
+    st.title(t("data.title"))
+    current = database.active_dataset()
+    upload, manage, customers = st.tabs([t("data.tab_upload"), t("data.tab_datasets"), t("data.tab_customers")])
+    with upload:
+        upload_tab(current)
+    with manage:
+        datasets_tab(current)
+    with customers:
+        customers_tab(current)
+    page_end()
+
+
+render()

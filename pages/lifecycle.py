@@ -7,10 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import lifecycle, migration, watchlists
-from analytics.store import database_path, open_store
-from ui import state
+from ui import cache, database, models, settings
+from ui import format as fmt
 from ui.figures import lifecycle as figures
-from ui.state import t
+from ui.language import lang, t, translated_options
+from ui.layout import page_end
+from ui.markup import md
 
 CUSTOMER_PAGE = "pages/customer.py"
 # Per watch list: the columns shown after id, name and tier.
@@ -25,45 +27,39 @@ MONEY_COLUMNS = ("value_before", "value_after", "revenue_before", "revenue_after
 SCORE_COLUMNS = ("score_potential", "margin_pct", "growth")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _activity(db_path: str, dataset_id: int, version: int, before, after) -> pd.DataFrame:
-    return migration.period_activity(open_store(db_path), dataset_id, before, after)
+# Per stage threshold: the widget, its range and step (growth and decline in percent, see ``settings``).
+THRESHOLD_INPUTS = {
+    "new_days": ("number_input", 0, 3650, 30, 0),
+    "trend_window_days": ("number_input", 30, 1095, 30, 0),
+    "growth": ("slider", 0, 200, 5, 0),
+    "decline": ("slider", 0, 100, 5, 0),
+    "dormant_gap_multiple": ("number_input", 1.0, 20.0, 0.5, 1),
+    "lost_gap_multiple": ("number_input", 1.0, 50.0, 0.5, 1),
+    "min_dormant_days": ("number_input", 0, 3650, 15, 1),
+    "min_lost_days": ("number_input", 0, 3650, 15, 2),
+    "max_lost_days": ("number_input", 0, 3650, 30, 2),
+    "p_alive_dormant": ("slider", 0.0, 1.0, 0.05, 2),
+    "p_alive_lost": ("slider", 0.0, 1.0, 0.05, 2),
+}
 
 
-def _threshold_widgets(stored: lifecycle.StageThresholds) -> lifecycle.StageThresholds:
-    """The expander with the stage rules and their thresholds, starting from ``stored`` (the
-    session's, so they survive a page switch); an invalid combination keeps ``stored``."""
+def _threshold_widgets() -> lifecycle.StageThresholds:
+    """The expander with the stage rules and their thresholds (``settings.stage_settings``); an
+    invalid combination is refused here and the defaults apply until it is fixed."""
     with st.expander(t("life.thresholds"), expanded=False):
         st.caption(t("life.thresholds_help"))
-        left, middle, right = st.columns(3)
-        chosen = {
-            "new_days": left.number_input(t("life.th.new_days"), 0, 3650, stored.new_days, 30, key="life_th_new_days"),
-            "trend_window_days": left.number_input(t("life.th.trend_window_days"), 30, 1095, stored.trend_window_days, 30,
-                                                   key="life_th_trend_window_days"),
-            "growth": left.slider(t("life.th.growth"), 0, 200, round(stored.growth * 100), 5,
-                                  key="life_th_growth") / 100,
-            "decline": left.slider(t("life.th.decline"), 0, 100, round(stored.decline * 100), 5,
-                                   key="life_th_decline") / 100,
-            "dormant_gap_multiple": middle.number_input(t("life.th.dormant_gap_multiple"), 1.0, 20.0,
-                                                        float(stored.dormant_gap_multiple), 0.5, key="life_th_dormant_multiple"),
-            "lost_gap_multiple": middle.number_input(t("life.th.lost_gap_multiple"), 1.0, 50.0,
-                                                     float(stored.lost_gap_multiple), 0.5, key="life_th_lost_multiple"),
-            "min_dormant_days": middle.number_input(t("life.th.min_dormant_days"), 0, 3650, stored.min_dormant_days, 15,
-                                                    key="life_th_min_dormant"),
-            "min_lost_days": right.number_input(t("life.th.min_lost_days"), 0, 3650, stored.min_lost_days, 15,
-                                                key="life_th_min_lost"),
-            "max_lost_days": right.number_input(t("life.th.max_lost_days"), 0, 3650, stored.max_lost_days, 30,
-                                                key="life_th_max_lost"),
-            "p_alive_dormant": right.slider(t("life.th.p_alive_dormant"), 0.0, 1.0, float(stored.p_alive_dormant), 0.05,
-                                            key="life_th_p_dormant"),
-            "p_alive_lost": right.slider(t("life.th.p_alive_lost"), 0.0, 1.0, float(stored.p_alive_lost), 0.05,
-                                         key="life_th_p_lost"),
-        }
+        slots = st.columns(3)
+        entered = settings.stage_inputs()
+        for name, (widget, low, high, step, column) in THRESHOLD_INPUTS.items():
+            getattr(slots[column], widget)(t(f"life.th.{name}"), low, high, step=step,
+                                           **settings.widget(settings.stage_key(name), entered[name]))
+        entered = {name: value / 100 if name in settings.STAGE_PERCENT_FIELDS else value
+                   for name, value in settings.stage_inputs().items()}
         try:
-            thresholds = lifecycle.StageThresholds(**chosen)
+            lifecycle.StageThresholds(**entered)
         except ValueError:
             st.error(t("life.thresholds_invalid"))
-            thresholds = stored
+        thresholds, _ = settings.stage_settings()
         st.markdown(_rules_text(thresholds))
     return thresholds
 
@@ -77,28 +73,26 @@ def _rules_text(thresholds: lifecycle.StageThresholds) -> str:
 
 def stages_section(dataset) -> pd.DataFrame:
     st.header(t("life.stages_header"))
-    stored_thresholds, stored_use_model = state.stage_settings()
-    thresholds = _threshold_widgets(stored_thresholds)
-    use_model = st.toggle(t("life.use_p_alive"), value=stored_use_model, key="life_use_p_alive_toggle",
-                          help=t("life.use_p_alive_help"))
-    state.set_stage_settings(thresholds, use_model)
-    fit = state.lifetime_fit(dataset)
+    _threshold_widgets()
+    use_model = st.toggle(t("life.use_p_alive"), help=t("life.use_p_alive_help"),
+                          **settings.widget(settings.USE_P_ALIVE_KEY, True))
+    fit = models.lifetime_fit(dataset)
     if use_model and fit.purchases is None:
         st.info(t("life.p_alive_unavailable"))
     elif use_model:
         one_time = int((fit.summary["frequency"] == 0).sum())
         st.caption(t("life.p_alive_model", model=t(f"clv.purchase_model.{fit.choice.chosen}")) + " "
                    + t(f"clv.alive_note.{fit.choice.chosen}", one_time=one_time))
-    stages = state.stages(dataset)
-    st.plotly_chart(figures.stage_distribution_figure(lifecycle.stage_summary(stages), state.lang()))
-    st.caption(t("life.stages_caption", date=str(dataset.date_max)))
+    stages = models.stages(dataset)
+    st.plotly_chart(figures.stage_distribution_figure(lifecycle.stage_summary(stages), lang()))
+    st.caption(t("life.stages_caption", date=fmt.day(dataset.date_max, lang())))
     return stages
 
 
 def _cutoff_widgets(dataset) -> tuple[date, date] | None:
     """The two cut-off dates; None, with the reason shown, when they cannot make two periods."""
     if dataset.date_min >= dataset.date_max:
-        st.info(t("life.migration_one_day", date=str(dataset.date_max)))
+        st.info(t("life.migration_one_day", date=fmt.day(dataset.date_max, lang())))
         return None
     default_before, default_after = migration.default_cutoffs(dataset.date_max)
     left, right = st.columns(2)
@@ -115,28 +109,29 @@ def _cutoff_widgets(dataset) -> tuple[date, date] | None:
 def _tier_migration(dataset, before: date, after: date) -> migration.Migration | None:
     """Tiers at both cut-offs, scored and weighted as on the value page, and the moves between
     them; None, with the reason shown, when there is nothing to draw."""
-    scores_before, scores_after = (state.scores_at(cutoff, dataset) for cutoff in (before, after))
-    method, shares = state.tier_settings()
+    scores_before, scores_after = (models.dimensions_at(dataset, cutoff) for cutoff in (before, after))
+    method, shares = settings.tier_settings()
     try:
-        weights = state.effective_weights(scores_after)
+        weights = models.effective_weights(scores_after)
         tiers = [migration.tiers_from_scores(scores, weights, method, shares) for scores in (scores_before, scores_after)]
     except ValueError:
         st.warning(t("life.no_weighted_dimension"))
         return None
+    day = {"before": fmt.day(before, lang()), "after": fmt.day(after, lang())}
     missing = [d for d in scores_after.dimensions if d not in scores_before.dimensions]
     if missing:
-        st.info(t("life.dimensions_differ", date=str(before), dimensions=", ".join(t(f"value.dim.{d}") for d in missing)))
+        st.info(t("life.dimensions_differ", date=day["before"],
+                  dimensions=", ".join(t(f"value.dim.{d}") for d in missing)))
     elif scores_before.potential_source != scores_after.potential_source:
-        st.info(t("life.potential_differs", before=str(before), after=str(after)))
-    activity = _activity(str(database_path()), dataset.dataset_id, dataset.version, before, after)
-    moves = migration.build_migration(*tiers, activity, before, after)
+        st.info(t("life.potential_differs", **day))
+    moves = migration.build_migration(*tiers, cache.period_activity(dataset, before, after), before, after)
     if moves.customers_before == 0 and moves.customers_after == 0:
-        st.info(t("life.no_customers_either", before=str(before), after=str(after)))
+        st.info(t("life.no_customers_either", **day))
         return None
     if moves.customers_before == 0:
-        st.info(t("life.no_customers_before", start=str(before - (after - before)), before=str(before)))
+        st.info(t("life.no_customers_before", start=fmt.day(before - (after - before), lang()), before=day["before"]))
     if moves.customers_after == 0:
-        st.info(t("life.no_customers_after", before=str(before), after=str(after)))
+        st.info(t("life.no_customers_after", **day))
     return moves
 
 
@@ -149,15 +144,16 @@ def migration_section(dataset) -> None:
         return
     kinds = {kind: t(f"life.matrix_kind.{kind}") for kind in figures.MATRIX_KINDS}
     kind = st.radio(t("life.matrix_kind"), list(kinds), horizontal=True, format_func=kinds.get,
-                    key=state.translated_options("life_matrix_kind"))
+                    key=translated_options("life_matrix_kind"))
     matrix = moves.counts if kind == "counts" else moves.values
     sankey, heatmap = st.columns(2)
-    sankey.plotly_chart(figures.migration_sankey_figure(matrix, state.lang(), kind))
-    heatmap.plotly_chart(figures.transition_heatmap_figure(matrix, state.lang(), kind))
-    st.caption(t("life.matrix_caption", before=str(moves.before), after=str(moves.after)))
+    sankey.plotly_chart(figures.migration_sankey_figure(matrix, lang(), kind))
+    heatmap.plotly_chart(figures.transition_heatmap_figure(matrix, lang(), kind))
+    st.caption(t("life.matrix_caption", before=fmt.day(moves.before, lang()), after=fmt.day(moves.after, lang())))
     _retention_table(moves)
     upgrades, downgrades = moves.upgrades(), moves.downgrades()
-    tabs = st.tabs([t("life.upgrades", count=f"{len(upgrades):,}"), t("life.downgrades", count=f"{len(downgrades):,}")])
+    tabs = st.tabs([t("life.upgrades", count=fmt.count(len(upgrades), lang())),
+                    t("life.downgrades", count=fmt.count(len(downgrades), lang()))])
     for tab, changes, name in zip(tabs, (upgrades, downgrades), ("upgrades", "downgrades")):
         with tab:
             _customer_table(changes, ["customer_id", "name", "tier_before", "tier_after", "value_before",
@@ -197,7 +193,7 @@ def _watch_settings() -> watchlists.WatchSettings:
                                             5, key="life_ws_potential"),
             risk_stages=tuple(middle.multiselect(
                 t("life.ws.risk_stages"), list(stage_names), default=list(defaults.risk_stages),
-                format_func=stage_names.get, key=state.translated_options("life_ws_stages"))),
+                format_func=stage_names.get, key=translated_options("life_ws_stages"))),
             thin_margin_pct=right.number_input(t("life.ws.thin_margin_pct"), -100.0, 100.0, defaults.thin_margin_pct, 1.0,
                                                key="life_ws_margin"),
             high_cost_quantile=right.slider(t("life.ws.high_cost_quantile"), 0.5, 0.95, defaults.high_cost_quantile, 0.05,
@@ -208,28 +204,28 @@ def _watch_settings() -> watchlists.WatchSettings:
 def watchlist_section(dataset, stages: pd.DataFrame) -> None:
     st.header(t("life.watch_header"))
     st.caption(t("life.watch_help"))
-    settings = _watch_settings()
-    table = watchlists.watch_table(state.features(dataset), state.value_table(dataset), stages)
+    watch = _watch_settings()
+    table = watchlists.watch_table(cache.features(dataset), models.value_table(dataset), stages)
     lists = {
-        "invest": watchlists.invest_candidates(table, settings),
-        "at_risk": watchlists.key_accounts_at_risk(table, settings),
-        "unprofitable": watchlists.unprofitable(table, settings),
+        "invest": watchlists.invest_candidates(table, watch),
+        "at_risk": watchlists.key_accounts_at_risk(table, watch),
+        "unprofitable": watchlists.unprofitable(table, watch),
     }
     # Why a list cannot be drawn at all, rather than being empty.
     unavailable = {
         "invest": "life.watch.no_potential" if "score_potential" not in table.columns else None,
         "unprofitable": "life.watch.no_cost" if table["gross_profit"].isna().all() else None,
     }
-    risk_stages = ", ".join(t(f"life.stage.{s}") for s in settings.risk_stages) or "–"
-    tabs = st.tabs([t(f"life.watch.{name}", count=f"{len(rows):,}") for name, rows in lists.items()])
+    risk_stages = ", ".join(t(f"life.stage.{s}") for s in watch.risk_stages) or fmt.missing(lang())
+    tabs = st.tabs([t(f"life.watch.{name}", count=fmt.count(len(rows), lang())) for name, rows in lists.items()])
     for tab, (name, rows) in zip(tabs, lists.items()):
         with tab:
-            st.caption(t(f"life.watch.{name}_help", **asdict(settings) | {"risk_stages": risk_stages}))
+            st.caption(t(f"life.watch.{name}_help", **asdict(watch) | {"risk_stages": risk_stages}))
             if unavailable.get(name):
                 st.info(t(unavailable[name]))
                 continue
             if name == "at_risk" and len(rows):
-                st.metric(t("life.watch.total_at_stake"), f"{rows['value_at_stake'].sum():,.0f}")
+                st.metric(t("life.watch.total_at_stake"), fmt.money(rows["value_at_stake"].sum(), lang()))
             _customer_table(rows, ["customer_id", "name", "tier", *WATCH_COLUMNS[name]], f"life_watch_{name}")
 
 
@@ -241,7 +237,7 @@ def _customer_table(rows: pd.DataFrame, columns: list[str], key: str) -> None:
     shown = rows[columns].copy()
     for column in ("tier", "tier_before", "tier_after"):
         if column in shown:
-            shown[column] = shown[column].map(lambda s: figures.state_label(s, state.lang()))
+            shown[column] = shown[column].map(lambda s: figures.state_label(s, lang()))
     if "stage" in shown:
         shown["stage"] = shown["stage"].map(lambda s: t(f"life.stage.{s}") if isinstance(s, str) else "")
     if "reason" in shown:
@@ -259,15 +255,20 @@ def _customer_table(rows: pd.DataFrame, columns: list[str], key: str) -> None:
     selected = [row for row in event.selection.rows if row < len(rows)]
     if selected:
         picked = rows.iloc[selected[0]]
-        st.page_link(CUSTOMER_PAGE, label=t("life.open_customer", name=picked["name"]), icon="🔎",
+        st.page_link(CUSTOMER_PAGE, label=t("life.open_customer", name=md(picked["name"])), icon="🔎",
                      query_params={"customer_id": picked["customer_id"]})
 
 
-st.title(t("life.title"))
-st.caption(t("life.intro"))
-current = state.active_dataset()
-stages_table = stages_section(current)
-if state.weights_fall_back(current):
-    st.info(t("value.weights_fallback"))
-migration_section(current)
-watchlist_section(current, stages_table)
+def render() -> None:
+    st.title(t("life.title"))
+    st.caption(t("life.intro"))
+    dataset = database.active_dataset()
+    stages = stages_section(dataset)
+    if models.weights_fall_back(dataset):
+        st.info(t("value.weights_fallback"))
+    migration_section(dataset)
+    watchlist_section(dataset, stages)
+    page_end()
+
+
+render()

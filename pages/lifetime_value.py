@@ -1,7 +1,7 @@
 """Lifetime value page: fit the purchase and spend models, check them on a holdout, see the value.
 
-The fit on the whole history (``state.lifetime_fit``) gives the value model its potential
-dimension; the horizon, discount rate and purchase model set here (``state.set_clv_settings``)
+The fit on the whole history (``models.lifetime_fit``) gives the value model its potential
+dimension; the horizon, discount rate and purchase model set here (``settings.lifetime_settings``)
 apply on every page.
 """
 
@@ -16,16 +16,15 @@ from analytics.clv.beta_geo import PURCHASE_MODEL_CHOICES, PurchaseModelChoice
 from analytics.clv.fitting import FitSummary, InsufficientDataError
 from analytics.clv.lifetime_value import value_by_tier
 from analytics.datasets import Dataset
-from analytics.potential import LifetimeFit, LifetimeSettings
+from analytics.potential import LifetimeFit
 from analytics.value_model import TIERS
-from ui import state
+from ui import cache, database, models, settings
+from ui import format as fmt
 from ui.figures.clv import distribution_figure, holdout_figure, tier_value_figure
-from ui.state import t
+from ui.language import lang, option_labels, t, translated_options
+from ui.layout import page_end
 
 MAX_HORIZON_MONTHS = 120
-HORIZON_INPUT_KEY = "clv_horizon_input"
-DISCOUNT_INPUT_KEY = "clv_discount_input"
-PURCHASE_MODEL_INPUT_KEY = "clv_purchase_model_input"
 SPLIT_SHARE = 2 / 3  # default split: two thirds of the history to fit, the rest to check
 VALUE_CHART_QUANTILE = 0.99
 TOP_CUSTOMERS = 20
@@ -33,22 +32,16 @@ MONEY = ("clv", "expected_gross_profit")  # shown in whole units
 
 
 def settings_inputs() -> None:
-    """Horizon, discount rate and purchase model; copied into ``state.clv_settings`` so they
-    outlive page switches."""
-    settings = state.clv_settings()
-    st.session_state.setdefault(HORIZON_INPUT_KEY, settings.months)
-    st.session_state.setdefault(DISCOUNT_INPUT_KEY, round(settings.annual_discount_rate * 100, 2))
-    st.session_state.setdefault(PURCHASE_MODEL_INPUT_KEY, settings.purchase_model)
+    """Horizon, discount rate and purchase model: the session's ``settings.lifetime_settings``."""
+    defaults = settings.DEFAULT_LIFETIME
     horizon, discount, model = st.columns(3)
-    horizon.number_input(t("clv.horizon_months"), 1, MAX_HORIZON_MONTHS, step=1, key=HORIZON_INPUT_KEY,
-                         help=t("clv.horizon_help"))
-    discount.number_input(t("clv.discount_rate"), 0.0, 100.0, step=1.0, format="%.1f", key=DISCOUNT_INPUT_KEY,
-                          help=t("clv.discount_help"))
-    model.radio(t("clv.purchase_model"), PURCHASE_MODEL_CHOICES, key=state.translated_options(PURCHASE_MODEL_INPUT_KEY),
-                format_func=state.option_labels("clv.purchase_model."), help=t("clv.purchase_model_help"))
-    state.set_clv_settings(LifetimeSettings(int(st.session_state[HORIZON_INPUT_KEY]),
-                                            st.session_state[DISCOUNT_INPUT_KEY] / 100,
-                                            st.session_state[PURCHASE_MODEL_INPUT_KEY]))
+    horizon.number_input(t("clv.horizon_months"), 1, MAX_HORIZON_MONTHS, step=1, help=t("clv.horizon_help"),
+                         **settings.widget(settings.HORIZON_KEY, defaults.months))
+    discount.number_input(t("clv.discount_rate"), 0.0, 100.0, step=1.0, format="%.1f", help=t("clv.discount_help"),
+                          **settings.widget(settings.DISCOUNT_PERCENT_KEY, defaults.annual_discount_rate * 100))
+    model.radio(t("clv.purchase_model"), PURCHASE_MODEL_CHOICES, format_func=option_labels("clv.purchase_model."),
+                help=t("clv.purchase_model_help"),
+                **settings.widget(translated_options(settings.PURCHASE_MODEL_KEY), defaults.purchase_model))
 
 
 def number(value: float) -> str:
@@ -101,7 +94,7 @@ def validation_section(dataset: Dataset) -> None:
     st.subheader(t("clv.section.validation"))
     first, last = dataset.date_min, dataset.date_max
     if first is None or (last - first).days < 2:
-        st.warning(t("clv.error.no_holdout_period", calibration_end=last))
+        st.warning(t("clv.error.no_holdout_period", calibration_end=fmt.day(last, lang())))
         return
     one_day = dt.timedelta(days=1)
     split = st.date_input(t("clv.split_date"), value=default_split(first, last), min_value=first + one_day,
@@ -109,17 +102,17 @@ def validation_section(dataset: Dataset) -> None:
                           help=t("clv.split_help"))
     try:
         with st.spinner(t("clv.checking")):
-            check, choice = state.holdout_check(split, dataset)
+            check, choice = models.holdout_check(dataset, split)
     except InsufficientDataError as error:
         st.warning(t(f"clv.error.{error.reason}", **error.counts))
         return
     st.caption(choice_text(choice))
     mae, actual, predicted = st.columns(3)
-    mae.metric(t("clv.holdout.mae"), f"{check.mean_absolute_error:.2f}")
-    actual.metric(t("clv.holdout.actual_total"), f"{check.actual_total:,.0f}")
-    predicted.metric(t("clv.holdout.predicted_total"), f"{check.predicted_total:,.0f}",
+    mae.metric(t("clv.holdout.mae"), fmt.number(check.mean_absolute_error, lang(), 2))
+    actual.metric(t("clv.holdout.actual_total"), fmt.number(check.actual_total, lang(), 0))
+    predicted.metric(t("clv.holdout.predicted_total"), fmt.number(check.predicted_total, lang(), 0),
                      delta=f"{check.predicted_total - check.actual_total:+,.0f}", delta_color="off")
-    st.plotly_chart(holdout_figure(check, state.lang()), width="stretch", key="clv_holdout")
+    st.plotly_chart(holdout_figure(check, lang()), width="stretch", key="clv_holdout")
 
 
 def distribution_section(predictions: pd.DataFrame) -> None:
@@ -127,11 +120,11 @@ def distribution_section(predictions: pd.DataFrame) -> None:
     limit = predictions["clv"].quantile(VALUE_CHART_QUANTILE)
     value, alive = st.columns(2)
     value.plotly_chart(distribution_figure(predictions.loc[predictions["clv"] <= limit, "clv"],
-                                           "clv.dist.value_title", "clv.col.clv", state.lang()),
+                                           "clv.dist.value_title", "clv.col.clv", lang()),
                        width="stretch", key="clv_value_histogram")
-    value.caption(t("clv.dist.clipped", limit=limit))
+    value.caption(t("clv.dist.clipped", limit=fmt.money(limit, lang())))
     alive.plotly_chart(distribution_figure(predictions["probability_alive"], "clv.dist.alive_title",
-                                           "clv.col.probability_alive", state.lang(), percent=True),
+                                           "clv.col.probability_alive", lang(), percent=True),
                        width="stretch", key="clv_alive_histogram")
 
 
@@ -142,7 +135,7 @@ def tier_names() -> dict[str, str]:
 def tier_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) -> None:
     st.subheader(t("clv.section.tiers"))
     st.caption(t("clv.tier.note"))
-    table = value_by_tier(predictions, state.tiers(dataset))
+    table = value_by_tier(predictions, models.tiers(dataset))
     columns = ["customers", "clv_total", "clv_mean"] + (["profit_total"] if with_profit else []) + [
         "clv_share", "alive_mean"]
     percents = ("clv_share", "alive_mean")
@@ -150,7 +143,7 @@ def tier_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool)
     shown.insert(0, "tier", table.index.map(tier_names()))
     labels = {"tier": t("clv.tier.tier"), **{c: t(f"clv.tier.{c}") for c in columns}}
     formats = {c: "%.1f%%" if c in percents else "localized" for c in columns}
-    st.plotly_chart(tier_value_figure(table, state.lang()), width="stretch", key="clv_tier_value")
+    st.plotly_chart(tier_value_figure(table, lang()), width="stretch", key="clv_tier_value")
     st.dataframe(shown.rename(columns=labels), hide_index=True, column_config={
         labels[c]: st.column_config.NumberColumn(format=formats[c]) for c in columns
     })
@@ -158,8 +151,8 @@ def tier_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool)
 
 def top_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) -> None:
     st.subheader(t("clv.section.top"))
-    names = state.features(dataset).set_index("customer_id")["name"]
-    top = predictions.nlargest(TOP_CUSTOMERS, "clv").join(state.tiers(dataset))
+    names = cache.features(dataset).set_index("customer_id")["name"]
+    top = predictions.nlargest(TOP_CUSTOMERS, "clv").join(models.tiers(dataset))
     columns = ["probability_alive", "expected_purchases", "clv"] + (["expected_gross_profit"] if with_profit else [])
     shown = pd.DataFrame({  # named as in the other customer tables; the id stands in for a missing name
         t("value.col.name"): names.reindex(top.index).fillna(top.index.to_series()).to_numpy(),
@@ -176,24 +169,33 @@ def top_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) 
     })
 
 
-st.title(t("clv.title"))
-st.caption(t("clv.intro"))
-st.caption(t("clv.returns_rule"))
-dataset = state.active_dataset()
-settings_inputs()
-with st.spinner(t("clv.fitting")):
-    fit = state.lifetime_fit(dataset)
-    predictions = state.lifetime_values(dataset)
-(st.success if fit.fitted else st.warning)(state.potential_source_note(dataset))
-if fit.purchases is not None:
-    fit_section(fit)
-    st.divider()
-    validation_section(dataset)
-if predictions is not None:
-    with_profit = state.clv_status(dataset).measure == "expected_gross_profit"
-    st.divider()
-    distribution_section(predictions)
-    st.divider()
-    tier_section(predictions, dataset, with_profit)
-    st.divider()
-    top_section(predictions, dataset, with_profit)
+def sections() -> None:
+    dataset = database.active_dataset()
+    settings_inputs()
+    with st.spinner(t("clv.fitting")):
+        fit = models.lifetime_fit(dataset)
+        predictions = models.predictions(dataset)
+    (st.success if fit.fitted else st.warning)(models.potential_note(dataset))
+    if fit.purchases is not None:
+        fit_section(fit)
+        st.divider()
+        validation_section(dataset)
+    if predictions is not None:
+        with_profit = models.potential(dataset).measure == "expected_gross_profit"
+        st.divider()
+        distribution_section(predictions)
+        st.divider()
+        tier_section(predictions, dataset, with_profit)
+        st.divider()
+        top_section(predictions, dataset, with_profit)
+
+
+def render() -> None:
+    st.title(t("clv.title"))
+    st.caption(t("clv.intro"))
+    st.caption(t("clv.returns_rule"))
+    sections()
+    page_end()
+
+
+render()

@@ -8,18 +8,13 @@ import streamlit as st
 
 from analytics import concentration, strategy
 from analytics.kpis import overview_kpis
-from ui import filters, state
-from ui.figures.concentration import (
-    amount,
-    customer_table,
-    pareto_figure,
-    percent,
-    risk_sentence,
-    whale_sentence,
-)
+from ui import database, filters, settings
+from ui import format as fmt
+from ui.figures.concentration import customer_table, pareto_figure, risk_sentence, whale_sentence
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import pyramid_figure
-from ui.state import lang, t
+from ui.language import lang, t, translated_options
+from ui.layout import page_end
 
 VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
 
@@ -27,25 +22,23 @@ VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
 def kpi_cards(selection: filters.CustomerSelection) -> None:
     kpis = overview_kpis(selection.features, active_days=filters.ACTIVE_DAYS).loc["all"]
     customers, active, revenue, profit, margin, top20 = st.columns(6)
-    customers.metric(t("data.col_customers"), f"{int(kpis['customers']):,}", border=True)
-    active.metric(t("conc.kpi.active"), f"{int(kpis['active_customers']):,}", border=True,
+    customers.metric(t("data.col_customers"), fmt.count(kpis["customers"], lang()), border=True)
+    active.metric(t("conc.kpi.active"), fmt.count(kpis["active_customers"], lang()), border=True,
                   help=t("conc.kpi.active_customers", days=filters.ACTIVE_DAYS))
     money_metric(revenue, "conc.kpi.revenue", kpis["revenue"])
     money_metric(profit, "conc.kpi.gross_profit", kpis["gross_profit"])
-    margin_text = t("conc.na") if math.isnan(kpis["margin_pct"]) else f"{kpis['margin_pct']:.1f}%"
-    top20_text = t("conc.na") if math.isnan(kpis["top20_share"]) else percent(kpis["top20_share"])
-    margin.metric(t("conc.kpi.margin_pct"), margin_text, help=t("conc.kpi.margin_help"), border=True)
-    top20.metric(t("conc.kpi.top20"), top20_text, help=t("conc.kpi.top20_help"), border=True)
+    margin.metric(t("conc.kpi.margin_pct"), fmt.percent(kpis["margin_pct"] / 100, lang()),
+                  help=t("conc.kpi.margin_help"), border=True)
+    top20.metric(t("conc.kpi.top20"), fmt.share(kpis["top20_share"], lang()), help=t("conc.kpi.top20_help"),
+                 border=True)
     if not selection.has_profit:
         st.info(t("data.no_cost"))
 
 
 def money_metric(slot, label_key: str, value: float) -> None:
-    """A compact amount on the card, the exact one in its help; "n/a" when unknown."""
-    if math.isnan(value):
-        slot.metric(t(label_key), t("conc.na"), border=True)
-    else:
-        slot.metric(t(label_key), amount(value, lang()), help=t("conc.kpi.exact", amount=f"{value:,.2f}"), border=True)
+    """A compact amount on the card, the exact one in its help; the missing marker when unknown."""
+    exact = None if math.isnan(value) else t("conc.kpi.exact", amount=f"{value:,.2f}")
+    slot.metric(t(label_key), fmt.compact(value, lang()), help=exact, border=True)
 
 
 def dependency(table: pd.DataFrame, selection: filters.CustomerSelection) -> concentration.RiskVerdict | None:
@@ -57,7 +50,7 @@ def dependency(table: pd.DataFrame, selection: filters.CustomerSelection) -> con
     except concentration.ConcentrationUndefined as undefined:
         undefined_note("revenue", undefined)
         return None
-    thresholds, _ = filters.risk_thresholds()
+    thresholds, _ = settings.risk_thresholds()
     verdict = concentration.concentration_risk(revenue, thresholds)
     VERDICT_BOXES[verdict.level](risk_sentence(verdict, lang()))
     if verdict.level == "low":  # risk_sentence adds the note from moderate up; the overview always shows it
@@ -86,7 +79,7 @@ def pyramid(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
     st.subheader(t("conc.overview.pyramid"))
     options = ["value_share", "revenue_share"] + (["gross_profit_share"] if selection.has_profit else [])
     labels = {option: t(f"value.fig.{option}") for option in options}
-    share = st.radio(t("conc.overview.pyramid_share"), options, horizontal=True, key=state.translated_options("overview_pyramid_share"),
+    share = st.radio(t("conc.overview.pyramid_share"), options, horizontal=True, key=translated_options("overview_pyramid_share"),
                      format_func=labels.get)
     st.plotly_chart(pyramid_figure(strategy.pyramid(table), lang(), share=share))
 
@@ -109,17 +102,16 @@ def strategy_lines(table: pd.DataFrame) -> None:
     for card in strategy.strategy_cards(table, top_n=0):
         swatch = f'<span style="color:{TIER_COLORS[card.tier]}">&#9632;</span>'
         line = t(
-            "conc.overview.strategy_line", tier=t(f"value.tier.{card.tier}"), customers=f"{card.customers:,}",
-            revenue_share=t("conc.na") if math.isnan(card.revenue_share) else percent(card.revenue_share),
+            "conc.overview.strategy_line", tier=t(f"value.tier.{card.tier}"), customers=fmt.count(card.customers, lang()),
+            revenue_share=fmt.share(card.revenue_share, lang()),
             level=t("value.card.target_level", level=t(f"value.level.{card.target_level}")),
             action=t(card.actions[0]),
         )
         st.markdown(f"{swatch} {line}", unsafe_allow_html=True)
 
 
-def overview() -> None:
-    st.title(t("nav.overview"))
-    selection = filters.customer_selection(state.active_dataset(), "overview")
+def sections() -> None:
+    selection = filters.customer_selection(database.active_dataset())
     if selection.features.empty:
         st.info(t("app.no_customers"))
         return
@@ -139,4 +131,10 @@ def overview() -> None:
         largest_customers(table, verdict.top_n)
 
 
-overview()
+def render() -> None:
+    st.title(t("nav.overview"))
+    sections()
+    page_end()
+
+
+render()

@@ -1,6 +1,6 @@
 """Segments page: group customers who behave alike, name the groups, set them against the tiers.
 
-Segmentations are cached in ``state`` per dataset version, method and number of segments, so
+Segmentations are cached (``ui.cache``) per dataset version, method and number of segments, so
 switching back and forth between choices does not refit.
 """
 
@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics import segments
 from analytics.datasets import Dataset
-from ui import state
+from ui import cache, database, models
 from ui.figures.segments import (
     crosstab_heatmap,
     profile_heatmap,
@@ -19,7 +19,8 @@ from ui.figures.segments import (
     segment_names,
     silhouette_figure,
 )
-from ui.state import t
+from ui.language import lang, option_labels, t, translated_options
+from ui.layout import page_end
 
 METHOD_KEY = "seg_method"
 AUTO_KEY = "seg_auto"
@@ -32,8 +33,8 @@ SHARE_COLUMNS = ("share", "revenue_share", "gross_profit_share", "potential_valu
 def choice_controls() -> tuple[str, int | None]:
     """Method and number of segments (None: the best silhouette)."""
     method_column, count_column = st.columns(2)
-    method = method_column.radio(t("seg.method"), segments.METHODS, key=state.translated_options(METHOD_KEY), horizontal=True,
-                                 format_func=state.option_labels("seg.method."))
+    method = method_column.radio(t("seg.method"), segments.METHODS, key=translated_options(METHOD_KEY), horizontal=True,
+                                 format_func=option_labels("seg.method."))
     automatic = count_column.toggle(t("seg.n_clusters.auto"), value=True, key=AUTO_KEY)
     if automatic:
         return method, None
@@ -47,7 +48,7 @@ def profiles_table(profiles: pd.DataFrame) -> None:
     means = {t("seg.col.mean", feature=t(f"seg.feature.{c}")): profiles[c].round(1)
              for c in dict.fromkeys(segments.CLUSTER_FEATURES + ("gross_profit",)) if c in profiles.columns}
     table = pd.DataFrame({
-        t("seg.col.segment"): segment_names(profiles, state.lang()),
+        t("seg.col.segment"): segment_names(profiles, lang()),
         t("seg.col.customers"): profiles["customers"],
         **shares,
         **means,
@@ -60,45 +61,54 @@ def profiles_table(profiles: pd.DataFrame) -> None:
 
 def map_section(method: str, n_clusters: int | None, segmentation: segments.Segmentation, dataset: Dataset) -> None:
     st.subheader(t("seg.section.map"))
-    projection = state.segment_map(method, n_clusters, dataset)
-    names = state.features(dataset).set_index("customer_id")["name"]
-    st.plotly_chart(projection_figure(projection, segmentation.profiles, state.lang(), names),
+    projection = models.segment_map(dataset, method, n_clusters)
+    names = cache.features(dataset).set_index("customer_id")["name"]
+    st.plotly_chart(projection_figure(projection, segmentation.profiles, lang(), names),
                     width="stretch", key="seg_projection")
     st.caption(t("seg.projection.note", shown=len(projection.points), total=len(segmentation.labels)))
-    st.plotly_chart(profile_heatmap(segmentation, state.lang()), width="stretch", key="seg_heatmap")
+    st.plotly_chart(profile_heatmap(segmentation, lang()), width="stretch", key="seg_heatmap")
 
 
 def tiers_section(segmentation: segments.Segmentation, dataset: Dataset) -> None:
     st.subheader(t("seg.section.tiers"))
     st.caption(t("seg.crosstab.note"))
-    crosstab = segments.cluster_tier_crosstab(segmentation.labels, state.tiers(dataset))
-    st.plotly_chart(crosstab_heatmap(crosstab, segmentation.profiles, state.lang()), width="stretch",
+    crosstab = segments.cluster_tier_crosstab(segmentation.labels, models.tiers(dataset))
+    st.plotly_chart(crosstab_heatmap(crosstab, segmentation.profiles, lang()), width="stretch",
                     key="seg_crosstab")
 
 
-st.title(t("seg.title"))
-st.caption(t("seg.intro"))
-dataset = state.active_dataset()
-method, n_clusters = choice_controls()
-try:
-    with st.spinner(t("seg.computing")):
-        searched = state.segmentation(method, None, dataset)
-        chosen = searched if n_clusters is None else state.segmentation(method, n_clusters, dataset)
-except segments.SegmentationError as error:
-    st.warning(t(f"seg.error.{error.reason}", **error.counts))
-    st.stop()
-st.caption(t("seg.potential.used" if state.clv_status(dataset).fitted else "seg.potential.not_used"))
+def sections() -> None:
+    dataset = database.active_dataset()
+    method, n_clusters = choice_controls()
+    try:
+        with st.spinner(t("seg.computing")):
+            searched = models.segmentation(dataset, method)
+            chosen = searched if n_clusters is None else models.segmentation(dataset, method, n_clusters)
+    except segments.SegmentationError as error:
+        st.warning(t(f"seg.error.{error.reason}", **error.counts))
+        return
+    st.caption(t("seg.potential.used" if models.potential(dataset).fitted else "seg.potential.not_used"))
 
-st.subheader(t("seg.section.choice"))
-st.info(t("seg.chosen", clusters=chosen.n_clusters, score=chosen.silhouette.max()))
-highlighted = searched.silhouette.idxmax() if n_clusters is None else n_clusters  # idxmax: ties go to fewer
-st.plotly_chart(silhouette_figure(searched.silhouette, highlighted, state.lang()), width="stretch",
-                key="seg_silhouette")
+    st.subheader(t("seg.section.choice"))
+    st.info(t("seg.chosen", clusters=chosen.n_clusters, score=chosen.silhouette.max()))
+    highlighted = searched.silhouette.idxmax() if n_clusters is None else n_clusters  # idxmax: ties go to fewer
+    st.plotly_chart(silhouette_figure(searched.silhouette, highlighted, lang()), width="stretch",
+                    key="seg_silhouette")
 
-st.divider()
-st.subheader(t("seg.section.profiles"))
-profiles_table(chosen.profiles)
-st.divider()
-map_section(method, n_clusters, chosen, dataset)
-st.divider()
-tiers_section(chosen, dataset)
+    st.divider()
+    st.subheader(t("seg.section.profiles"))
+    profiles_table(chosen.profiles)
+    st.divider()
+    map_section(method, n_clusters, chosen, dataset)
+    st.divider()
+    tiers_section(chosen, dataset)
+
+
+def render() -> None:
+    st.title(t("seg.title"))
+    st.caption(t("seg.intro"))
+    sections()
+    page_end()
+
+
+render()

@@ -1,8 +1,8 @@
 """Value Model page: weigh the value dimensions, grade customers into S/A/B/C, see each tier's strategy.
 
-The sliders drive ``state.active_weights``, ``state.tier_settings`` and the value per referral so
-every page follows. A rerun re-weighs the cached dimension inputs only (``state.value_model``);
-everything below is derived from that one model, whose values are money.
+The sliders are the session's weights, tier method and cut-offs, and value per referral
+(``ui.settings``), which every page follows. A rerun re-weighs the cached dimension inputs only
+(``models.value_model``); everything below is derived from that one model, whose values are money.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from analytics import export, strategy, tiering
 from analytics import value_model as vm
 from analytics.dimensions import DIMENSIONS, DimensionScores
 from analytics.presets import MAX_PRESET_NAME_LENGTH, PRESETS, delete_preset, list_presets, load_preset, save_preset
-from ui import state
+from ui import cache, database, models, settings
+from ui import format as fmt
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
     group_label,
@@ -27,27 +28,18 @@ from ui.figures.value import (
     relationship_matrix_figure,
 )
 from ui.i18n import translate
+from ui.language import lang, option_labels, t, translated_options
+from ui.layout import page_end
 from ui.markup import md
-from ui.state import t
 
-WEIGHT_MAX = 5.0
 WEIGHT_STEP = 0.5
 PRESET_PICK_KEY = "value_preset_pick"
 PRESET_NAME_KEY = "value_preset_name"
 PRESET_PENDING_DELETE_KEY = "value_preset_pending_delete"
 FLASH_KEY = "value_flash"
-METHOD_KEY = "value_tier_method"
 TOP_CUSTOMERS = 5
 FLAGGED_SHOWN = 10
 EXPORT_PREVIEW_ROWS = 50
-
-
-def weight_key(dimension: str) -> str:
-    return f"value_weight_{dimension}"
-
-
-def cutoff_key(tier: str) -> str:
-    return f"value_cutoff_{tier}"
 
 
 def flash(kind: str, text: str) -> None:
@@ -62,33 +54,15 @@ def show_flash() -> None:
 
 
 def percent(share: float) -> str:
-    return t("value.fig.no_data") if not np.isfinite(share) else f"{share:.1%}"
+    return fmt.percent(share, lang())
 
 
 def money(amount: float) -> str:
-    return t("value.fig.no_data") if not np.isfinite(amount) else f"{amount:,.0f}"
+    return fmt.money(amount, lang())
 
 
 # ---------------------------------------------------------------------------------------------
 # Weights and presets
-
-
-def slider_weights(weights: dict[str, float]) -> dict[str, float]:
-    """Weights scaled into the slider range; scaling keeps every dimension's share unchanged."""
-    largest = max(weights.values())
-    scale = WEIGHT_MAX / largest if largest > WEIGHT_MAX else 1.0
-    return {dimension: weights[dimension] * scale for dimension in DIMENSIONS}
-
-
-def put_weights_in_sliders(weights: dict[str, float], overwrite: bool) -> None:
-    """Slider state must be set before the sliders render: on first show, or from a callback."""
-    for dimension, weight in slider_weights(vm.validate_weights(weights)).items():
-        if overwrite or weight_key(dimension) not in st.session_state:
-            st.session_state[weight_key(dimension)] = weight
-
-
-def weights_from_sliders() -> dict[str, float]:
-    return {dimension: float(st.session_state[weight_key(dimension)]) for dimension in DIMENSIONS}
 
 
 def usable(weights: dict[str, float], scores: DimensionScores) -> bool:
@@ -106,12 +80,12 @@ def preset_label(name: str, lang: str) -> str:
 def load_picked_preset() -> None:
     name = st.session_state[PRESET_PICK_KEY]
     try:
-        weights = load_preset(state.get_store(), name)
+        weights = load_preset(database.get_store(), name)
     except KeyError:
-        flash("error", t("value.preset_missing", name=name))
+        flash("error", t("value.preset_missing", name=md(name)))
         return
-    put_weights_in_sliders(weights, overwrite=True)
-    flash("success", t("value.preset_loaded", name=preset_label(name, state.lang())))
+    settings.set_weights(weights)
+    flash("success", t("value.preset_loaded", name=md(preset_label(name, lang()))))
 
 
 def save_current_weights() -> None:
@@ -126,15 +100,15 @@ def save_current_weights() -> None:
         flash("error", t("value.preset_name_too_long", limit=MAX_PRESET_NAME_LENGTH))
         return
     try:
-        weights = vm.validate_weights(weights_from_sliders())
+        weights = vm.validate_weights(settings.active_weights())
     except ValueError:
         flash("error", t("value.weights_all_zero"))
         return
-    store = state.get_store()
+    store = database.get_store()
     existed = name in {preset.name for preset in list_presets(store)}
     save_preset(store, name, weights)
     st.session_state[PRESET_PICK_KEY] = name
-    flash("success", t("value.preset_replaced" if existed else "value.preset_saved", name=name))
+    flash("success", t("value.preset_replaced" if existed else "value.preset_saved", name=md(name)))
 
 
 def ask_to_delete() -> None:
@@ -150,22 +124,23 @@ def delete_pending_preset() -> None:
     if name is None:  # a second click on the confirmation that the first one already handled
         return
     try:
-        delete_preset(state.get_store(), name)
+        delete_preset(database.get_store(), name)
     except KeyError:
-        flash("error", t("value.preset_missing", name=name))
+        flash("error", t("value.preset_missing", name=md(name)))
         return
-    flash("success", t("value.preset_deleted", name=name))
+    flash("success", t("value.preset_deleted", name=md(name)))
 
 
 def preset_panel(weights_in_use: dict[str, float]) -> None:
-    presets = {preset.name: preset for preset in list_presets(state.get_store())}
+    presets = {preset.name: preset for preset in list_presets(database.get_store())}
     matching = next((p for p in presets.values() if p.weights == weights_in_use), None)
     if st.session_state.get(PRESET_PICK_KEY) not in presets:
         st.session_state[PRESET_PICK_KEY] = matching.name if matching else "balanced"
     st.markdown(f"**{t('value.presets')}**")
-    lang = state.lang()
+    language = lang()
     picked = st.selectbox(
-        t("value.preset"), list(presets), key=state.translated_options(PRESET_PICK_KEY), format_func=lambda name: preset_label(name, lang),
+        t("value.preset"), list(presets), key=translated_options(PRESET_PICK_KEY),
+        format_func=lambda name: preset_label(name, language),
     )
     if presets[picked].shipped:
         st.caption(t(f"value.preset_help.{picked}"))
@@ -173,20 +148,19 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
     load.button(t("value.preset_load"), key="value_preset_load", on_click=load_picked_preset, type="primary")
     delete.button(
         t("value.preset_delete"), key="value_preset_delete", on_click=ask_to_delete,
-        disabled=presets[picked].shipped or state.read_only(),
-        help=t("value.preset_shipped_readonly") if presets[picked].shipped
-        else t("store.error.read_only") if state.read_only() else None,
+        disabled=presets[picked].shipped or database.read_only(),
+        help=t("value.preset_shipped_readonly") if presets[picked].shipped else database.read_only_help(),
     )
     if st.session_state.get(PRESET_PENDING_DELETE_KEY) == picked:
-        st.warning(t("value.preset_delete_confirm", name=md(preset_label(picked, lang))))
+        st.warning(t("value.preset_delete_confirm", name=md(preset_label(picked, language))))
         yes, no = st.columns(2)
         yes.button(t("value.preset_delete_yes"), key="value_preset_delete_yes", on_click=delete_pending_preset)
         no.button(t("value.preset_delete_cancel"), key="value_preset_delete_cancel", on_click=cancel_delete)
-    st.caption(t("value.preset_matches", name=md(preset_label(matching.name, lang))) if matching
+    st.caption(t("value.preset_matches", name=md(preset_label(matching.name, language))) if matching
                else t("value.preset_matches_none"))
     st.text_input(t("value.preset_name"), key=PRESET_NAME_KEY, max_chars=MAX_PRESET_NAME_LENGTH)
     st.button(t("value.preset_save"), key="value_preset_save", on_click=save_current_weights,
-              disabled=state.read_only(), help=t("store.error.read_only") if state.read_only() else None)
+              disabled=database.read_only(), help=database.read_only_help())
 
 
 def dimension_notes(scores: DimensionScores, potential_note: str) -> dict[str, list[str]]:
@@ -209,18 +183,13 @@ def dimension_notes(scores: DimensionScores, potential_note: str) -> dict[str, l
     return notes
 
 
-def referral_key(dataset) -> str:
-    return f"value_referral_input_{dataset.dataset_id}"
-
-
 def referral_input(scores: DimensionScores, dataset) -> None:
-    """The value per referral: an explicit assumption, the dataset's default until changed."""
+    """The value per referral: an explicit assumption; empty means the dataset's default."""
     default = money(scores.default_referral_value)
-    key = referral_key(dataset)
-    st.session_state.setdefault(key, float(round(scores.referral_value, 2)))
-    st.number_input(t("value.referral_value"), min_value=0.0, step=100.0, format="%.2f", key=key,
+    st.number_input(t("value.referral_value"), min_value=0.0, step=100.0, format="%.2f",
+                    placeholder=t("value.referral_value_placeholder", default=default),
                     help=t("value.referral_value_help", default=default),
-                    on_change=lambda: state.set_referral_value(st.session_state[key], dataset))
+                    **settings.widget(settings.referral_key(dataset), None))
     st.caption(t("value.referral_value_note", value=money(scores.referral_value), default=default))
 
 
@@ -228,27 +197,25 @@ def weights_section(scores: DimensionScores, potential_note: str, dataset) -> No
     """Sliders per dimension, the value per referral and the preset panel; makes the slider weights
     the active ones."""
     st.subheader(t("value.section.weights"))
-    put_weights_in_sliders(state.active_weights(), overwrite=False)
+    weights = settings.active_weights()
     notes = dimension_notes(scores, potential_note)
     sliders, presets = st.columns([3, 2], gap="large")
     with sliders:
         for dimension in DIMENSIONS:
             available = dimension in scores.dimensions
             st.slider(
-                t(f"value.dim.{dimension}"), 0.0, WEIGHT_MAX, step=WEIGHT_STEP, format="%.1f", key=weight_key(dimension),
+                t(f"value.dim.{dimension}"), 0.0, settings.WEIGHT_MAX, step=WEIGHT_STEP, format="%.1f",
                 help=t(f"value.dim_help.{dimension}"), disabled=not available,
+                **settings.widget(settings.weight_key(dimension), weights[dimension]),
             )
             for note in notes[dimension]:
                 (st.caption if available else st.warning)(note)
             if dimension == "influence" and available:
                 referral_input(scores, dataset)
-    weights = weights_from_sliders()
-    if not usable(weights, scores):
+    if not usable(settings.active_weights(), scores):
         sliders.warning(t("value.weights_all_zero"))
-    elif vm.validate_weights(weights) != state.active_weights():
-        state.set_active_weights(weights)
     with presets, st.container(border=True):
-        preset_panel(state.active_weights())
+        preset_panel(settings.active_weights())
     st.caption(t("value.scoring_note"))
 
 
@@ -256,27 +223,20 @@ def weights_section(scores: DimensionScores, potential_note: str, dataset) -> No
 # Tiers
 
 
-def reset_cutoffs() -> None:
-    """A new method starts from its own default shares (value shares differ from customer shares)."""
-    for tier, share in tiering.DEFAULT_SHARES[st.session_state[METHOD_KEY]].items():
-        st.session_state[cutoff_key(tier)] = round(share * 100)
-
-
 def tier_controls() -> None:
-    """Method and cut-off sliders; makes them the active tier settings when they are valid."""
+    """Method and cut-off sliders (``settings.tier_settings``); cut-offs over 100% are refused here
+    and the method's defaults apply until they are fixed."""
     st.subheader(t("value.section.tiers"))
-    method, shares = state.tier_settings()
-    st.session_state.setdefault(METHOD_KEY, method)
-    for tier, share in shares.items():
-        st.session_state.setdefault(cutoff_key(tier), round(share * 100))
     method = st.radio(
-        t("value.tier_method"), tiering.TIER_METHODS, key=state.translated_options(METHOD_KEY), horizontal=True,
-        on_change=reset_cutoffs, format_func=state.option_labels("value.method."),
+        t("value.tier_method"), tiering.TIER_METHODS, horizontal=True, on_change=settings.reset_cutoffs,
+        format_func=option_labels("value.method."),
+        **settings.widget(translated_options(settings.TIER_METHOD_KEY), settings.tier_method()),
     )
-    columns = st.columns(3)
-    for column, tier in zip(columns, vm.TIERS[:-1]):
-        column.slider(t(f"value.cutoff.{method}", tier=tier), 0, 100, step=1, key=cutoff_key(tier))
-    percents = {tier: st.session_state[cutoff_key(tier)] for tier in vm.TIERS[:-1]}
+    cutoffs = settings.cutoff_percents()
+    for column, tier in zip(st.columns(3), vm.TIERS[:-1]):
+        column.slider(t(f"value.cutoff.{method}", tier=tier), 0, 100, step=1,
+                      **settings.widget(settings.cutoff_key(tier), cutoffs[tier]))
+    percents = settings.cutoff_percents()
     running = dict(zip("sab", np.cumsum(list(percents.values())).tolist()))
     st.caption(t(f"value.method_help.{method}", **running))
     total = sum(percents.values())
@@ -284,9 +244,6 @@ def tier_controls() -> None:
         st.error(t("value.cutoffs_too_large", total=total))
         return
     st.caption(t("value.cutoff_rest", share=100 - total))
-    chosen = {tier: value / 100 for tier, value in percents.items()}
-    if (method, chosen) != state.tier_settings():
-        state.set_tier_settings(method, chosen)
 
 
 def cutoffs_table(model: vm.ValueModel) -> None:
@@ -311,9 +268,9 @@ def cutoffs_table(model: vm.ValueModel) -> None:
 def pyramid_section(table: pd.DataFrame, has_profit: bool) -> None:
     """The pyramid beside the tiers' share of value, revenue or (with cost data) gross profit."""
     shares = ["value_share", "revenue_share"] + (["gross_profit_share"] if has_profit else [])
-    share = st.radio(t("value.pyramid_share"), shares, key=state.translated_options("value_pyramid_share"), horizontal=True,
-                     format_func=state.option_labels("value.fig."))
-    st.plotly_chart(pyramid_figure(strategy.pyramid(table), state.lang(), share=share), width="stretch")
+    share = st.radio(t("value.pyramid_share"), shares, key=translated_options("value_pyramid_share"), horizontal=True,
+                     format_func=option_labels("value.fig."))
+    st.plotly_chart(pyramid_figure(strategy.pyramid(table), lang(), share=share), width="stretch")
     st.caption(t("value.pyramid_note"))
 
 
@@ -343,7 +300,7 @@ def strategy_card(card: strategy.StrategyCard) -> None:
         st.info(t("value.card.empty"))
         return
     st.markdown(
-        f"**{t('value.card.customers', count=f'{card.customers:,}', share=percent(card.customer_share))}**  \n"
+        f"**{t('value.card.customers', count=fmt.count(card.customers, lang()), share=percent(card.customer_share))}**  \n"
         + t("value.card.shares", revenue=percent(card.revenue_share), profit=percent(card.gross_profit_share),
             value=percent(card.value_share)) + "  \n"
         + t("value.card.averages", revenue=money(card.avg_revenue), profit=money(card.avg_gross_profit))
@@ -387,9 +344,9 @@ def strategy_section(table: pd.DataFrame) -> list[strategy.StrategyCard]:
 
 
 def placements_table(placements: pd.DataFrame, by: str) -> None:
-    lang = state.lang()
+    language = lang()
     st.dataframe(pd.DataFrame({
-        t("value.col.group"): [group_label(group, by, lang) for group in placements["group"]],
+        t("value.col.group"): [group_label(group, by, language) for group in placements["group"]],
         t("value.fig.customers"): placements["customers"],
         t("value.cut.customer_share"): placements["customer_share"] * 100,
         t("value.col.margin_pct"): placements["margin_pct"],
@@ -416,7 +373,7 @@ def matrix_section(table: pd.DataFrame) -> None:
                 st.info(t("value.matrix_no_types"))
                 continue
             placements = strategy.place_in_matrix(table, by, thresholds)
-            st.plotly_chart(relationship_matrix_figure(placements, state.lang(), by=by), width="stretch",
+            st.plotly_chart(relationship_matrix_figure(placements, lang(), by=by), width="stretch",
                             key=f"value_matrix_{by}")
             placements_table(placements, by)
 
@@ -429,12 +386,12 @@ def ranks_section(table: pd.DataFrame, model: vm.ValueModel) -> None:
     counts = ranks["flag"].value_counts()
     st.info(t("value.ranks_counts", big=int(counts.get("big_seller_low_value", 0)), top=top_share,
               bottom=bottom_share, small=int(counts.get("small_seller_high_value", 0))))
-    st.plotly_chart(rank_scatter_figure(ranks, state.lang()), width="stretch", key="value_rank_scatter")
+    st.plotly_chart(rank_scatter_figure(ranks, lang()), width="stretch", key="value_rank_scatter")
     columns = ["customer_id", "name", "tier", "revenue", "revenue_rank", "value_rank"]
     for flag, order in (("big_seller_low_value", "revenue_rank"), ("small_seller_high_value", "value_rank")):
         flagged = ranks[ranks["flag"] == flag].nsmallest(FLAGGED_SHOWN, order)[columns].round({"revenue": 0})
         flagged["tier"] = flagged["tier"].map(lambda tier: t(f"value.tier.{tier}"))
-        with st.expander(f"{t(f'value.flag.{flag}')} ({int(counts.get(flag, 0)):,})"):
+        with st.expander(f"{t(f'value.flag.{flag}')} ({fmt.count(counts.get(flag, 0), lang())})"):
             st.dataframe(flagged.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, column_config={
                 t(f"value.col.{column}"): st.column_config.NumberColumn(format="localized")
                 for column in ("revenue", "revenue_rank", "value_rank")
@@ -446,7 +403,7 @@ def export_section(table: pd.DataFrame, cards: list[strategy.StrategyCard], data
     """Download buttons build their files only when clicked, so slider reruns stay cheap."""
     st.subheader(t("value.section.export"))
     st.caption(t("value.export_note", count=len(table)))
-    text = partial(translate, lang=state.lang())  # the files are built off the script thread: no session there
+    text = partial(translate, lang=lang())  # the files are built off the script thread: no session there
     sheet = t("value.export_sheet")
     buttons = st.container(horizontal=True)
     buttons.download_button(
@@ -480,26 +437,35 @@ def preview_table(preview: pd.DataFrame, dimensions: tuple[str, ...]) -> None:
 
 # ---------------------------------------------------------------------------------------------
 
-st.title(t("nav.value_model"))
-st.caption(t("value.page_intro"))
-show_flash()
-dataset = state.active_dataset()
-scores = state.dimension_scores(dataset)
-weights_section(scores, state.potential_source_note(dataset), dataset)
-if not usable(state.active_weights(), scores):
-    st.stop()
 
-st.divider()
-tier_controls()
-model = state.value_model(dataset)
-table = vm.value_table(state.features(dataset), model)
-cutoffs_table(model)
-pyramid_section(table, has_profit=dataset.has_cost)
-st.divider()
-cards = strategy_section(table)
-st.divider()
-matrix_section(table)
-st.divider()
-ranks_section(table, model)
-st.divider()
-export_section(table, cards, dataset.dataset_id, model.scores.dimensions)
+def sections() -> None:
+    show_flash()
+    dataset = database.active_dataset()
+    scores = models.dimension_scores(dataset)
+    weights_section(scores, models.potential_note(dataset), dataset)
+    if not usable(settings.active_weights(), scores):
+        return
+    st.divider()
+    tier_controls()
+    model = models.value_model(dataset)
+    table = vm.value_table(cache.features(dataset), model)
+    cutoffs_table(model)
+    pyramid_section(table, has_profit=dataset.has_cost)
+    st.divider()
+    cards = strategy_section(table)
+    st.divider()
+    matrix_section(table)
+    st.divider()
+    ranks_section(table, model)
+    st.divider()
+    export_section(table, cards, dataset.dataset_id, model.scores.dimensions)
+
+
+def render() -> None:
+    st.title(t("nav.value_model"))
+    st.caption(t("value.page_intro"))
+    sections()
+    page_end()
+
+
+render()

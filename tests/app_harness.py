@@ -10,6 +10,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.settings import slider_weights, weight_key
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -34,6 +36,11 @@ def rerun(app: AppTest) -> AppTest:
 
 def assert_clean(app: AppTest) -> None:
     assert not app.exception, [e.value for e in app.exception]
+
+
+def weight_keys(weights: dict[str, float]) -> dict[str, float]:
+    """Session values that set the weight sliders (``ui.settings``) to ``weights``."""
+    return {weight_key(dimension): weight for dimension, weight in slider_weights(weights).items()}
 
 
 def texts(elements) -> list[str]:

@@ -145,7 +145,7 @@ def test_upload_flow_in_chinese(app_database):
 def test_language_switch_keeps_option_widgets_valid(app_database):
     app = open_app()
     app.radio(key="overview_pyramid_share").set_value("revenue_share")
-    app.sidebar.selectbox(key="lang_picker").select("zh").run()
+    app.sidebar.selectbox(key="lang").select("zh").run()
     assert not app.exception, [e.value for e in app.exception]
     share = app.radio(key="overview_pyramid_share")
     assert share.value == "revenue_share"  # the choice carries over rather than being orphaned

@@ -61,7 +61,7 @@ def test_lifetime_value_page_says_which_purchase_model_is_used(app_database):
     assert translate("clv.choice.auto", model="MBG/NBD", **likelihoods) in texts(app.markdown)
     one_time = int((summary["frequency"] == 0).sum())
     assert translate("clv.alive_note.mbgnbd", one_time=one_time) in texts(app.caption)
-    app.radio(key="clv_purchase_model_input").set_value("bgnbd")
+    app.radio(key="clv_purchase_model").set_value("bgnbd")
     rerun(app)
     assert translate("clv.choice.picked", model="BG/NBD", log_likelihood=likelihoods["bgnbd"]) in texts(app.markdown)
     assert translate("clv.alive_note.bgnbd", one_time=one_time) in texts(app.caption)
@@ -90,7 +90,7 @@ def test_split_date_drives_the_holdout_check(app_database, split):
 def test_horizon_input_changes_the_values_shown(app_database):
     app = open_app(LIFETIME)
     top_value = app.dataframe[-1].value["Lifetime value (discounted revenue)"].iloc[0]
-    app.number_input(key="clv_horizon_input").set_value(36)
+    app.number_input(key="clv_horizon_months").set_value(36)
     rerun(app)
     assert "over the next 36 months" in app.success[0].value
     assert app.dataframe[-1].value["Lifetime value (discounted revenue)"].iloc[0] > 2 * top_value

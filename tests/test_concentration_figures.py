@@ -13,7 +13,6 @@ from analytics.concentration import (
 from ui.figures.concentration import (
     inverse_readout,
     pareto_figure,
-    percent,
     risk_gauge,
     risk_sentence,
     top_readout,
@@ -121,14 +120,6 @@ def test_readout_sentences():
     assert top_readout("revenue", 0.2, 0.8, "en") == "The top 20% of customers bring 80% of revenue."
     assert inverse_readout("gross_profit", 0.5, 0.021, "zh") == "50% 的毛利来自排名前 2.1% 的客户。"
 
-
-@pytest.mark.parametrize(
-    "share, text",
-    [(0.2, "20%"), (0.6249, "62%"), (1.355, "136%"), (0.021, "2.1%"), (0.0037, "0.37%"), (0.0, "0%"),
-     (1e-7, "<0.01%")],
-)
-def test_percent(share, text):
-    assert percent(share) == text
 
 
 def test_every_conc_key_has_english_and_chinese():

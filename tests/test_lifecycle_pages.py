@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_harness import APP, open_app, texts
+from app_harness import APP, open_app, texts, weight_keys
 from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, lifecycle, migration, watchlists
@@ -40,9 +40,9 @@ def test_lifecycle_page_on_the_demo(app_database, lang):
 
 def test_stage_thresholds_and_cutoffs_give_messages_not_exceptions(app_database):
     app = open_app(LIFECYCLE)
-    app.number_input(key="life_th_lost_multiple").set_value(1.0).run()  # below the dormant multiple
+    app.number_input(key="life_th_lost_gap_multiple").set_value(1.0).run()  # below the dormant multiple
     assert texts(app.error) == [translate("life.thresholds_invalid")]
-    app.number_input(key="life_th_lost_multiple").set_value(6.0).run()
+    app.number_input(key="life_th_lost_gap_multiple").set_value(6.0).run()
     assert not app.error
     assert any("6.0×" in markdown.value for markdown in app.markdown)  # the rules show the thresholds in use
     app.date_input(key="life_before").set_value(date(2026, 9, 29)).run()
@@ -93,7 +93,7 @@ def test_cutoffs_that_leave_no_customers(gap_dataset):
 @pytest.mark.parametrize("page", [LIFECYCLE, CUSTOMER])
 def test_weights_without_data_in_the_dataset_fall_back_with_a_note(gap_dataset, page):
     # Weights chosen on the demo, kept when switching to a dataset without satisfaction ratings.
-    app = open_app(page, active_dataset_id=gap_dataset, value_weights={"satisfaction": 1.0}, customer_id="K1")
+    app = open_app(page, active_dataset_id=gap_dataset, **weight_keys({"satisfaction": 1.0}), customer_id="K1")
     assert translate("value.weights_fallback") in texts(app.info)
     assert not app.warning
 

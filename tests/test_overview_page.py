@@ -5,7 +5,7 @@ import json
 from datetime import date
 
 import pytest
-from app_harness import assert_clean, open_app
+from app_harness import assert_clean, open_app, weight_keys
 from streamlit.testing.v1 import AppTest
 
 from analytics import concentration, strategy
@@ -19,15 +19,14 @@ from analytics.mapping import suggest_mapping
 from analytics.readers import read_upload
 from analytics.store import open_store
 from analytics.validation import validate_transactions
+from ui import format as fmt
 from ui.figures.concentration import (
-    amount,
     inverse_readout,
-    percent,
     risk_sentence,
     top_readout,
 )
-from ui.filters import filter_key
 from ui.i18n import translate
+from ui.settings import filter_key
 
 CONCENTRATION = "pages/concentration.py"
 PAYLOAD_LIMIT = 300_000
@@ -74,10 +73,10 @@ def test_overview_kpis_verdict_and_figures_match_the_analytics(app_database):
     shown = metrics(app)
     assert shown["Customers"] == f"{len(features):,}" == "3,000"
     assert shown[translate("conc.kpi.active")] == f"{int(kpis['active_customers']):,}"
-    assert shown["Revenue"] == amount(kpis["revenue"])
-    assert shown["Gross profit"] == amount(kpis["gross_profit"])
+    assert shown["Revenue"] == fmt.compact(kpis["revenue"], "en")
+    assert shown["Gross profit"] == fmt.compact(kpis["gross_profit"], "en")
     assert shown["Gross margin"] == f"{kpis['margin_pct']:.1f}%"
-    assert shown["Top 20% share"] == percent(concentration.share_of_top(revenue, 0.2))
+    assert shown["Top 20% share"] == fmt.share(concentration.share_of_top(revenue, 0.2), "en")
     verdict = concentration.concentration_risk(revenue)
     assert risk_sentence(verdict) in texts(app, "success") + texts(app, "warning") + texts(app, "error")
     assert len([line for line in texts(app, "markdown") if "First step:" in line]) == 4
@@ -94,7 +93,7 @@ def test_overview_follows_the_active_weights(app_database):
     expected = [f"{100 * share:.1f}%" for share in strategy.pyramid(table)["value_share"]]
     balanced = charts(open_app())[0]
     assert balanced["data"][1]["text"] != expected
-    economic = charts(open_app(value_weights=economic_only))[0]
+    economic = charts(open_app(**weight_keys(economic_only)))[0]
     assert economic["data"][1]["text"] == expected
 
 
@@ -113,15 +112,15 @@ def test_pages_render_in_chinese(app_database, page):
 def test_region_filter_and_date_window_match_the_analytics(app_database):
     store, dataset, features = demo(app_database)
     app = open_app()
-    app.multiselect(key=f"overview_{filter_key('region', dataset)}").set_value(["East"]).run()
+    app.multiselect(key=filter_key('region', dataset)).set_value(["East"]).run()
     assert_clean(app)
     east = features[features["region"] == "East"]
     assert metrics(app)["Customers"] == f"{len(east):,}"
-    assert metrics(app)["Top 20% share"] == percent(
-        concentration.share_of_top(concentration.rank_metric(east["revenue"]), 0.2))
+    assert metrics(app)["Top 20% share"] == fmt.share(
+        concentration.share_of_top(concentration.rank_metric(east["revenue"]), 0.2), "en")
 
     start_day, end_day = date(2025, 1, 1), date(2025, 6, 30)
-    app.date_input(key=f"overview_{filter_key('dates', dataset)}").set_value((start_day, end_day)).run()
+    app.date_input(key=filter_key('dates', dataset)).set_value((start_day, end_day)).run()
     assert_clean(app)
     window = customer_features(store, dataset.dataset_id, as_of=end_day, start=start_day)
     window = window[window["region"] == "East"]
@@ -132,8 +131,8 @@ def test_region_filter_and_date_window_match_the_analytics(app_database):
 def test_filters_that_leave_no_customers_say_so_on_both_pages(app_database):
     _, dataset, _ = demo(app_database)
     app = open_app()
-    app.multiselect(key=f"overview_{filter_key('customer_type', dataset)}").set_value(["consumer"])
-    app.multiselect(key=f"overview_{filter_key('channel', dataset)}").set_value(["Distribution"]).run()  # dealers
+    app.multiselect(key=filter_key('customer_type', dataset)).set_value(["consumer"])
+    app.multiselect(key=filter_key('channel', dataset)).set_value(["Distribution"]).run()  # dealers
     assert_clean(app)
     message = translate("app.no_customers")
     assert message in texts(app, "info")
@@ -181,7 +180,7 @@ def test_dataset_without_cost_renders_both_pages_without_profit(app_database):
     app = open_app(active_dataset_id=dataset_id)
     shown = metrics(app)
     assert shown["Customers"] == "4"
-    assert shown["Gross profit"] == shown["Gross margin"] == "n/a"
+    assert shown["Gross profit"] == shown["Gross margin"] == fmt.missing("en")
     assert translate("data.no_cost") in texts(app, "info")
     assert [trace["name"] for trace in charts(app)[1]["data"]] == ["Equal shares", "Revenue", "Customer value"]
 
@@ -192,7 +191,7 @@ def test_dataset_without_cost_renders_both_pages_without_profit(app_database):
 
     dataset = next(d for d in list_datasets(open_store(str(app_database))) if d.dataset_id == dataset_id)
     between_orders = (date(2024, 1, 21), date(2024, 2, 29))
-    app.date_input(key=f"concentration_{filter_key('dates', dataset)}").set_value(between_orders).run()
+    app.date_input(key=filter_key('dates', dataset)).set_value(between_orders).run()
     assert_clean(app)
     assert translate("app.no_customers") in texts(app, "info")
 
@@ -200,7 +199,7 @@ def test_dataset_without_cost_renders_both_pages_without_profit(app_database):
 def test_weights_that_weigh_nothing_here_fall_back_on_the_overview(app_database):
     """Satisfaction weights chosen on the demo weigh nothing in a dataset without ratings."""
     dataset_id = no_cost_dataset(app_database)
-    app = open_app(active_dataset_id=dataset_id, value_weights={"satisfaction": 1.0})
+    app = open_app(active_dataset_id=dataset_id, **weight_keys({"satisfaction": 1.0}))
     app.multiselect(key=next(w.key for w in app.multiselect if "region" in w.key)).select("North").run()
     assert_clean(app)
     assert metrics(app)[translate("data.col_customers")] == "2"

@@ -1,4 +1,4 @@
-"""The lifetime-value model feeds the value model's potential dimension, through ui/state.
+"""The lifetime-value model feeds the value model's potential dimension, through ui/models.
 
 Scores read back from a Streamlit run are checked against the same model fitted directly with
 analytics.clv, so the horizon, discount rate and measure (gross profit) in use are the ones set.
@@ -46,19 +46,20 @@ def score_probe():
     """Runs inside Streamlit: what the value model's scoring sees, kept in the session for the test."""
     import streamlit as st
 
-    from ui import state
+    from ui import cache, database, models
 
-    scores = state.dimension_scores()
+    dataset = database.active_dataset()
+    scores = models.dimension_scores(dataset)
     column = scores.dimensions.index("potential") if "potential" in scores.dimensions else None
     st.session_state["probe"] = {
         "source": scores.potential_source,
         "potential": None if column is None else scores.matrix[:, column],
         "potential_money": None if column is None else scores.money[:, column],
         "ids": scores.customer_ids,
-        "status": state.clv_status(),
-        "predictions": state.lifetime_values(),
-        "feature_columns": list(state.features().columns),
-        "tiers": state.value_model().tiering.labels,
+        "status": models.potential(dataset),
+        "predictions": models.predictions(dataset),
+        "feature_columns": list(cache.features(dataset).columns),
+        "tiers": models.value_model(dataset).tiering.labels,
     }
 
 
@@ -103,7 +104,7 @@ def test_demo_scoring_uses_the_lifetime_value_model(app_database):
 
 def test_horizon_and_discount_reach_the_scores(app_database):
     default = probe()
-    longer = probe(clv_horizon_months=36, clv_discount_rate=0.0)
+    longer = probe(clv_horizon_months=36, clv_discount_percent=0.0)
     assert longer["predictions"]["clv"].sum() > 2 * default["predictions"]["clv"].sum()
     expected = expected_potential_scores(app_database, months=36, rate=0.0)
     np.testing.assert_allclose(longer["potential"], expected, atol=SAME_RANK)

@@ -10,6 +10,7 @@ from analytics import strategy
 from analytics.dimensions import dimension_scores
 from analytics.presets import PRESETS
 from analytics.value_model import explain_customer, rank_comparison, score_customers, value_table
+from ui import format as fmt
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
     dimension_breakdown_figure,
@@ -60,11 +61,11 @@ def test_pyramid_shows_customer_shares_beside_value_shares_on_one_scale(data, la
         pyramid_figure(pyramid, lang, share="orders")
 
 
-def test_pyramid_says_no_data_where_a_share_is_unknown(data):
+def test_pyramid_marks_a_share_that_is_unknown(data):
     _, _, table = data
     pyramid = strategy.pyramid(table.assign(gross_profit=np.nan))
     shares = pyramid_figure(pyramid, "zh", share="gross_profit_share").data[1]
-    assert list(shares.text) == ["无数据"] * 4
+    assert list(shares.text) == [fmt.missing("zh")] * 4
     np.testing.assert_array_equal(shares.x, [0.0] * 4)
 
 

@@ -14,12 +14,12 @@ from streamlit.testing.v1 import AppTest
 from analytics import strategy
 from analytics.datasets import list_datasets
 from analytics.demo import generate_demo
-from analytics.dimensions import dimension_scores
+from analytics.dimensions import DIMENSIONS, dimension_scores
 from analytics.ingest import write_upload
 from analytics.presets import PRESET_PREFIX, PRESETS
 from analytics.store import Store
 from analytics.value_model import score_customers, value_table
-from ui import state
+from ui import cache, settings
 from ui.i18n import TABLE, translate
 from ui.markup import md
 
@@ -28,13 +28,13 @@ TOP_COLUMNS = ("customer_id", "name", "value", "revenue")
 
 
 def scoring_features(path):
-    """What the page scores: the features plus the lifetime-value potential (cached by ui.state)."""
+    """What the page scores: the features plus the lifetime-value potential (cached by ui.cache)."""
     store = Store(path)
     try:
         dataset = list_datasets(store)[-1]
     finally:
         store.close()
-    return state._scoring_features(str(path), dataset.dataset_id, dataset.version, state.DEFAULT_LIFETIME)
+    return cache._scoring_features(str(path), dataset.dataset_id, dataset.version, settings.DEFAULT_LIFETIME)
 
 
 def expected(features, weights, method="by_customer_share", shares=None):
@@ -50,6 +50,11 @@ def shown_top_customers(app: AppTest) -> dict[str, list[str]]:
     tables = [d.value for d in app.dataframe if list(d.value.columns) == headers]
     assert len(tables) == 4
     return {tier: list(table[headers[0]]) for tier, table in zip("SABC", tables)}
+
+
+def weights_in_session(app: AppTest) -> dict[str, float]:
+    """The weights every page reads: the weight sliders' values (``ui.settings``)."""
+    return {dimension: app.session_state[settings.weight_key(dimension)] for dimension in DIMENSIONS}
 
 
 def cutoffs_shown(app: AppTest):
@@ -88,14 +93,14 @@ def test_page_renders_in_both_languages(app_database, lang, title, s_tier):
 def test_moving_sliders_re_tiers_customers_as_the_analytics_do(app_database):
     app = open_app(PAGE, lang="en")
     before = shown_top_customers(app)
-    app.slider(key="value_weight_satisfaction").set_value(0.0)
-    app.slider(key="value_weight_economic").set_value(5.0)
+    app.slider(key="weight_satisfaction").set_value(0.0)
+    app.slider(key="weight_economic").set_value(5.0)
     rerun(app)
     weights = {**PRESETS["balanced"], "satisfaction": 0.0, "economic": 5.0}
     model, top = expected(scoring_features(app_database), weights)
     assert shown_top_customers(app) == top != before
     np.testing.assert_allclose(cutoffs_shown(app).iloc[:, 5], model.tiering.cutoffs["min_value"].round())
-    assert app.session_state["value_weights"] == weights  # every page reads these
+    assert weights_in_session(app) == weights  # every page reads these
 
 
 def test_a_weight_slider_moves_the_tiers_shares_of_value(app_database):
@@ -106,27 +111,30 @@ def test_a_weight_slider_moves_the_tiers_shares_of_value(app_database):
     np.testing.assert_allclose(shares["balanced"], expected(scoring_features(app_database), PRESETS["balanced"])[0]
                                .tiering.cutoffs["value_share"] * 100)
     for name, dimension in (("profit", "economic"), ("satisfaction", "satisfaction")):
-        app.slider(key=f"value_weight_{dimension}").set_value(5.0)
+        app.slider(key=f"weight_{dimension}").set_value(5.0)
         rerun(app)
         shares[name] = cutoffs_shown(app).iloc[:, 3].to_numpy()
-        model, _ = expected(scoring_features(app_database), app.session_state["value_weights"])
+        model, _ = expected(scoring_features(app_database), weights_in_session(app))
         np.testing.assert_allclose(shares[name], model.tiering.cutoffs["value_share"] * 100)
         assert shares[name].sum() == pytest.approx(100.0, abs=0.1)
         pyramid = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][1]  # its value side
         np.testing.assert_allclose(plotly_array(pyramid["x"]), np.clip(shares[name], 0, None))
-        app.slider(key=f"value_weight_{dimension}").set_value(1.0)
+        app.slider(key=f"weight_{dimension}").set_value(1.0)
     assert shares["profit"][0] > shares["balanced"][0] + 5
     assert shares["satisfaction"][0] < shares["balanced"][0] - 2
 
 
-def test_all_zero_weights_keep_the_previous_weights(app_database):
+def test_all_zero_weights_say_so_and_the_balanced_preset_stands_in(app_database):
     app = open_app(PAGE, lang="en")
     for slider in app.slider:
-        if slider.key and slider.key.startswith("value_weight_"):
+        if slider.key and slider.key.startswith("weight_"):
             slider.set_value(0.0)
     rerun(app)
     assert any("at least one available dimension" in w.value for w in app.warning)
-    assert shown_top_customers(app) == expected(scoring_features(app_database), PRESETS["balanced"])[1]
+    assert not app.dataframe  # no tiers drawn from weights that weigh nothing
+    app.switch_page("pages/lifecycle.py")
+    rerun(app)
+    assert translate("value.weights_fallback") in [info.value for info in app.info]
 
 
 def test_loading_the_profit_focus_preset_moves_the_sliders_and_the_tiers(app_database):
@@ -135,14 +143,14 @@ def test_loading_the_profit_focus_preset_moves_the_sliders_and_the_tiers(app_dat
     app.button(key="value_preset_load").click()
     rerun(app)
     preset = PRESETS["profit_focus"]
-    assert {d: app.slider(key=f"value_weight_{d}").value for d in preset} == preset
+    assert {d: app.slider(key=f"weight_{d}").value for d in preset} == preset
     assert shown_top_customers(app) == expected(scoring_features(app_database), preset)[1]
     assert any("match the preset Profit focus" in c.value for c in app.caption)
 
 
 def test_custom_preset_saves_to_and_deletes_from_the_database(app_database):
     app = open_app(PAGE, lang="en")
-    app.slider(key="value_weight_per_head").set_value(4.5)
+    app.slider(key="weight_per_head").set_value(4.5)
     app.text_input(key="value_preset_name").input("Stage two")
     app.button(key="value_preset_save").click()
     rerun(app)
@@ -175,13 +183,13 @@ def test_custom_preset_saves_to_and_deletes_from_the_database(app_database):
 
 def test_tier_method_and_cutoffs_change_the_tiers(app_database):
     app = open_app(PAGE, lang="en")
-    app.slider(key="value_cutoff_S").set_value(10)
+    app.slider(key="tier_cutoff_S").set_value(10)
     rerun(app)
     assert list(cutoffs_shown(app).iloc[:, 1]) == [300, 450, 900, 1350]
 
-    app.radio(key="value_tier_method").set_value("by_value_share")
+    app.radio(key="tier_method").set_value("by_value_share")
     rerun(app)
-    assert [app.slider(key=f"value_cutoff_{tier}").value for tier in "SAB"] == [50, 30, 15]
+    assert [app.slider(key=f"tier_cutoff_{tier}").value for tier in "SAB"] == [50, 30, 15]
     assert any("holding 50% of the total value, S and A hold 80%, S, A and B hold 95%" in c.value for c in app.caption)
     model, top = expected(scoring_features(app_database), PRESETS["balanced"], "by_value_share", {"S": 0.5, "A": 0.3, "B": 0.15})
     np.testing.assert_array_equal(cutoffs_shown(app).iloc[:, 1], model.tiering.cutoffs["customers"])
@@ -189,10 +197,11 @@ def test_tier_method_and_cutoffs_change_the_tiers(app_database):
     assert shown_top_customers(app) == top
     assert app.session_state["tier_method"] == "by_value_share"
 
-    app.slider(key="value_cutoff_B").set_value(80)
+    app.slider(key="tier_cutoff_B").set_value(80)
     rerun(app)
     assert any("more than 100%" in e.value for e in app.error)
-    assert app.session_state["tier_shares"] == {"S": 0.5, "A": 0.3, "B": 0.15}
+    # every page tiers by the method's defaults until the cut-offs add up again
+    np.testing.assert_array_equal(cutoffs_shown(app).iloc[:, 1], model.tiering.cutoffs["customers"])
 
 
 def test_dimensions_without_data_are_disabled_with_the_reason(app_database):
@@ -203,8 +212,8 @@ def test_dimensions_without_data_are_disabled_with_the_reason(app_database):
     write_upload(store, upload, mode="new", digest=None, dataset_name="no costs")
     store.close()
     app = open_app(PAGE, lang="en")  # the newest dataset is the active one
-    assert app.slider(key="value_weight_per_head").disabled
-    assert not app.slider(key="value_weight_economic").disabled
+    assert app.slider(key="weight_per_head").disabled
+    assert not app.slider(key="weight_economic").disabled
     assert any("Profit per head is switched off" in w.value and "no cost data" in w.value for w in app.warning)
     assert any("computed without gross profit" in c.value for c in app.caption)
     assert any("margin is unknown" in i.value for i in app.info)
@@ -219,8 +228,8 @@ def test_bare_transactions_give_reasons_and_messages_instead_of_errors(app_datab
     write_upload(store, upload, mode="new", digest=None, dataset_name="bare")
     store.close()
     app = open_app(PAGE, lang="en")
-    disabled = {s.key for s in app.slider if s.key and s.key.startswith("value_weight_") and s.disabled}
-    assert disabled == {f"value_weight_{d}" for d in ("influence", "strategic", "social", "per_head", "satisfaction")}
+    disabled = {s.key for s in app.slider if s.key and s.key.startswith("weight_") and s.disabled}
+    assert disabled == {f"weight_{d}" for d in ("influence", "strategic", "social", "per_head", "satisfaction")}
     assert any("margin is unknown" in i.value for i in app.info)
     assert any("no customer types" in i.value for i in app.info)
     assert shown_top_customers(app) == expected(scoring_features(app_database), PRESETS["balanced"])[1]

@@ -18,15 +18,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import concentration, potential
-from analytics import dimensions as dimensions_module
+from analytics import concentration
 from analytics import value_model as value_model_module
 from analytics.datasets import Dataset
-from analytics.features import customer_features
-from analytics.potential import LifetimeSettings
-from analytics.store import database_path, open_store
-from ui import state
-from ui.state import t
+from ui import cache, models, settings
+from ui.language import t, translated_options
 
 ATTRIBUTE_FILTERS = ("customer_type", "region", "channel")
 ACTIVE_DAYS = 365
@@ -55,24 +51,23 @@ class CustomerSelection:
         return bool(self.features["gross_profit"].notna().any())
 
 
-def customer_selection(dataset: Dataset, page: str) -> CustomerSelection:
+def customer_selection(dataset: Dataset) -> CustomerSelection:
     """Draw the filter widgets in one bordered row and return the customers they select.
 
-    ``page`` names the page's own widgets; their values live in the session under page-free
-    keys, so the selection made on one page is the starting point on the other.
+    The widgets have the same keys on both pages and keep their state for the session, so the
+    selection made on one page holds on the other.
     """
-    everyone = state.features(dataset)
+    everyone = cache.features(dataset)
     attributes = [column for column in ATTRIBUTE_FILTERS if everyone[column].nunique() >= 2]
     with st.container(border=True):
         columns = st.columns(1 + len(attributes))
-        start, end = _date_range(columns[0], dataset, page)
+        start, end = _date_range(columns[0], dataset)
         choices = []
         for column, slot in zip(attributes, columns[1:]):
             labels = {value: _attribute_label(column, value) for value in sorted(everyone[column].dropna().unique())}
-            shared = _shared_value(column, dataset, page, "default", [])
             chosen = slot.multiselect(
                 t(f"field.{column}"), list(labels), format_func=labels.get, placeholder=t("conc.filters.all"),
-                **shared | {"key": state.translated_options(shared["key"])},
+                **settings.widget(translated_options(settings.filter_key(column, dataset)), []),
             )
             if chosen:
                 choices.append((column, tuple(sorted(chosen))))
@@ -80,35 +75,16 @@ def customer_selection(dataset: Dataset, page: str) -> CustomerSelection:
     if start is None and end is None and not choices:
         return CustomerSelection(dataset, None, None, (), everyone)
     if start is not None or end is not None:
-        everyone = _window_features(str(database_path()), dataset.dataset_id, dataset.version, start, end)
+        everyone = cache.features(dataset, start, end)
     return CustomerSelection(dataset, start, end, choices, _filtered(everyone, choices))
 
 
-def _shared_value(name: str, dataset: Dataset, page: str, parameter: str, default) -> dict:
-    """Widget arguments that start from the session's value of filter ``name`` and keep it updated.
-
-    Widgets are per page, values per dataset version (their choices belong to one version).
-    """
-    shared_key = filter_key(name, dataset)
-    widget_key = f"{page}_{shared_key}"
-
-    def remember() -> None:
-        st.session_state[shared_key] = st.session_state[widget_key]
-
-    return {parameter: st.session_state.get(shared_key, default), "key": widget_key, "on_change": remember}
-
-
-def filter_key(name: str, dataset: Dataset) -> str:
-    """Where the session keeps a filter's value (``dates`` or an attribute column)."""
-    return f"filter_{name}_{dataset.dataset_id}_{dataset.version}"
-
-
-def _date_range(slot, dataset: Dataset, page: str) -> tuple[date | None, date | None]:
+def _date_range(slot, dataset: Dataset) -> tuple[date | None, date | None]:
     """The chosen window, each end None when it is the dataset's own (so the cache is shared)."""
     picked = slot.date_input(
         t("conc.filters.dates"), min_value=dataset.date_min, max_value=dataset.date_max,
         help=t("conc.filters.dates_help"),
-        **_shared_value("dates", dataset, page, "value", (dataset.date_min, dataset.date_max)),
+        **settings.widget(settings.filter_key("dates", dataset), (dataset.date_min, dataset.date_max)),
     )
     picked = tuple(picked or ())  # while a range is being picked, only its start is known
     start = picked[0] if picked else dataset.date_min
@@ -120,26 +96,11 @@ def _attribute_label(column: str, value: str) -> str:
     return t(f"ctype.{value}") if column == "customer_type" else str(value)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _window_features(db_path: str, dataset_id: int, version: int, start: date | None, end: date | None) -> pd.DataFrame:
-    """Features counting only orders from ``start`` to ``end``, cached per dataset version."""
-    return customer_features(open_store(db_path), dataset_id, as_of=end, start=start)
-
-
 def _filtered(features: pd.DataFrame, choices: tuple) -> pd.DataFrame:
     keep = np.ones(len(features), dtype=bool)
     for column, accepted in choices:
         keep &= features[column].isin(accepted).to_numpy()
     return features[keep].reset_index(drop=True)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _selection_scores(db_path: str, dataset_id: int, version: int, start: date | None, end: date | None,
-                      choices: tuple, lifetime: LifetimeSettings, referral_value: float | None,
-                      _features: pd.DataFrame, _potential: pd.Series | None) -> dimensions_module.DimensionScores:
-    """Dimension inputs of the selection (``_features``, named by the other arguments), computed
-    once per selection and shared read-only."""
-    return dimensions_module.dimension_scores(potential.with_potential(_features, _potential), referral_value)
 
 
 def value_model(selection: CustomerSelection) -> value_model_module.ValueModel:
@@ -150,13 +111,11 @@ def value_model(selection: CustomerSelection) -> value_model_module.ValueModel:
     """
     dataset = selection.dataset
     if selection.is_whole_dataset:
-        return state.value_model(dataset)
-    scores = _selection_scores(str(database_path()), dataset.dataset_id, dataset.version, selection.start,
-                               selection.end, selection.choices, state.clv_settings(),
-                               state.dimension_scores(dataset).referral_value, selection.features,
-                               state.potential_values(dataset))
-    method, shares = state.tier_settings()
-    return value_model_module.score_customers(scores, state.effective_weights(scores), method, shares)
+        return models.value_model(dataset)
+    scores = cache.selection_dimensions(dataset, selection.start, selection.end, selection.choices,
+                                        selection.features, settings.lifetime_settings(),
+                                        models.dimension_scores(dataset).referral_value)
+    return models.score(scores)
 
 
 def value_table(selection: CustomerSelection) -> pd.DataFrame:
@@ -182,46 +141,18 @@ def ranked(table: pd.DataFrame, column: str) -> concentration.RankedMetric:
     return concentration.rank_metric(values, labels=table["name"].to_numpy())
 
 
-# Concentration-risk thresholds: set on the 80/20 page, read by the overview's verdict too.
-RISK_INPUTS = {
-    "top_n": "risk_top_n",
-    "top_share_moderate": "risk_top_share_moderate",
-    "top_share_high": "risk_top_share_high",
-    "hhi_moderate": "risk_hhi_moderate",
-    "hhi_high": "risk_hhi_high",
-}
-
-
 def risk_threshold_inputs() -> None:
-    """Number inputs for the risk thresholds; shares are entered in percent."""
+    """Number inputs for the concentration-risk thresholds (``settings.risk_thresholds``); shares in percent."""
     defaults = concentration.RiskThresholds()
     left, middle, right = st.columns(3)
-    left.number_input(t("conc.risk.input.top_n"), min_value=1, max_value=1000, value=defaults.top_n, step=1,
-                      key=RISK_INPUTS["top_n"], persist_state="session")
+    left.number_input(t("conc.risk.input.top_n"), min_value=1, max_value=1000, step=1,
+                      **settings.widget(settings.RISK_KEYS["top_n"], defaults.top_n))
     for slot, level in ((middle, "moderate"), (right, "high")):
         slot.number_input(
             t(f"conc.risk.input.top_share_{level}"), min_value=0.0, max_value=100.0, step=5.0,
-            value=100.0 * getattr(defaults, f"top_share_{level}"),
-            key=RISK_INPUTS[f"top_share_{level}"], persist_state="session",
+            **settings.widget(settings.RISK_KEYS[f"top_share_{level}"], 100.0 * getattr(defaults, f"top_share_{level}")),
         )
         slot.number_input(
             t(f"conc.risk.input.hhi_{level}"), min_value=0.0, max_value=concentration.HHI_SCALE, step=100.0,
-            value=getattr(defaults, f"hhi_{level}"), key=RISK_INPUTS[f"hhi_{level}"], persist_state="session",
+            **settings.widget(settings.RISK_KEYS[f"hhi_{level}"], getattr(defaults, f"hhi_{level}")),
         )
-
-
-def risk_thresholds() -> tuple[concentration.RiskThresholds, bool]:
-    """The thresholds in use and whether the user's entries were valid (else the defaults apply)."""
-    entered = {name: st.session_state.get(key) for name, key in RISK_INPUTS.items()}
-    if any(value is None for value in entered.values()):
-        return concentration.RiskThresholds(), True
-    try:
-        return concentration.RiskThresholds(
-            top_n=int(entered["top_n"]),
-            top_share_moderate=entered["top_share_moderate"] / 100.0,
-            top_share_high=entered["top_share_high"] / 100.0,
-            hhi_moderate=float(entered["hhi_moderate"]),
-            hhi_high=float(entered["hhi_high"]),
-        ), True
-    except ValueError:
-        return concentration.RiskThresholds(), False

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.clv.lifetime_value import HoldoutCheck
+from ui import format as fmt
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import translate
 
@@ -48,9 +49,12 @@ def distribution_figure(values: pd.Series, title_key: str, axis_key: str, lang: 
         title=translate(title_key, lang),
         xaxis_title=translate(axis_key, lang),
         yaxis_title=translate("clv.dist.customers", lang),
-        xaxis_tickformat=".0%" if percent else ",.0f",
         bargap=0.05,
     )
+    if percent:
+        figure.update_xaxes(tickformat=".0%")
+    else:
+        figure.update_xaxes(**fmt.money_ticks(values, lang))
     return figure
 
 
@@ -73,4 +77,5 @@ def tier_value_figure(per_tier: pd.DataFrame, lang: str = "en") -> go.Figure:
         yaxis_title=translate("clv.tier.clv_total", lang),
         xaxis_type="category",
     )
+    figure.update_yaxes(**fmt.money_ticks(per_tier["clv_total"], lang))
     return figure

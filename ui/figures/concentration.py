@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from analytics.concentration import Curve, RiskVerdict, WhaleCurve
+from ui import format as fmt
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import DEFAULT_LANGUAGE, translate
 from ui.markup import plot_text
@@ -53,7 +54,7 @@ def pareto_figure(
             figure.add_annotation(
                 x=mark_share, y=share, ax=40, ay=offset if high else -offset, arrowcolor=color,
                 font={"color": color},
-                text=translate("conc.pareto.mark", lang, customers=percent(mark_share), share=percent(share)),
+                text=translate("conc.pareto.mark", lang, customers=fmt.share(mark_share, lang), share=fmt.share(share, lang)),
             )
     if mark_share is not None:
         figure.add_vline(x=mark_share, line={"color": ACCENT, "dash": "dash", "width": 1})
@@ -80,14 +81,14 @@ def whale_figure(whale: WhaleCurve, lang: str = DEFAULT_LANGUAGE) -> go.Figure:
         figure.add_vrect(
             x0=1.0 - whale.loss_makers / curve.n_customers, x1=1.0, fillcolor=ACCENT, opacity=0.12,
             line_width=0, annotation_position="bottom right",
-            annotation_text=translate("conc.whale.loss_zone", lang, count=f"{whale.loss_makers:,}"),
+            annotation_text=translate("conc.whale.loss_zone", lang, count=fmt.count(whale.loss_makers, lang)),
         )
     figure.add_annotation(
         x=whale.peak_customer_share, y=whale.peak_share, ax=0, ay=-35, arrowcolor=ACCENT,
         xanchor="right" if whale.peak_customer_share > 0.5 else "left",  # keep the label inside the plot
         text=translate(
             "conc.whale.peak", lang,
-            peak=percent(whale.peak_share), customers=percent(whale.peak_customer_share),
+            peak=fmt.share(whale.peak_share, lang), customers=fmt.share(whale.peak_customer_share, lang),
         ),
     )
     low = min(0.0, float(curve.value_share.min()))
@@ -134,7 +135,7 @@ def risk_sentence(verdict: RiskVerdict, lang: str = DEFAULT_LANGUAGE) -> str:
     """The verdict in words; from moderate up, with the note that dependency is also a strength."""
     sentence = translate(
         f"conc.risk.sentence.{verdict.level}", lang,
-        n=verdict.top_n, share=percent(verdict.top_share), hhi=f"{verdict.hhi:,.0f}",
+        n=verdict.top_n, share=fmt.share(verdict.top_share, lang), hhi=fmt.number(verdict.hhi, lang, 0),
     )
     if verdict.level == "low":
         return sentence
@@ -147,7 +148,7 @@ def whale_sentence(whale: WhaleCurve, lang: str = DEFAULT_LANGUAGE) -> str:
         return translate("conc.whale.no_losses", lang)
     return translate(
         "conc.whale.summary", lang,
-        count=f"{whale.loss_makers:,}", amount=f"{whale.profit_destroyed:,.0f}", peak=percent(whale.peak_share),
+        count=fmt.count(whale.loss_makers, lang), amount=fmt.money(whale.profit_destroyed, lang), peak=fmt.share(whale.peak_share, lang),
     )
 
 
@@ -156,7 +157,7 @@ def top_readout(
 ) -> str:
     """'The top X% of customers bring Y% of <metric>.'"""
     return translate(
-        "conc.readout.top", lang, customers=percent(customer_share), share=percent(value_share),
+        "conc.readout.top", lang, customers=fmt.share(customer_share, lang), share=fmt.share(value_share, lang),
         metric=translate(f"conc.metric_phrase.{metric}", lang),
     )
 
@@ -166,17 +167,9 @@ def inverse_readout(
 ) -> str:
     """'Y% of <metric> comes from the top X% of customers.'"""
     return translate(
-        "conc.readout.inverse", lang, customers=percent(customer_share), share=percent(value_share),
+        "conc.readout.inverse", lang, customers=fmt.share(customer_share, lang), share=fmt.share(value_share, lang),
         metric=translate(f"conc.metric_phrase.{metric}", lang),
     )
-
-
-def percent(share: float) -> str:
-    """A share as a percentage: whole from 10% up, two significant digits below (2.1%, 0.37%)."""
-    value = 100.0 * share
-    if value == 0.0 or abs(value) >= 10.0:
-        return f"{value:.0f}%"
-    return "<0.01%" if abs(value) < 0.01 else f"{value:.2g}%"
 
 
 def customer_table(
@@ -199,7 +192,7 @@ def customer_table(
     frame["gross_profit"] = rows["gross_profit"]
     frame["margin_pct"] = rows["margin_pct"]
     frame = frame.rename(columns=names)
-    na = translate("conc.na", lang)
+    na = fmt.missing(lang)
     tier = [names["tier"]]
     return (
         frame.style
@@ -209,25 +202,6 @@ def customer_table(
         .format(lambda code: translate(f"value.tier.{code}", lang), subset=tier)
         .map(lambda code: f"color: {TIER_COLORS[code]}; font-weight: bold", subset=tier)
     )
-
-
-def amount(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A money amount short enough for a KPI card: 503M / 12.3K in English, 5.03亿 / 1.2万 in Chinese.
-
-    The steps come from the ``conc.amount.scales`` translation, since languages group digits
-    differently (thousands and millions; 万 and 亿). Three significant digits from a step up.
-    """
-    for step in translate("conc.amount.scales", lang).split("|"):
-        power, suffix = step.split(" ", 1)
-        scale = float(power)
-        if abs(value) >= scale:
-            return f"{_three_digits(value / scale)}{suffix}"
-    return f"{value:,.0f}"
-
-
-def _three_digits(value: float) -> str:
-    decimals = max(0, 2 - int(np.floor(np.log10(abs(value)))))
-    return f"{value:.{decimals}f}"  # no grouping: a KPI card has room for about five characters
 
 
 def _curve_trace(curve: Curve, name: str, color: str, lang: str) -> go.Scatter:

@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 from analytics.lifecycle import HISTORY_PERIODS, STAGES
 from analytics.migration import AFTER_STATES, BEFORE_STATES, ENTERING, LEAVING
 from analytics.value_model import TIERS
+from ui import format as fmt
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import translate
 
@@ -180,6 +181,7 @@ def order_history_figure(history: pd.DataFrame, lang: str = "en", period: str = 
         barmode="overlay", legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 10, "t": 20, "b": 10},
         yaxis_title=translate("life.fig.amount", lang),
     )
+    figure.update_yaxes(**fmt.money_ticks(pd.concat([history["revenue"], history["gross_profit"]]), lang))
     if span is not None and len(history):
         # From the start of the span's first period to the end of its last one, and never cutting a bar.
         first = min(pd.Timestamp(span[0]).to_period(_PANDAS_PERIODS[period]).start_time, starts.min())

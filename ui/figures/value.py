@@ -15,6 +15,7 @@ from analytics.strategy import (
     relationship_grid,
 )
 from analytics.value_model import TIERS, CustomerExplanation
+from ui import format as fmt
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
 from ui.i18n import TABLE, translate
 from ui.markup import plot_text
@@ -40,8 +41,7 @@ def pyramid_figure(pyramid: pd.DataFrame, lang: str = "en", share: str = "value_
     # the label says so rather than showing 0%. A negative share (a tier losing money) has no bar
     # either; its label shows the number.
     share_pct = data[share].to_numpy(dtype=float) * 100
-    no_data = translate("value.fig.no_data", lang)
-    share_text = [f"{p:.1f}%" if np.isfinite(p) else no_data for p in share_pct]
+    share_text = [fmt.number(p, lang) + "%" if np.isfinite(p) else fmt.missing(lang) for p in share_pct]
     share_pct = np.clip(np.nan_to_num(share_pct, nan=0.0), 0.0, None)
 
     figure = make_subplots(
@@ -163,7 +163,7 @@ def dimension_breakdown_figure(explanation: CustomerExplanation, lang: str = "en
     figure.update_yaxes(autorange="reversed")
     figure.update_layout(
         title=translate("value.fig.breakdown_title", lang, customer=plot_text(explanation.customer_id),
-                        tier=explanation.tier, value=f"{explanation.value:,.0f}", score=explanation.score),
+                        tier=explanation.tier, value=fmt.money(explanation.value, lang), score=explanation.score),
         xaxis_title=translate("value.fig.contribution", lang),
         legend={"orientation": "h", "y": -0.15}, margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )

@@ -303,7 +303,7 @@ STRINGS = {
     "field.revenue_prev_12m": {"en": "Revenue, 12 months before", "zh": "前 12 个月销售额"},
     "field.growth": {"en": "Growth", "zh": "增长率"},
     "field.returns_share": {"en": "Returns share", "zh": "退货占比"},
-    # Customer types (DOMAIN.md)
+    # Customer types (docs/DOMAIN_NOTES.md)
     "ctype.consumer": {"en": "Consumer", "zh": "消费者"},
     "ctype.purchaser": {"en": "Purchaser", "zh": "顾客"},
     "ctype.enterprise": {"en": "Enterprise customer", "zh": "企业客户"},

@@ -156,8 +156,8 @@ STRINGS = {
                              "zh": "客户仍然活跃的概率"},
     "clv.dist.customers": {"en": "Customers", "zh": "客户数"},
     "clv.dist.clipped": {
-        "en": "The value chart leaves out the top 1% of customers (above {limit:,.0f}) so that the rest stay readable.",
-        "zh": "为便于阅读，终身价值分布图未显示价值最高的 1% 客户（高于 {limit:,.0f}）。",
+        "en": "The value chart leaves out the top 1% of customers (above {limit}) so that the rest stay readable.",
+        "zh": "为便于阅读，终身价值分布图未显示价值最高的 1% 客户（高于 {limit}）。",
     },
     "clv.tier.note": {"en": "Tiers as graded on the Value Model page.", "zh": "客户等级以价值模型页的划分为准。"},
     "clv.tier.tier": {"en": "Tier", "zh": "客户等级"},

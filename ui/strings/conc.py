@@ -129,8 +129,6 @@ STRINGS = {
         "zh": "总毛利为零或负数，无法绘制鲸鱼曲线（占总毛利的比例）。",
     },
     # amounts: "<power of ten> <suffix>" steps, largest first, so each language groups digits its way
-    "conc.amount.scales": {"en": "1e9 B|1e6 M|1e3 K", "zh": "1e8 亿|1e4 万"},
-    "conc.na": {"en": "n/a", "zh": "无数据"},
     "conc.metric_note": {"en": "{metric}: {note}", "zh": "{metric}：{note}"},
     # the shared filters
     "conc.filters.dates": {"en": "Order dates", "zh": "订单日期"},

@@ -267,16 +267,16 @@ STRINGS = {
     "life.customer.rank": {"en": "{rank} of {total}", "zh": "第 {rank} / 共 {total}"},
     "life.customer.stage": {"en": "Lifecycle stage", "zh": "生命周期阶段"},
     "life.customer.rhythm": {
-        "en": "Usual gap between orders: {gap} days · last purchase {recency} days ago · customer for {tenure} days",
-        "zh": "通常订货间隔：{gap} 天 · 上次购买距今 {recency} 天 · 合作 {tenure} 天",
+        "en": "Usual gap between orders: {gap} · last purchase {recency} ago · customer for {tenure}",
+        "zh": "通常订货间隔：{gap} · 上次购买距今 {recency} · 合作 {tenure}",
     },
     "life.customer.rhythm_single": {
-        "en": "A single purchase so far, {recency} days ago · customer for {tenure} days · judged against the repeat customers' usual gap",
-        "zh": "目前只购买过一次，距今 {recency} 天 · 合作 {tenure} 天 · 按复购客户的通常订货间隔判断",
+        "en": "A single purchase so far, {recency} ago · customer for {tenure} · judged against the repeat customers' usual gap",
+        "zh": "目前只购买过一次，距今 {recency} · 合作 {tenure} · 按复购客户的通常订货间隔判断",
     },
     "life.customer.rhythm_returns_only": {
-        "en": "No purchase, only returns: the last one {recency} days ago · customer for {tenure} days",
-        "zh": "没有购买记录，只有退货：最近一次在 {recency} 天前 · 合作 {tenure} 天",
+        "en": "No purchase, only returns: the last one {recency} ago · customer for {tenure}",
+        "zh": "没有购买记录，只有退货：最近一次在 {recency} 前 · 合作 {tenure}",
     },
     "life.customer.history": {"en": "Order history", "zh": "购买历史"},
     "life.customer.period": {"en": "Per", "zh": "统计周期"},

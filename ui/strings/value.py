@@ -62,6 +62,7 @@ STRINGS = {
         "en": "What one referral is worth. Default: the average realized value of a customer new in the last year, {default}.",
         "zh": "一次推荐的价值。默认值：近一年新客户的平均既成价值，即{default}。",
     },
+    "value.referral_value_placeholder": {"en": "Default: {default}", "zh": "默认值：{default}"},
     "value.referral_value_note": {
         "en": "Assumption: each referral is worth {value} (default {default}).",
         "zh": "假设：每次推荐价值{value}（默认值{default}）。",
@@ -357,8 +358,8 @@ STRINGS = {
     "value.section.ranks": {"en": "High sales is not high value", "zh": "销售额高不等于价值高"},
     "value.section.export": {"en": "Export the tiered customer list", "zh": "导出分级客户名单"},
     "value.weights_all_zero": {
-        "en": "Give at least one available dimension a positive weight; until then the previous weights stay in use.",
-        "zh": "请至少为一个可用维度设置大于0的权重；在此之前沿用上一次的权重。",
+        "en": "Give at least one available dimension a positive weight; until then every page uses the balanced preset.",
+        "zh": "请至少为一个可用维度设置大于0的权重；在此之前各页面使用“均衡”预设。",
     },
     "value.presets": {"en": "Weight presets", "zh": "权重方案"},
     "value.preset": {"en": "Preset", "zh": "方案"},

@@ -1,0 +1,266 @@
+"""The cache boundary: every result the app keeps between reruns, and the only road from pages to
+the store's data (``ui.database`` opens the store and lists datasets).
+
+One policy: results are computed once and shared read-only by every session of the server
+(``st.cache_resource``: one copy, no per-call copies). Never modify what these functions return.
+One key: results read from a dataset are keyed by ``(database file, dataset id, version)``
+(``_key``); every write to a dataset raises its version, so nothing stale is served. Settings a
+result depends on (lifetime-value settings, value per referral, stage rules, filters) are
+arguments, so the same settings share one result across sessions; this module reads no session
+state itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analytics import background, ingest, lifecycle, migration, readers, segments, validation
+from analytics.clv import beta_geo, lifetime_value, summary
+from analytics.datasets import Dataset
+from analytics.dimensions import DimensionScores, dimension_scores
+from analytics.features import customer_features
+from analytics.potential import (
+    LifetimeFit,
+    LifetimeSettings,
+    fit_lifetime,
+    lifetime_values,
+    potential_values,
+    scoring_features_at,
+    with_potential,
+)
+from analytics.store import database_path, open_store
+
+SEGMENT_SEED = 0
+PARSE_BUDGET_SECONDS = 120.0
+_shared = st.cache_resource(show_spinner=False, max_entries=8)
+_shared_many = st.cache_resource(show_spinner=False, max_entries=16)
+
+
+def _key(dataset: Dataset) -> tuple[str, int, int]:
+    return str(database_path()), dataset.dataset_id, dataset.version
+
+
+# -- Per-customer features ------------------------------------------------------------------
+
+
+@_shared_many
+def _features(db_path: str, dataset_id: int, version: int, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+    return customer_features(open_store(db_path), dataset_id, as_of=end, start=start)
+
+
+def features(dataset: Dataset, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Per-customer features of the dataset, counting only orders from ``start`` to ``end`` when given."""
+    return _features(*_key(dataset), start, end)
+
+
+# -- Lifetime value ----------------------------------------------------------------------------
+
+
+@_shared
+def _lifetime_fit(db_path: str, dataset_id: int, version: int, purchase_model: str) -> LifetimeFit:
+    return fit_lifetime(summary.rfm_summary(open_store(db_path), dataset_id), purchase_model)
+
+
+def lifetime_fit(dataset: Dataset, purchase_model: str) -> LifetimeFit:
+    """The purchase and spend models fitted on the whole history (horizon and rate do not change them)."""
+    return _lifetime_fit(*_key(dataset), purchase_model)
+
+
+@_shared_many
+def _lifetime_values(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings) -> pd.DataFrame | None:
+    return lifetime_values(_lifetime_fit(db_path, dataset_id, version, settings.purchase_model), settings)
+
+
+def predictions(dataset: Dataset, settings: LifetimeSettings) -> pd.DataFrame | None:
+    """Per customer (index customer_id): probability_alive, expected_purchases, expected_spend, clv and
+    expected_gross_profit over the horizon; None when the data cannot support a fit."""
+    return _lifetime_values(*_key(dataset), settings)
+
+
+@_shared
+def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date, purchase_model: str
+                   ) -> tuple[lifetime_value.HoldoutCheck, beta_geo.PurchaseModelChoice]:
+    split = summary.calibration_holdout_summary(open_store(db_path), dataset_id, calibration_end)
+    purchases, choice = beta_geo.fit_purchase_model(split["frequency"], split["recency"], split["T"], purchase_model)
+    return lifetime_value.holdout_check(purchases, split), choice
+
+
+def holdout_check(dataset: Dataset, calibration_end: dt.date, purchase_model: str
+                  ) -> tuple[lifetime_value.HoldoutCheck, beta_geo.PurchaseModelChoice]:
+    """The purchase model fitted up to ``calibration_end`` against what customers bought afterwards.
+    Raises ``InsufficientDataError`` when the split leaves too little on either side."""
+    return _holdout_check(*_key(dataset), calibration_end, purchase_model)
+
+
+# -- Value dimensions --------------------------------------------------------------------------
+
+
+def _scoring_features(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings) -> pd.DataFrame:
+    """The features plus ``potential_value`` when the lifetime-value model fits."""
+    return with_potential(_features(db_path, dataset_id, version, None, None),
+                          potential_values(_lifetime_values(db_path, dataset_id, version, settings)))
+
+
+@_shared
+def _dimension_scores(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings,
+                      referral_value: float | None) -> DimensionScores:
+    return dimension_scores(_scoring_features(db_path, dataset_id, version, settings), referral_value)
+
+
+def dimensions(dataset: Dataset, settings: LifetimeSettings, referral_value: float | None) -> DimensionScores:
+    """Money and scores per dimension; potential value from the lifetime-value model when it fits."""
+    return _dimension_scores(*_key(dataset), settings, referral_value)
+
+
+@_shared
+def _selection_dimensions(db_path: str, dataset_id: int, version: int, start: dt.date | None, end: dt.date | None,
+                          choices: tuple, settings: LifetimeSettings, referral_value: float | None,
+                          _features: pd.DataFrame) -> DimensionScores:
+    potential = potential_values(_lifetime_values(db_path, dataset_id, version, settings))
+    return dimension_scores(with_potential(_features, potential), referral_value)
+
+
+def selection_dimensions(dataset: Dataset, start: dt.date | None, end: dt.date | None, choices: tuple,
+                         selected: pd.DataFrame, settings: LifetimeSettings,
+                         referral_value: float | None) -> DimensionScores:
+    """Dimension inputs of a filtered selection (``selected``: the features the window and the
+    attribute ``choices`` select); potential value is the whole dataset's forecast."""
+    return _selection_dimensions(*_key(dataset), start, end, choices, settings, referral_value, selected)
+
+
+@_shared
+def _dimensions_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, settings: LifetimeSettings,
+                   referral_value: float | None) -> DimensionScores:
+    return dimension_scores(scoring_features_at(open_store(db_path), dataset_id, as_of, settings), referral_value)
+
+
+def dimensions_at(dataset: Dataset, as_of: dt.date, settings: LifetimeSettings,
+                  referral_value: float | None) -> DimensionScores:
+    """Dimension inputs from the history up to ``as_of``, potential value fitted up to that date."""
+    return _dimensions_at(*_key(dataset), as_of, settings, referral_value)
+
+
+# -- Segments ------------------------------------------------------------------------------------
+
+
+@_shared_many
+def _segmentation(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings, method: str,
+                  n_clusters: int | None) -> segments.Segmentation:
+    return segments.segment_customers(_scoring_features(db_path, dataset_id, version, settings), method=method,
+                                      n_clusters=n_clusters, random_state=SEGMENT_SEED)
+
+
+def segmentation(dataset: Dataset, settings: LifetimeSettings, method: str,
+                 n_clusters: int | None) -> segments.Segmentation:
+    """Customer segments (``n_clusters=None``: best silhouette). Raises ``SegmentationError``."""
+    return _segmentation(*_key(dataset), settings, method, n_clusters)
+
+
+@_shared_many
+def _segment_map(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings, method: str,
+                 n_clusters: int | None) -> segments.Projection:
+    clusters = _segmentation(db_path, dataset_id, version, settings, method, n_clusters)
+    return segments.projection_2d(clusters, random_state=SEGMENT_SEED)
+
+
+def segment_map(dataset: Dataset, settings: LifetimeSettings, method: str, n_clusters: int | None
+                ) -> segments.Projection:
+    return _segment_map(*_key(dataset), settings, method, n_clusters)
+
+
+# -- Lifecycle -----------------------------------------------------------------------------------
+
+
+@_shared
+def _stages(db_path: str, dataset_id: int, version: int, thresholds: lifecycle.StageThresholds, use_model: bool,
+            purchase_model: str) -> pd.DataFrame:
+    fit = _lifetime_fit(db_path, dataset_id, version, purchase_model)
+    alive = (lifecycle.probability_alive(fit.summary, fit.purchases)
+             if use_model and fit.purchases is not None else None)
+    return lifecycle.customer_stages(open_store(db_path), dataset_id, thresholds=thresholds, p_alive=alive)
+
+
+def stages(dataset: Dataset, thresholds: lifecycle.StageThresholds, use_model: bool,
+           purchase_model: str) -> pd.DataFrame:
+    """Every customer's lifecycle inputs and stage."""
+    return _stages(*_key(dataset), thresholds, use_model, purchase_model)
+
+
+@_shared
+def _period_activity(db_path: str, dataset_id: int, version: int, before: dt.date, after: dt.date) -> pd.DataFrame:
+    return migration.period_activity(open_store(db_path), dataset_id, before, after)
+
+
+def period_activity(dataset: Dataset, before: dt.date, after: dt.date) -> pd.DataFrame:
+    """Per customer, revenue in the period up to ``before`` and in the period up to ``after``."""
+    return _period_activity(*_key(dataset), before, after)
+
+
+@_shared_many
+def _order_history(db_path: str, dataset_id: int, version: int, customer_id: str, period: str) -> pd.DataFrame:
+    return lifecycle.order_history(open_store(db_path), dataset_id, customer_id, period)
+
+
+def order_history(dataset: Dataset, customer_id: str, period: str) -> pd.DataFrame:
+    return _order_history(*_key(dataset), customer_id, period)
+
+
+@_shared_many
+def _recent_orders(db_path: str, dataset_id: int, version: int, customer_id: str) -> pd.DataFrame:
+    return lifecycle.recent_orders(open_store(db_path), dataset_id, customer_id)
+
+
+def recent_orders(dataset: Dataset, customer_id: str) -> pd.DataFrame:
+    return _recent_orders(*_key(dataset), customer_id)
+
+
+# -- Uploads: kept per uploaded file (Streamlit's file_id) and reading options, not by hashing the
+# bytes on every rerun: a large file is read once, and validated once per set of choices. Reading
+# and checking run off the script thread within a time budget, so other sessions keep working.
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def upload_sheets(file_id: str, filename: str, _data: bytes) -> list[str]:
+    return background.run_bounded(lambda: readers.excel_sheets(filename, _data), seconds=PARSE_BUDGET_SECONDS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def open_upload(file_id: str, filename: str, sheet: str | None, encoding: str | None, header_line: int | None,
+                _data: bytes) -> readers.Source:
+    return background.run_bounded(
+        lambda: readers.open_upload(filename, _data, sheet, encoding=encoding, header_line=header_line),
+        seconds=PARSE_BUDGET_SECONDS,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def check_upload(file_id: str, options: tuple, choices_key: tuple, kind: str, _source: readers.Source,
+                 _choices: validation.Choices) -> validation.Report:
+    connection = readers.engine()
+    try:
+        return background.run_bounded(
+            lambda: validation.check(_source, _choices, kind, connection), seconds=PARSE_BUDGET_SECONDS,
+            connection=connection,
+        )
+    finally:
+        connection.close()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def upload_digest(file_id: str, _data: bytes) -> str:
+    return ingest.file_hash(_data)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _preflight(file_id: str, choices_key: tuple, db_path: str, dataset_id: int, version: int, digest: str,
+               _source: readers.Source, _choices: validation.Choices) -> ingest.Preflight:
+    return ingest.preflight(open_store(db_path), _source, _choices, dataset_id, digest)
+
+
+def preflight(file_id: str, choices_key: tuple, dataset: Dataset, digest: str, source: readers.Source,
+              choices: validation.Choices) -> ingest.Preflight:
+    """What an append of the file would meet in the dataset (rows already stored, date overlap)."""
+    return _preflight(file_id, choices_key, *_key(dataset), digest, source, choices)

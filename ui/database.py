@@ -1,0 +1,91 @@
+"""This server's database and the dataset a session works on.
+
+The one road from pages to the store besides ``ui.cache``: ``app.py`` calls ``open_database``
+first on every run (it reopens a store DuckDB invalidated, seeds the demo into an empty database,
+and stops the run with words when the database cannot be used); pages ask for the active dataset.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from analytics.datasets import Dataset, list_datasets
+from analytics.demo import seed_demo_if_empty
+from analytics.store import Store, StoreError, database_path, open_store
+from ui.language import t, translated_options
+
+ACTIVE_KEY = "active_dataset_id"
+_demo_lock = threading.Lock()
+
+
+def get_store() -> Store:
+    """The process-wide store of the configured database file (read-only when the server is a viewer)."""
+    return open_store(str(database_path()))
+
+
+def open_database() -> Store:
+    """Open this server's database for the run; see the module docstring."""
+    try:
+        store = get_store()
+    except StoreError as error:
+        st.error(t(f"store.error.{error.code}"))
+        st.stop()
+    if not store.read_only:
+        with _demo_lock:
+            seed_demo_if_empty(store)
+    return store
+
+
+def read_only() -> bool:
+    """Whether this server is a viewer (``CVD_READ_ONLY``): pages switch their writes off."""
+    return get_store().read_only
+
+
+def read_only_help() -> str | None:
+    """Why a write control is off on a viewer server; None where writes work."""
+    return t("store.error.read_only") if read_only() else None
+
+
+def available_datasets() -> list[Dataset]:
+    return list_datasets(get_store())
+
+
+def set_active_dataset(dataset_id: int | None) -> None:
+    """Make a dataset the one every page works on (None: fall back to the newest)."""
+    if dataset_id is None:
+        st.session_state.pop(ACTIVE_KEY, None)
+    else:
+        st.session_state[ACTIVE_KEY] = dataset_id
+
+
+def active_dataset() -> Dataset:
+    """The dataset every page works on: the one chosen, else the newest."""
+    by_id = {d.dataset_id: d for d in available_datasets()}
+    if not by_id:
+        st.info(t("store.empty"))
+        st.stop()
+    chosen = st.session_state.get(ACTIVE_KEY)
+    if chosen not in by_id:
+        chosen = max(by_id)
+        st.session_state[ACTIVE_KEY] = chosen
+    return by_id[chosen]
+
+
+def dataset_label(dataset: Dataset) -> str:
+    return f"{dataset.name} ({t('app.demo_label')})" if dataset.is_demo else dataset.name
+
+
+def dataset_selector() -> Dataset:
+    """The sidebar's dataset choice; its key follows the active dataset so code can switch it too."""
+    current = active_dataset()
+    available = available_datasets()
+    ids = [d.dataset_id for d in available]
+    labels = {d.dataset_id: dataset_label(d) for d in available}
+    key = translated_options(f"dataset_picker_{current.dataset_id}_{len(ids)}")
+    st.sidebar.selectbox(
+        t("app.dataset"), ids, index=ids.index(current.dataset_id), format_func=labels.get, key=key,
+        on_change=lambda: set_active_dataset(st.session_state[key]),
+    )
+    return active_dataset()

@@ -1,0 +1,128 @@
+"""What pages show under this session's choices: a dataset's lifetime value, value model, tiers,
+segments and stages, taken from the shared cache (``ui.cache``) with the settings in
+``ui.settings``. Cheap: the expensive parts are cached; a weight change only re-weighs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
+
+import pandas as pd
+
+from analytics import segments
+from analytics import value_model as value_model_module
+from analytics.clv import beta_geo, lifetime_value
+from analytics.datasets import Dataset
+from analytics.dimensions import DimensionScores
+from analytics.potential import LifetimeFit, PotentialSource, potential_source, potential_values
+from analytics.presets import PRESETS
+from ui import cache, settings
+from ui.language import t
+
+
+def lifetime_fit(dataset: Dataset) -> LifetimeFit:
+    """The purchase and spend models of the dataset under the purchase model chosen."""
+    return cache.lifetime_fit(dataset, settings.lifetime_settings().purchase_model)
+
+
+def predictions(dataset: Dataset) -> pd.DataFrame | None:
+    """Per-customer lifetime-value predictions over the horizon in use (``cache.predictions``)."""
+    return cache.predictions(dataset, settings.lifetime_settings())
+
+
+def potential(dataset: Dataset) -> PotentialSource:
+    """Whether potential value comes from the lifetime-value model (else the growth proxy) and why."""
+    return potential_source(lifetime_fit(dataset), predictions(dataset), settings.lifetime_settings())
+
+
+def potential_note(dataset: Dataset) -> str:
+    """One translated sentence saying where the value model's potential value comes from now."""
+    source = potential(dataset)
+    if source.fitted:
+        return t("clv.source.model", measure=t(f"clv.measure.{source.measure}"), months=source.settings.months,
+                 rate=source.settings.annual_discount_rate, model=t(f"clv.purchase_model.{source.purchase_model}"))
+    return t("clv.source.proxy", reason=t(f"clv.error.{source.reason}", **source.counts))
+
+
+def holdout_check(dataset: Dataset, calibration_end: dt.date
+                  ) -> tuple[lifetime_value.HoldoutCheck, beta_geo.PurchaseModelChoice]:
+    """The purchase model chosen here, fitted up to ``calibration_end``, against what customers bought
+    afterwards. Raises ``InsufficientDataError`` when the split leaves too little on either side."""
+    return cache.holdout_check(dataset, calibration_end, settings.lifetime_settings().purchase_model)
+
+
+def dimension_scores(dataset: Dataset) -> DimensionScores:
+    """The dataset's dimension inputs under the lifetime-value settings and value per referral in use."""
+    return cache.dimensions(dataset, settings.lifetime_settings(), settings.referral_value(dataset))
+
+
+def _weighs_any(weights: Mapping[str, float], scores: DimensionScores) -> bool:
+    return any(weights.get(dimension, 0) > 0 for dimension in scores.dimensions)
+
+
+def effective_weights(scores: DimensionScores) -> dict[str, float]:
+    """The active weights, or the balanced preset when they weigh no dimension these scores have
+    (weights chosen on another dataset can, and a model needs at least one weighted dimension)."""
+    weights = settings.active_weights()
+    return weights if _weighs_any(weights, scores) else dict(PRESETS["balanced"])
+
+
+def weights_fall_back(dataset: Dataset) -> bool:
+    """Whether the balanced preset stands in for active weights that weigh nothing the dataset has."""
+    return not _weighs_any(settings.active_weights(), dimension_scores(dataset))
+
+
+def score(scores: DimensionScores) -> value_model_module.ValueModel:
+    """Value in money and tiers of ``scores`` under the active weights and tier settings."""
+    method, shares = settings.tier_settings()
+    return value_model_module.score_customers(scores, effective_weights(scores), method, shares)
+
+
+def value_model(dataset: Dataset) -> value_model_module.ValueModel:
+    return score(dimension_scores(dataset))
+
+
+def value_table(dataset: Dataset) -> pd.DataFrame:
+    """Per-customer identity, revenue and profit, value, value score, tier, ranks and dimension breakdown."""
+    return value_model_module.value_table(cache.features(dataset), value_model(dataset))
+
+
+def tiers(dataset: Dataset) -> pd.Series:
+    """Tier per customer (index customer_id, ordered categorical S/A/B/C) under the active model."""
+    model = value_model(dataset)
+    labels = pd.Categorical(model.tiering.labels, categories=value_model_module.TIERS, ordered=True)
+    return pd.Series(labels, index=pd.Index(model.scores.customer_ids, name="customer_id"), name="tier")
+
+
+def dimensions_at(dataset: Dataset, as_of: dt.date) -> DimensionScores:
+    """Dimension inputs from the history up to ``as_of``, valued like today's: potential value from
+    the purchase model in use today (chosen once per dataset) fitted up to that date, and today's
+    value per referral."""
+    lifetime = settings.lifetime_settings()
+    chosen = lifetime_fit(dataset).choice
+    if chosen is not None:
+        lifetime = replace(lifetime, purchase_model=chosen.chosen)
+    return cache.dimensions_at(dataset, as_of, lifetime, dimension_scores(dataset).referral_value)
+
+
+def segmentation(dataset: Dataset, method: str, n_clusters: int | None = None) -> segments.Segmentation:
+    """Customer segments (``n_clusters=None``: best silhouette). Raises ``SegmentationError``."""
+    return cache.segmentation(dataset, settings.lifetime_settings(), method, n_clusters)
+
+
+def segment_map(dataset: Dataset, method: str, n_clusters: int | None = None) -> segments.Projection:
+    return cache.segment_map(dataset, settings.lifetime_settings(), method, n_clusters)
+
+
+def stages(dataset: Dataset) -> pd.DataFrame:
+    """Every customer's lifecycle inputs and stage under the stage settings in use."""
+    thresholds, use_model = settings.stage_settings()
+    return cache.stages(dataset, thresholds, use_model, settings.lifetime_settings().purchase_model)
+
+
+def potential_by_customer(dataset: Dataset) -> pd.Series | None:
+    """Potential value per customer (index customer_id) under the settings in use, or None."""
+    return potential_values(predictions(dataset))
+

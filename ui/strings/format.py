@@ -1,0 +1,13 @@
+"""Strings of the number formats (ui/format.py): the missing-value marker, amount steps, plurals."""
+
+STRINGS = {
+    "format.missing": {"en": "–", "zh": "–"},
+    # Compact amount steps, largest first: "power suffix|..." (thousands and millions; 万 and 亿).
+    "format.scales": {"en": "1e9 B|1e6 M|1e3 K", "zh": "1e8 亿|1e4 万"},
+    "format.customers.one": {"en": "{n} customer", "zh": "{n} 个客户"},
+    "format.customers.other": {"en": "{n} customers", "zh": "{n} 个客户"},
+    "format.days.one": {"en": "{n} day", "zh": "{n} 天"},
+    "format.days.other": {"en": "{n} days", "zh": "{n} 天"},
+    "format.rows.one": {"en": "{n} row", "zh": "{n} 行"},
+    "format.rows.other": {"en": "{n} rows", "zh": "{n} 行"},
+}
