@@ -19,6 +19,7 @@ import math
 import re
 import shutil
 import tempfile
+import tomllib
 import weakref
 import zipfile
 import zlib
@@ -31,7 +32,20 @@ import duckdb
 import pandas as pd
 from charset_normalizer import from_bytes
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # the browser upload limit; larger files go through analytics.cli
+STREAMLIT_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+
+
+def _upload_limit_bytes(config: Path = STREAMLIT_CONFIG) -> int:
+    """The browser upload limit, set in one place: ``[server] maxUploadSize`` in .streamlit/config.toml,
+    in megabytes of 1024 * 1024 bytes as Streamlit counts them. Larger files go through analytics.cli."""
+    with config.open("rb") as handle:
+        megabytes = tomllib.load(handle).get("server", {}).get("maxUploadSize")
+    if not isinstance(megabytes, int) or isinstance(megabytes, bool) or megabytes < 1:
+        raise RuntimeError(f"{config}: [server] maxUploadSize must set the upload limit in MB, found {megabytes!r}")
+    return megabytes * 1024 * 1024
+
+
+MAX_UPLOAD_BYTES = _upload_limit_bytes()
 SNIFF_BYTES = 64 * 1024
 SNIFF_LINES = 200
 SNIFF_LINE_CHARS = 8 * 1024

@@ -1,10 +1,13 @@
-"""Shared fixtures: a real DuckDB file in a temp dir, and a demo database built once per run."""
+"""Shared fixtures (a real DuckDB file in a temp dir, a demo database built once per run) and the
+``app`` and ``slow`` markers (declared in pyproject.toml), given here so no test module has to."""
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,82 @@ def locked_database(tmp_path):
     yield path
     holder.kill()
     holder.wait(timeout=30)
+
+
+# A test is an ``app`` test when it uses one of these fixtures, or when its code (or a function,
+# class or fixture of its module it calls) names one of APP_NAMES: the app in AppTest, the browser,
+# or another Python process (servers, the command line, lock holders, kill tests).
+APP_FIXTURES = {"app_database"}
+APP_NAMES = {"AppTest", "open_app", "subprocess", "sync_playwright"}
+# Long by design, longest first (seconds on the 2-core machine, serial): ``slow`` and ``app``, and
+# run first, so that under pytest-xdist they start early while short tests fill the other worker.
+SLOW = (
+    "test_fuzz.py::test_hostile_files_end_clearly_in_bounded_time_and_memory",  # 500 files, then every page: 50-75 s
+    "test_concurrency.py::test_readers_and_uploaders_for_a_minute",  # 60 s by its definition
+    "test_browser.py::test_markup_in_uploaded_text_is_shown_as_text_and_fetches_nothing",  # 8 pages in Chromium: 35 s
+    "test_durability.py::test_sigkill_at_any_write_phase_leaves_the_before_or_the_after_state",  # 25-30 s
+    "test_big_upload.py::test_a_million_rows_commit_exactly_five_times_over",  # 13-22 s
+    "test_browser.py::test_overview_renders_without_an_exception_box",  # server and Chromium: 12-15 s
+)
+
+
+def _names(code: types.CodeType) -> set[str]:
+    """Global and attribute names a code object uses, nested functions and comprehensions included."""
+    found = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found |= _names(const)
+    return found
+
+
+def _uses_app(function, seen: set) -> bool:
+    """Whether ``function`` names an APP_NAMES entry, directly or through its module's own helpers."""
+    function = inspect.unwrap(function)
+    if function in seen or not hasattr(function, "__code__"):
+        return False
+    seen.add(function)
+    names = _names(function.__code__)
+    if names & APP_NAMES:
+        return True
+    module = sys.modules.get(function.__module__)
+    for name in names:
+        helper = getattr(module, name, None)
+        if getattr(helper, "__module__", None) != function.__module__:
+            continue
+        if inspect.isclass(helper):
+            if any(_uses_app(member, seen) for member in vars(helper).values() if inspect.isfunction(member)):
+                return True
+        elif inspect.isfunction(helper) and _uses_app(helper, seen):
+            return True
+    return False
+
+
+def _is_app_test(item: pytest.Item) -> bool:
+    if APP_FIXTURES & set(item.fixturenames):
+        return True
+    functions = [item.function] + [
+        definition.func for definitions in item._fixtureinfo.name2fixturedefs.values() for definition in definitions
+    ]
+    seen: set = set()
+    return any(_uses_app(function, seen) for function in functions)
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects on the markers given here
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``app`` and ``slow`` tests (see pyproject.toml), and run the slow ones first."""
+    rank = {}
+    modules = {}
+    for item in items:
+        key = f"{item.path.name}::{item.originalname}"
+        modules[item.path.name] = item.module
+        if key in SLOW:
+            rank[item] = SLOW.index(key)
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.app)
+        elif _is_app_test(item):
+            item.add_marker(pytest.mark.app)
+    stale = [key for key in SLOW if key.split("::")[0] in modules
+             and not hasattr(modules[key.split("::")[0]], key.split("::")[1])]
+    if stale:
+        raise pytest.UsageError(f"tests/conftest.py: SLOW names tests that do not exist: {stale}")
+    items.sort(key=lambda item: rank.get(item, len(SLOW)))  # stable: every other test keeps its place

@@ -67,22 +67,45 @@ def server(app_database, tmp_path):
     yield from start_server(app_database, tmp_path)
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module; each test gets a fresh context (no shared cookies or storage)."""
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        yield browser.new_page(viewport={"width": 1400, "height": 1000})
-        browser.close()
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+# Every page ends with an element keyed "page-end" (class st-key-page-end): once it is in the DOM and
+# the script has stopped running, the page has drawn everything it will draw.
+PAGE_END = ".st-key-page-end"
+
+
+def wait_until_drawn(page, what: str) -> None:
+    """Wait until the page's script has finished and its last element is in the DOM."""
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
+    try:
+        page.locator(PAGE_END).first.wait_for(state="attached", timeout=60_000)
+    except playwright_api.TimeoutError:
+        pytest.fail(f"{what}: no element {PAGE_END} within 60 s after the script finished; every page must end"
+                    " with an element keyed 'page-end' so this test knows the page is complete")
 
 
 def test_overview_renders_without_an_exception_box(server, page, tmp_path):
     page.goto(server, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
     page.locator("[data-testid='stMetric']").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1000)
+    wait_until_drawn(page, "Overview")
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
     assert "demo data" in page.locator("[data-testid='stSidebar']").inner_text()
@@ -152,7 +175,7 @@ def open_page(page, link: str, path: str) -> None:
     page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
     page.wait_for_url(lambda url: urllib.parse.urlsplit(url).path.rstrip("/").endswith(path), timeout=60_000)
     page.locator("h1").first.wait_for(timeout=60_000)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
+    wait_until_drawn(page, link)
 
 
 def test_markup_in_uploaded_text_is_shown_as_text_and_fetches_nothing(hostile_database, tmp_path, page):
