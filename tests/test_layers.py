@@ -4,16 +4,10 @@ boundary modules, so the Streamlit side never holds DuckDB cursors or writes SQL
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 STORE = "analytics.store"
-# The only Streamlit-side modules that may import the store: the cache and database boundary
-# (ui/cache.py, ui/database.py) and, until those take over from it, ui/state.py.
-BOUNDARY = {"ui/cache.py", "ui/database.py", "ui/state.py"}
-# Still importing the store while they are moved behind the boundary (issue 12, the lead's branch);
-# once they no longer do, the xfail below passes and these names can go.
-BEING_MOVED = {"pages/customer.py", "pages/lifecycle.py", "ui/filters.py"}
+# The only Streamlit-side modules that may import the store: the cache and database boundary.
+BOUNDARY = {"ui/cache.py", "ui/database.py"}
 
 
 def store_imports(source: str) -> list[str]:
@@ -31,13 +25,13 @@ def store_imports(source: str) -> list[str]:
     return found
 
 
-def violations(modules: set[str] | None = None) -> dict[str, list[str]]:
+def violations() -> dict[str, list[str]]:
     paths = sorted(ROOT.glob("pages/*.py")) + sorted(ROOT.glob("ui/**/*.py"))
     checked = {path.relative_to(ROOT).as_posix(): path for path in paths}
     assert "pages/overview.py" in checked and "ui/filters.py" in checked, "the page and ui modules moved"
     return {
         name: found for name, path in checked.items()
-        if name not in BOUNDARY and (modules is None or name in modules)
+        if name not in BOUNDARY
         and (found := store_imports(path.read_text(encoding="utf-8")))
     }
 
@@ -49,11 +43,5 @@ def test_the_check_finds_every_way_of_importing_the_store():
 
 
 def test_pages_and_ui_modules_import_the_store_only_at_the_boundary():
-    found = {name: lines for name, lines in violations().items() if name not in BEING_MOVED}
+    found = violations()
     assert not found, f"import analytics.store only in {sorted(BOUNDARY)}: {found}"
-
-
-@pytest.mark.xfail(strict=False, reason="pages/customer.py, pages/lifecycle.py and ui/filters.py still import the"
-                   " store until the lead's branch moves them behind ui/cache.py and ui/database.py")
-def test_the_modules_being_moved_no_longer_import_the_store():
-    assert violations(BEING_MOVED) == {}
