@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import datasets, export, ingest, readers, validation
+from analytics import datasets, export, ingest, readers, sources, validation
 from analytics.mapping import ALL_FIELDS, suggest_mapping
 from analytics.store import Store, database_path
 from ui.i18n import translate
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _error(error: Exception, lang: str) -> str:
-    if isinstance(error, readers.UploadError):
+    if isinstance(error, sources.UploadError):
         return translate(f"upload.error_{error.code}", lang, file=error.filename, **error.details)
     if isinstance(error, validation.MappingError):
         return translate("upload.error_missing_fields", lang, file=error.filename,
@@ -127,7 +127,7 @@ def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
             message += " " + translate("upload.skipped", lang, count=f"{outcome.rows_skipped:,}")
         print(message, file=out)
         return EXIT_OK
-    except (readers.UploadError, validation.MappingError, validation.ChoiceNeeded, ingest.DuplicateUploadError,
+    except (sources.UploadError, validation.MappingError, validation.ChoiceNeeded, ingest.DuplicateUploadError,
             ingest.NothingToWriteError, duckdb.Error, OSError) as error:
         print(_error(error, lang) + " " + translate("upload.nothing_changed", lang), file=sys.stderr)
         return EXIT_USAGE

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.datasets import list_datasets
-from analytics.ingest import write_upload
+from analytics.rejects import REJECT_COLUMNS
 from analytics.store import CUSTOMER_COLUMNS, TRANSACTION_COLUMNS, Store
-from analytics.validation import REJECT_COLUMNS, ValidatedUpload
+from analytics.table_uploads import ValidatedUpload, write_upload
 
 DEMO_NAME = "Demo: distributor"
 DEMO_START = date(2023, 10, 1)

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.mapping import CUSTOMER_FIELDS, MASTER_FIELDS, TRANSACTION_FIELDS, customer_type_code
-from analytics.readers import Source
+from analytics.row_plan import Choices, RowPlan
+from analytics.sources import Source
 from analytics.store import CUSTOMER_COLUMNS, Store
-from analytics.validation import Choices, Report, ValidatedUpload, _Plan, _require
+from analytics.validation import Report, require_choices
 
 MODES = ("new", "append", "replace")
 DEFAULT_ACTOR = "local"
@@ -90,7 +91,7 @@ def _keyed_sql(rows_sql: str) -> str:
 
 def preflight(store: Store, source: Source, choices: Choices, dataset_id: int, digest: str | None = None) -> Preflight:
     """Rows of the upload the dataset already holds, and where the date ranges overlap."""
-    plan = _Plan(source, choices, TRANSACTION_FIELDS + CUSTOMER_FIELDS)
+    plan = RowPlan(source, choices, TRANSACTION_FIELDS + CUSTOMER_FIELDS)
     sql, params = plan.canonical_sql()
     cur = store.cursor()
     stored, first, last = cur.execute(
@@ -146,7 +147,7 @@ def _with_progress(cur, stage: str, progress: Progress | None, statement: Callab
     return result.get("value")
 
 
-def _start(cur, mode: str, dataset_id: int | None, dataset_name: str | None, filename: str,
+def start_upload(cur, mode: str, dataset_id: int | None, dataset_name: str | None, filename: str,
            is_demo: bool, actor: str, sheet: str | None, digest: str | None, kind: str) -> tuple[int, int]:
     """The dataset (created for 'new', emptied for 'replace') and this upload's history row."""
     if mode == "new":
@@ -173,7 +174,7 @@ def _start(cur, mode: str, dataset_id: int | None, dataset_name: str | None, fil
     return dataset_id, upload_id
 
 
-def _insert_rows(cur, dataset_id: int, upload_id: int, rows_sql: str, params: list, skip_existing: bool,
+def insert_rows(cur, dataset_id: int, upload_id: int, rows_sql: str, params: list, skip_existing: bool,
                  progress: Progress | None) -> int:
     """One INSERT ... SELECT of every accepted row; with ``skip_existing``, rows whose key the
     dataset already holds are left out. Returns the rows inserted."""
@@ -218,7 +219,7 @@ LEFT JOIN customers o ON o.dataset_id = $dataset_id AND o.customer_id = n.custom
 """
 
 
-def _merge_customers(cur, dataset_id: int, upload_id: int, customers: pd.DataFrame) -> int:
+def merge_customers(cur, dataset_id: int, upload_id: int, customers: pd.DataFrame) -> int:
     """New attribute values win; attributes the upload leaves empty keep their stored value. The
     rows as they were (or that they did not exist) are kept so the upload can be rolled back."""
     if customers.empty:
@@ -269,7 +270,7 @@ def refresh_statistics(cur, dataset_id: int, source_file: str | None = None) -> 
     )
 
 
-def _finish(cur, dataset_id: int, upload_id: int, filename: str, inserted: int, rejected: int, skipped: int,
+def finish_upload(cur, dataset_id: int, upload_id: int, filename: str, inserted: int, rejected: int, skipped: int,
             customers: int) -> None:
     cur.execute(
         "UPDATE uploads SET rows_inserted = ?, rows_rejected = ?, rows_skipped = ?, customers_merged = ?"
@@ -279,18 +280,18 @@ def _finish(cur, dataset_id: int, upload_id: int, filename: str, inserted: int, 
     refresh_statistics(cur, dataset_id, filename)
 
 
-def _check_mode(mode: str, dataset_id: int | None) -> None:
+def check_mode(mode: str, dataset_id: int | None) -> None:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if mode != "new" and dataset_id is None:
         raise ValueError(f"mode {mode!r} needs a dataset_id")
 
 
-def _dataset_name(cur, dataset_id: int) -> str:
+def dataset_name_of(cur, dataset_id: int) -> str:
     return cur.execute("SELECT name FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchall()[0][0]
 
 
-def _customer_table(connection, plan: _Plan, fields) -> pd.DataFrame:
+def _customer_table(connection, plan: RowPlan, fields) -> pd.DataFrame:
     query = plan.customers_sql(fields)
     if query is None:
         return pd.DataFrame()
@@ -317,26 +318,26 @@ def commit(
     """Import a transactions source in one transaction, after ``validation.check`` gave ``report``
     under the same choices: the rows written are the rows it accepted. Appends skip rows already
     in the dataset."""
-    _check_mode(mode, dataset_id)
+    check_mode(mode, dataset_id)
     fields = TRANSACTION_FIELDS + CUSTOMER_FIELDS
-    _require(source, choices, fields)
-    plan = _Plan(source, choices, fields)
+    require_choices(source, choices, fields)
+    plan = RowPlan(source, choices, fields)
     rows_sql, params = plan.canonical_sql()
     with store.transaction() as cur:
-        dataset_id, upload_id = _start(cur, mode, dataset_id, dataset_name, source.filename, False, actor,
+        dataset_id, upload_id = start_upload(cur, mode, dataset_id, dataset_name, source.filename, False, actor,
                                        source.sheet, digest, "transactions")
-        inserted = _insert_rows(cur, dataset_id, upload_id, f"SELECT * EXCLUDE (line, mask, cells) FROM ({rows_sql})", params,
+        inserted = insert_rows(cur, dataset_id, upload_id, f"SELECT * EXCLUDE (line, mask, cells) FROM ({rows_sql})", params,
                                 mode == "append", progress)
         if inserted == 0 and report.rows_accepted:
-            raise DuplicateUploadError(source.filename, _dataset_name(cur, dataset_id))
+            raise DuplicateUploadError(source.filename, dataset_name_of(cur, dataset_id))
         if inserted == 0:
             raise NothingToWriteError(source.filename)
         if progress:
             progress("customers", 0.0)
-        customers = _merge_customers(cur, dataset_id, upload_id, _customer_table(cur, plan, CUSTOMER_FIELDS))
+        customers = merge_customers(cur, dataset_id, upload_id, _customer_table(cur, plan, CUSTOMER_FIELDS))
         if progress:
             progress("statistics", 0.0)
-        _finish(cur, dataset_id, upload_id, source.filename, inserted, report.rows_rejected,
+        finish_upload(cur, dataset_id, upload_id, source.filename, inserted, report.rows_rejected,
                 report.rows_accepted - inserted, customers)
     return Outcome(dataset_id, upload_id, inserted, report.rows_accepted - inserted)
 
@@ -344,8 +345,8 @@ def commit(
 def commit_customer_master(store: Store, source: Source, choices: Choices, report: Report, dataset_id: int, *,
                            actor: str = DEFAULT_ACTOR) -> int:
     """Merge a validated customer master source into a dataset; returns how many customers it touched."""
-    _require(source, choices, MASTER_FIELDS)
-    plan = _Plan(source, choices, MASTER_FIELDS)
+    require_choices(source, choices, MASTER_FIELDS)
+    plan = RowPlan(source, choices, MASTER_FIELDS)
     with store.transaction() as cur:
         frame = _customer_table(cur, plan, MASTER_FIELDS)
         if frame.empty:
@@ -354,61 +355,10 @@ def commit_customer_master(store: Store, source: Source, choices: Choices, repor
             _drop_rejects(cur)
         if frame.empty:
             raise NothingToWriteError(source.filename)
-        _, upload_id = _start(cur, "append", dataset_id, None, source.filename, False, actor, source.sheet, None,
+        _, upload_id = start_upload(cur, "append", dataset_id, None, source.filename, False, actor, source.sheet, None,
                               "customers")
-        count = _merge_customers(cur, dataset_id, upload_id, frame)
+        count = merge_customers(cur, dataset_id, upload_id, frame)
         cur.execute("UPDATE uploads SET customers_merged = ?, rows_rejected = ? WHERE upload_id = ?",
                     [count, report.rows_rejected, upload_id])
         cur.execute("UPDATE datasets SET version = version + 1 WHERE dataset_id = ?", [dataset_id])
     return count
-
-
-# DataFrame uploads: the demo, tests, and small tables already in memory. ---------------------------
-
-def write_upload(
-    store: Store,
-    upload: ValidatedUpload,
-    *,
-    mode: str,
-    digest: str | None,
-    dataset_id: int | None = None,
-    dataset_name: str | None = None,
-    is_demo: bool = False,
-    actor: str = DEFAULT_ACTOR,
-    progress: Callable[[float], None] | None = None,
-) -> int:
-    """Store a validated upload held as DataFrames; returns the dataset id. One transaction."""
-    _check_mode(mode, dataset_id)
-    if upload.transactions.empty:
-        raise NothingToWriteError(upload.filename)
-    frame = upload.transactions
-    with store.transaction() as cur:
-        dataset_id, upload_id = _start(cur, mode, dataset_id, dataset_name, upload.filename, is_demo,
-                                       "demo" if is_demo else actor, None, digest, "transactions")
-        cur.register("upload_frame", frame)
-        try:
-            inserted = _insert_rows(cur, dataset_id, upload_id, "SELECT * FROM upload_frame", [], mode == "append",
-                                    None)
-        finally:
-            cur.unregister("upload_frame")
-        if inserted == 0:
-            raise DuplicateUploadError(upload.filename, _dataset_name(cur, dataset_id))
-        if progress:
-            progress(1.0)
-        customers = _merge_customers(cur, dataset_id, upload_id, upload.customers)
-        _finish(cur, dataset_id, upload_id, upload.filename, inserted, upload.rows_rejected, len(frame) - inserted,
-                customers)
-    return dataset_id
-
-
-def write_customer_master(store: Store, upload: ValidatedUpload, dataset_id: int, actor: str = DEFAULT_ACTOR) -> int:
-    """Merge a customer master held as a DataFrame into a dataset; returns how many customers it touched."""
-    if upload.customers.empty:
-        raise NothingToWriteError(upload.filename)
-    with store.transaction() as cur:
-        _, upload_id = _start(cur, "append", dataset_id, None, upload.filename, False, actor, None, None, "customers")
-        count = _merge_customers(cur, dataset_id, upload_id, upload.customers)
-        cur.execute("UPDATE uploads SET customers_merged = ? WHERE upload_id = ?", [count, upload_id])
-        cur.execute("UPDATE datasets SET version = version + 1 WHERE dataset_id = ?", [dataset_id])
-    return count
-

@@ -28,12 +28,12 @@ from analytics.datasets import list_datasets
 from analytics.demo import generate_demo
 from analytics.dimensions import DimensionScores, dimension_scores
 from analytics.features import customer_features
-from analytics.ingest import write_upload
 from analytics.migration import Migration, build_migration, default_cutoffs, period_activity, tiers_from_scores
 from analytics.potential import LifetimeSettings, fit_lifetime, potential_values, scoring_features_at, with_potential
 from analytics.potential import lifetime_values as predict_lifetime_values
 from analytics.presets import PRESETS
 from analytics.store import Store
+from analytics.table_uploads import write_upload
 
 TARGET_SECONDS = 2.0
 DEMO_LINES_PER_CUSTOMER = 16.5  # a little under the demo generator's mean at this scale (16.8): at least N lines

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analytics.demo import DEMO_NAME, generate_demo
-from analytics.ingest import write_upload
 from analytics.store import DB_PATH_ENV, Store
+from analytics.table_uploads import write_upload
 
 
 def build_demo_database(path: Path, customers: int) -> None:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import datasets as datasets_module
-from analytics import export, ingest, locales, mapping, readers, validation
+from analytics import export, ingest, locales, mapping, sniffing, sources, validation, workbooks
 from ui import cache, database
 from ui import format as fmt
 from ui.language import lang, option_labels, t, translated_options
@@ -16,7 +16,7 @@ MAX_REJECTS_SHOWN = 200
 
 def _error_text(error: Exception) -> str:
     """A message naming the file and what is wrong, for every failure an upload can meet."""
-    if isinstance(error, readers.UploadError):
+    if isinstance(error, sources.UploadError):
         return t(f"upload.error_{error.code}", file=md(error.filename), **{k: md(v) for k, v in error.details.items()})
     if isinstance(error, validation.MappingError):
         return t("upload.error_missing_fields", file=md(error.filename),
@@ -33,13 +33,13 @@ def _error_text(error: Exception) -> str:
 def _reading_options(uploaded, data: bytes) -> tuple[str | None, str | None, int | None]:
     """Sheet (Excel), encoding (CSV) and header row: detected unless the person picks otherwise."""
     sheet = encoding = None
-    if readers.is_excel(uploaded.name, data):
+    if workbooks.is_excel(uploaded.name, data):
         sheets = cache.upload_sheets(uploaded.file_id, uploaded.name, data)
         sheet = st.selectbox(t("upload.sheet"), sheets, key="upload_sheet")
     with st.expander(t("upload.reading_options")):
         left, right = st.columns(2)
         if sheet is None:
-            labels = {"": t("upload.detected_option")} | {code: code for code in readers.ENCODINGS}
+            labels = {"": t("upload.detected_option")} | {code: code for code in sniffing.ENCODINGS}
             encoding = left.selectbox(
                 t("upload.encoding"), list(labels), key=translated_options("upload_encoding"), format_func=labels.get,
             ) or None
@@ -48,7 +48,7 @@ def _reading_options(uploaded, data: bytes) -> tuple[str | None, str | None, int
     return sheet, encoding, int(header_line) or None
 
 
-def _describe(source: readers.Source) -> None:
+def _describe(source: sources.Source) -> None:
     if source.sheet is None:
         text = t("upload.detected", encoding=source.encoding, delimiter=repr(source.delimiter), line=source.header_line,
                  columns=len(source.headers))
@@ -59,7 +59,7 @@ def _describe(source: readers.Source) -> None:
     st.caption(text)
 
 
-def _mapping_widgets(source: readers.Source, fields: tuple) -> dict[str, str]:
+def _mapping_widgets(source: sources.Source, fields: tuple) -> dict[str, str]:
     headers = source.headers
     suggested = mapping.suggest_mapping(headers, fields)
     options = ["", *headers]
@@ -79,7 +79,7 @@ def _mapping_widgets(source: readers.Source, fields: tuple) -> dict[str, str]:
     return chosen
 
 
-def _locale_widgets(source: readers.Source, chosen: dict[str, str]) -> tuple[dict, dict, list[str]]:
+def _locale_widgets(source: sources.Source, chosen: dict[str, str]) -> tuple[dict, dict, list[str]]:
     """Beside each mapped number and date column: what was detected, and the person's choice."""
     decimals, orders, undecided = {}, {}, []
     rows = [(name, header) for name, header in chosen.items()
@@ -193,7 +193,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         with st.spinner(t("upload.reading")):
             source = cache.open_upload(uploaded.file_id, uploaded.name, sheet, encoding, header_line, data)
         if source.preview.empty:
-            raise readers.UploadError("headers_only", uploaded.name)
+            raise sources.UploadError("headers_only", uploaded.name)
     except Exception as error:  # noqa: BLE001 - every reader failure ends in a message, never a traceback
         st.error(_error_text(error) + " " + t("upload.nothing_changed"))
         return

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from analytics.demo import DEMO_NAME, generate_demo
-from analytics.ingest import write_upload
 from analytics.store import DB_PATH_ENV, Store
+from analytics.table_uploads import write_upload
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,12 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.ingest import write_upload
 from analytics.mapping import suggest_mapping
 from analytics.presets import PRESETS, save_preset
-from analytics.readers import read_upload
+from analytics.readers import open_upload
 from analytics.store import Store
-from analytics.validation import validate_transactions
+from analytics.table_uploads import validate_transactions, write_upload
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +152,7 @@ def hostile_database(app_database):
     for field in ("product", "channel", "region", "sales_rep", "name", "industry"):
         sheet[field] = [payloads(host, field)[(i // 40 + i) % 4] for i in range(rows)]
     filename = f"![file](http://{host}/file.png).csv"
-    raw = read_upload(filename, sheet.to_csv(index=False).encode())
+    raw = open_upload(filename, sheet.to_csv(index=False).encode())
     upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
     assert upload.rows_rejected == 0
     store = Store(app_database)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit import config as streamlit_config
 
-from analytics import readers
+from analytics import sources
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".streamlit" / "config.toml"
@@ -26,8 +26,8 @@ def test_no_usage_statistics_and_no_deploy_button():
 
 def test_streamlit_and_the_readers_enforce_the_one_upload_limit(monkeypatch):
     megabytes = project_config()["server"]["maxUploadSize"]
-    assert readers.STREAMLIT_CONFIG == CONFIG
-    assert readers.MAX_UPLOAD_BYTES == megabytes * 1024 * 1024  # Streamlit's megabytes are 2**20 bytes
+    assert sources.STREAMLIT_CONFIG == CONFIG
+    assert sources.MAX_UPLOAD_BYTES == megabytes * 1024 * 1024  # Streamlit's megabytes are 2**20 bytes
     monkeypatch.chdir(ROOT)  # streamlit run reads .streamlit/config.toml from the working directory
     try:
         streamlit_config.get_config_options(force_reparse=True)
@@ -49,6 +49,6 @@ def test_a_config_without_the_limit_is_refused_with_its_name(tmp_path):
     broken = tmp_path / "config.toml"
     broken.write_text("[server]\nheadless = true\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="maxUploadSize"):
-        readers._upload_limit_bytes(broken)
+        sources._upload_limit_bytes(broken)
     broken.write_text("[server]\nmaxUploadSize = 1\n", encoding="utf-8")
-    assert readers._upload_limit_bytes(broken) == 1024 * 1024
+    assert sources._upload_limit_bytes(broken) == 1024 * 1024

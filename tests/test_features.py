@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import ingest
+from analytics import table_uploads
 from analytics.demo import generate_demo
 from analytics.features import FEATURE_COLUMNS, customer_features
 from analytics.mapping import suggest_mapping
-from analytics.readers import read_upload
-from analytics.validation import validate_transactions
+from analytics.readers import open_upload
+from analytics.table_uploads import validate_transactions
 
 # Dataset ends 2025-06-30. A: three orders (one in two lines), a return; B: one order, no cost.
 ORDERS = """order,customer,date,amount,cost,channel,客户名称,客户类型,服务人数
@@ -26,9 +26,9 @@ O4,B,2025-01-01,300,,Web,,,
 
 @pytest.fixture
 def features(store):
-    raw = read_upload("orders.csv", ORDERS.encode("utf-8"))
+    raw = open_upload("orders.csv", ORDERS.encode("utf-8"))
     upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
-    dataset_id = ingest.write_upload(store, upload, mode="new", digest=None)
+    dataset_id = table_uploads.write_upload(store, upload, mode="new", digest=None)
     return customer_features(store, dataset_id).set_index("customer_id")
 
 
@@ -61,8 +61,8 @@ def test_missing_data_is_nan_not_zero(features):
 
 
 def test_as_of_and_start_cut_the_window(store):
-    raw = read_upload("orders.csv", ORDERS.encode("utf-8"))
-    dataset_id = ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
+    raw = open_upload("orders.csv", ORDERS.encode("utf-8"))
+    dataset_id = table_uploads.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
     early = customer_features(store, dataset_id, as_of=date(2024, 12, 31)).set_index("customer_id")
     assert list(early.index) == ["A"]
     assert early.loc["A", "revenue"] == 1500.0
@@ -72,8 +72,8 @@ def test_as_of_and_start_cut_the_window(store):
 
 
 def test_the_store_measures_at_the_last_order_unless_told_otherwise(store):
-    raw = read_upload("orders.csv", ORDERS.encode("utf-8"))
-    dataset_id = ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
+    raw = open_upload("orders.csv", ORDERS.encode("utf-8"))
+    dataset_id = table_uploads.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
     assert store.last_order_date(dataset_id) == date(2025, 6, 30)
     assert store.as_of_date(dataset_id) == date(2025, 6, 30)
     assert store.as_of_date(dataset_id, "2024-12-31") == store.as_of_date(dataset_id, pd.Timestamp("2024-12-31 15:00"))
@@ -89,7 +89,7 @@ def test_columns_follow_the_contract(features):
 def test_demo_has_the_shape_the_dashboard_needs(store):
     demo = generate_demo()
     assert demo.transactions.equals(generate_demo().transactions)  # fixed seed
-    dataset_id = ingest.write_upload(store, demo, mode="new", digest=None, is_demo=True)
+    dataset_id = table_uploads.write_upload(store, demo, mode="new", digest=None, is_demo=True)
     features = customer_features(store, dataset_id)
     revenue = np.sort(features["revenue"].to_numpy())[::-1]
     top_fifth_share = revenue[: len(revenue) // 5].sum() / revenue.sum()
@@ -107,7 +107,7 @@ def test_demo_has_the_shape_the_dashboard_needs(store):
 
 
 def test_usual_channel_is_the_most_frequent_with_ties_to_the_first_name(store):
-    raw = read_upload("c.csv", b"customer,date,amount,channel\nA,2024-01-01,1,Web\nA,2024-01-02,1,Direct\nA,2024-01-03,1,Web\nB,2024-01-01,1,Web\nB,2024-01-02,1,Direct\n")
-    dataset_id = ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
+    raw = open_upload("c.csv", b"customer,date,amount,channel\nA,2024-01-01,1,Web\nA,2024-01-02,1,Direct\nA,2024-01-03,1,Web\nB,2024-01-01,1,Web\nB,2024-01-02,1,Direct\n")
+    dataset_id = table_uploads.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
     features = customer_features(store, dataset_id).set_index("customer_id")
     assert features["channel"].to_dict() == {"A": "Web", "B": "Direct"}

@@ -24,7 +24,7 @@ from app_harness import APP
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from streamlit.testing.v1 import AppTest
 
-from analytics import ingest, readers, validation
+from analytics import ingest, readers, sources, validation
 from analytics.locales import DATE_ORDERS, DECIMALS
 from analytics.mapping import suggest_mapping
 from analytics.store import DB_PATH_ENV, Store
@@ -35,7 +35,7 @@ MAX_SECONDS_PER_FILE = 10.0
 MAX_GROWTH_MB_PER_FILE = 400
 PAGES = ["pages/overview.py", "pages/value_model.py", "pages/concentration.py", "pages/customer.py",
          "pages/lifecycle.py", "pages/lifetime_value.py", "pages/segments.py", "pages/data.py"]
-REFUSALS = (readers.UploadError, validation.MappingError, validation.ChoiceNeeded, ingest.NothingToWriteError,
+REFUSALS = (sources.UploadError, validation.MappingError, validation.ChoiceNeeded, ingest.NothingToWriteError,
             ingest.DuplicateUploadError)
 HEADER = ["customer_id", "order_date", "revenue", "cost", "channel", "region", "name"]  # workbooks keep a name
 NASTY_CELLS = ["", " ", '"', '""', ',', ';', "\x00", "A\x00B", "\x1b[31m", "\u2028", "=1+1", "=HYPERLINK(\"http://x\")",

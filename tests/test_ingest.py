@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics import ingest
+from analytics import ingest, table_uploads
 from analytics import store as store_module
 from analytics.datasets import (
     delete_dataset,
@@ -22,9 +22,9 @@ from analytics.datasets import (
     upload_history,
 )
 from analytics.mapping import MASTER_FIELDS, suggest_mapping
-from analytics.readers import read_upload
+from analytics.readers import open_upload
 from analytics.store import Store
-from analytics.validation import validate_customers, validate_transactions
+from analytics.table_uploads import validate_customers, validate_transactions
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = "customer,date,amount,cost\nA,2024-01-01,100,60\nB,2024-01-02,50,40\nA,2024-02-01,-10,-6\n"
@@ -32,13 +32,13 @@ SECOND = "customer,date,amount,cost\nC,2024-03-01,70,20\n"
 
 
 def validated(text: str, filename: str = "orders.csv"):
-    raw = read_upload(filename, text.encode("utf-8"))
+    raw = open_upload(filename, text.encode("utf-8"))
     return validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
 
 
 def upload(store, text, mode="new", dataset_id=None, filename="orders.csv"):
     data = text.encode("utf-8")
-    return ingest.write_upload(store, validated(text, filename), mode=mode, digest=ingest.file_hash(data), dataset_id=dataset_id)
+    return table_uploads.write_upload(store, validated(text, filename), mode=mode, digest=ingest.file_hash(data), dataset_id=dataset_id)
 
 
 def snapshot(store: Store):
@@ -105,10 +105,10 @@ def test_history_and_rollback_round_trip(store):
 
 def test_rollback_restores_customer_attributes(store):
     dataset_id = upload(store, "客户,日期,金额,客户类型\nA,2024-01-01,10,经销商\n")
-    raw = read_upload("master.csv", "客户编号,客户名称,客户类型\nA,甲公司,企业客户\nB,乙公司,\n".encode("gbk"))
+    raw = open_upload("master.csv", "客户编号,客户名称,客户类型\nA,甲公司,企业客户\nB,乙公司,\n".encode("gbk"))
     master = validate_customers(raw, suggest_mapping(list(raw.frame.columns), MASTER_FIELDS))
     before = snapshot(store)[2]
-    ingest.write_customer_master(store, master, dataset_id)
+    table_uploads.write_customer_master(store, master, dataset_id)
     assert snapshot(store)[2] != before
     rollback_upload(store, int(upload_history(store, dataset_id).loc[0, "upload_id"]))
     assert snapshot(store)[2] == before
@@ -164,7 +164,7 @@ def test_failure_mid_write_leaves_earlier_data_intact(store):
     big = validated("customer,date,amount\n" + rows, "big.csv")
     for mode, target in (("new", None), ("append", dataset_id), ("replace", dataset_id)):
         with pytest.raises(RuntimeError, match="disk full"):
-            ingest.write_upload(store, big, mode=mode, digest="x", dataset_id=target, progress=fail_after_first_chunk)
+            table_uploads.write_upload(store, big, mode=mode, digest="x", dataset_id=target, progress=fail_after_first_chunk)
         assert snapshot(store) == before
 
 
@@ -177,7 +177,7 @@ def test_killed_process_mid_upload_leaves_database_unchanged(tmp_path):
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from analytics import ingest
+        from analytics import table_uploads
         from analytics.store import Store
         from tests.test_ingest import validated
         store = Store({str(path)!r})
@@ -185,8 +185,8 @@ def test_killed_process_mid_upload_leaves_database_unchanged(tmp_path):
         def pause(share):
             print("writing", flush=True)
             time.sleep(60)
-        ingest.write_upload(store, validated("customer,date,amount\\n" + rows, "huge.csv"),
-                            mode="append", digest="y", dataset_id=1, progress=pause)
+        table_uploads.write_upload(store, validated("customer,date,amount\\n" + rows, "huge.csv"),
+                                   mode="append", digest="y", dataset_id=1, progress=pause)
     """)
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
@@ -201,10 +201,10 @@ def test_killed_process_mid_upload_leaves_database_unchanged(tmp_path):
 
 def test_customer_master_merges_attributes(store):
     dataset_id = upload(store, "客户,日期,金额,客户类型\nA,2024-01-01,10,经销商\nB,2024-01-01,5,\n")
-    raw = read_upload("master.csv", "客户编号,客户名称,满意度,等级\nA,甲公司,8,金\nB,乙公司,6,银\n".encode("gbk"))
+    raw = open_upload("master.csv", "客户编号,客户名称,满意度,等级\nA,甲公司,8,金\nB,乙公司,6,银\n".encode("gbk"))
     master = validate_customers(raw, suggest_mapping(list(raw.frame.columns), MASTER_FIELDS))
     version = get_dataset(store, dataset_id).version
-    assert ingest.write_customer_master(store, master, dataset_id) == 2
+    assert table_uploads.write_customer_master(store, master, dataset_id) == 2
     rows = store.cursor().execute(
         "SELECT customer_id, name, customer_type, satisfaction, extra FROM customers ORDER BY customer_id"
     ).fetchall()

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import ingest, lifecycle
+from analytics import lifecycle, table_uploads
 from analytics.mapping import suggest_mapping
-from analytics.readers import read_upload
-from analytics.validation import validate_transactions
+from analytics.readers import open_upload
+from analytics.table_uploads import validate_transactions
 from ui.figures.lifecycle import order_history_figure, stage_distribution_figure
 
 AS_OF = date(2025, 6, 30)
@@ -24,10 +24,10 @@ def monthly(customer: str, first_k: int, last_k: int, amount) -> list[dict]:
 def load(store, rows: list[dict]) -> int:
     """Write rows through the real upload path; returns the dataset id."""
     csv = pd.DataFrame(rows).to_csv(index=False).encode("utf-8")
-    raw = read_upload("orders.csv", csv)
+    raw = open_upload("orders.csv", csv)
     upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
     assert upload.rows_rejected == 0
-    return ingest.write_upload(store, upload, mode="new", digest=None)
+    return table_uploads.write_upload(store, upload, mode="new", digest=None)
 
 
 # The trend window is 365 days: k <= 12 is the recent year, 13 <= k <= 24 the year before.

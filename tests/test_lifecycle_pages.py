@@ -7,15 +7,15 @@ import pytest
 from app_harness import APP, open_app, texts, weight_keys
 from streamlit.testing.v1 import AppTest
 
-from analytics import ingest, lifecycle, migration, watchlists
+from analytics import lifecycle, migration, table_uploads, watchlists
 from analytics.clv.summary import rfm_summary
 from analytics.dimensions import dimension_scores
 from analytics.mapping import suggest_mapping
 from analytics.potential import LifetimeSettings, fit_lifetime, scoring_features_at
 from analytics.presets import PRESETS
-from analytics.readers import read_upload
+from analytics.readers import open_upload
 from analytics.store import Store
-from analytics.validation import validate_transactions
+from analytics.table_uploads import validate_transactions
 from ui.figures.lifecycle import MATRIX_KINDS
 from ui.i18n import TABLE, translate
 
@@ -58,10 +58,10 @@ def gap_dataset(app_database) -> int:
         "order_date": ["2020-01-10", "2020-02-10", "2022-01-10", "2022-01-20"],
         "revenue": [100.0, 200.0, 150.0, 80.0],
     })
-    raw = read_upload("gap.csv", rows.to_csv(index=False).encode("utf-8"))
+    raw = open_upload("gap.csv", rows.to_csv(index=False).encode("utf-8"))
     store = Store(app_database)
     try:
-        return ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
+        return table_uploads.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
                                    mode="new", digest=None, dataset_name="gap")
     finally:
         store.close()
@@ -100,10 +100,10 @@ def test_weights_without_data_in_the_dataset_fall_back_with_a_note(gap_dataset, 
 
 def test_a_dataset_of_one_day_has_no_periods_to_compare(app_database):
     rows = pd.DataFrame({"customer_id": ["Z1", "Z2"], "order_date": ["2023-05-05", "2023-05-05"], "revenue": [10.0, 20.0]})
-    raw = read_upload("one_day.csv", rows.to_csv(index=False).encode("utf-8"))
+    raw = open_upload("one_day.csv", rows.to_csv(index=False).encode("utf-8"))
     store = Store(app_database)
     try:
-        dataset_id = ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
+        dataset_id = table_uploads.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
                                          mode="new", digest=None, dataset_name="one day")
     finally:
         store.close()

@@ -6,16 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import ingest, migration, potential
+from analytics import migration, potential, table_uploads
 from analytics.dimensions import dimension_scores
 from analytics.mapping import suggest_mapping
 from analytics.migration import ENTERING, LEAVING
 from analytics.potential import LifetimeSettings
 from analytics.presets import PRESETS
-from analytics.readers import read_upload
+from analytics.readers import open_upload
 from analytics.store import Store
+from analytics.table_uploads import validate_transactions
 from analytics.tiering import TIERS
-from analytics.validation import validate_transactions
 from ui.figures.lifecycle import migration_sankey_figure, transition_heatmap_figure
 
 BEFORE, AFTER = date(2024, 12, 31), date(2025, 12, 31)
@@ -24,8 +24,8 @@ WEIGHTS = PRESETS["balanced"]
 
 def load(store, rows: list[tuple]) -> int:
     frame = pd.DataFrame(rows, columns=["customer_id", "order_date", "revenue"]).assign(cost=lambda f: f["revenue"] * 0.7)
-    raw = read_upload("orders.csv", frame.to_csv(index=False).encode("utf-8"))
-    return ingest.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
+    raw = open_upload("orders.csv", frame.to_csv(index=False).encode("utf-8"))
+    return table_uploads.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
                                mode="new", digest=None)
 
 

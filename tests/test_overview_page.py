@@ -13,12 +13,12 @@ from analytics import value_model as vm
 from analytics.datasets import list_datasets
 from analytics.dimensions import dimension_scores
 from analytics.features import customer_features
-from analytics.ingest import file_hash, write_upload
+from analytics.ingest import file_hash
 from analytics.kpis import overview_kpis
 from analytics.mapping import suggest_mapping
-from analytics.readers import read_upload
+from analytics.readers import open_upload
 from analytics.store import open_store
-from analytics.validation import validate_transactions
+from analytics.table_uploads import validate_transactions, write_upload
 from ui import format as fmt
 from ui.figures.concentration import (
     inverse_readout,
@@ -60,7 +60,7 @@ def charts(app: AppTest) -> list[dict]:
 
 def no_cost_dataset(app_database) -> int:
     store = open_store(str(app_database))
-    raw = read_upload("no_cost.csv", NO_COST_SALES.encode())
+    raw = open_upload("no_cost.csv", NO_COST_SALES.encode())
     upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
     return write_upload(store, upload, mode="new", digest=file_hash(NO_COST_SALES.encode()), dataset_name="no cost")
 

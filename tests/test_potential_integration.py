@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from analytics import ingest
+from analytics import table_uploads
 from analytics.clv.beta_geo import fit_purchase_model
 from analytics.clv.fitting import MIN_REPEAT_CUSTOMERS
 from analytics.clv.gamma_gamma import fit_gamma_gamma
@@ -18,9 +18,9 @@ from analytics.clv.summary import rfm_summary
 from analytics.datasets import list_datasets
 from analytics.dimensions import NEUTRAL_SCORE, percentile_scores
 from analytics.features import customer_features
-from analytics.readers import read_upload
+from analytics.readers import open_upload
 from analytics.store import open_store
-from analytics.validation import validate_transactions
+from analytics.table_uploads import validate_transactions
 
 SAME_RANK = 0.02  # score tolerance: a tie broken by float noise moves a customer by half a rank (0.017)
 
@@ -35,10 +35,10 @@ def add_one_time_buyers(path, customers: int = 40) -> int:
         lines.append(f"K{number:02d},{day},{1000 + 37 * number},{600 + 20 * number}")
         if number % 2 == 0:
             lines.append(f"K{number:02d},{day + timedelta(days=400)},-{50 + 3 * number},-{30 + 2 * number}")
-    raw = read_upload("one_time_buyers.csv", "\n".join(lines).encode("utf-8"))
+    raw = open_upload("one_time_buyers.csv", "\n".join(lines).encode("utf-8"))
     columns = {name: name for name in raw.frame.columns}
     upload = validate_transactions(raw, columns)
-    return ingest.write_upload(open_store(str(path)), upload, mode="new", digest=None,
+    return table_uploads.write_upload(open_store(str(path)), upload, mode="new", digest=None,
                                dataset_name="One-time buyers")
 
 

@@ -10,10 +10,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from analytics import ingest
+from analytics import table_uploads
 from analytics.datasets import list_datasets
+from analytics.rejects import REJECT_COLUMNS
 from analytics.store import _MIGRATIONS, Store, StoreError
-from analytics.validation import REJECT_COLUMNS, ValidatedUpload
+from analytics.table_uploads import ValidatedUpload
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -89,7 +90,7 @@ def one_customer_upload(index: int) -> ValidatedUpload:
 
 
 def test_concurrent_readers_and_a_writer(store):
-    dataset_id = ingest.write_upload(store, one_customer_upload(0), mode="new", digest=None)
+    dataset_id = table_uploads.write_upload(store, one_customer_upload(0), mode="new", digest=None)
     errors: list[BaseException] = []
     seen_counts: list[int] = []
     writes = 30
@@ -97,7 +98,7 @@ def test_concurrent_readers_and_a_writer(store):
     def writer():
         try:
             for index in range(1, writes + 1):
-                ingest.write_upload(store, one_customer_upload(index), mode="append", digest=None, dataset_id=dataset_id)
+                table_uploads.write_upload(store, one_customer_upload(index), mode="append", digest=None, dataset_id=dataset_id)
         except BaseException as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
 

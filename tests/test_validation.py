@@ -12,17 +12,15 @@ from analytics.mapping import (
     price_mapped_as_revenue,
     suggest_mapping,
 )
-from analytics.readers import read_upload
+from analytics.readers import open_upload
+from analytics.row_plan import date_sql, number_sql
+from analytics.table_uploads import validate_customers, validate_transactions
 from analytics.validation import (
     ChoiceNeeded,
     Choices,
     MappingError,
     check,
-    date_sql,
     default_choices,
-    number_sql,
-    validate_customers,
-    validate_transactions,
 )
 
 
@@ -104,7 +102,7 @@ def test_date_parsing_follows_the_chosen_order():
 
 
 def raw_table(text: str):
-    return read_upload("orders.csv", text.encode("utf-8"))
+    return open_upload("orders.csv", text.encode("utf-8"))
 
 
 def test_report_counts_reasons_and_names_line_and_column():

@@ -20,12 +20,11 @@ from analytics.clv.summary import rfm_summary
 from analytics.datasets import list_datasets
 from analytics.dimensions import DIMENSIONS, dimension_scores
 from analytics.features import customer_features
-from analytics.ingest import write_upload
 from analytics.presets import PRESETS
-from analytics.readers import read_upload
+from analytics.readers import open_upload
 from analytics.store import Store
+from analytics.table_uploads import validate_transactions, write_upload
 from analytics.tiering import TIER_METHODS
-from analytics.validation import validate_transactions
 from analytics.value_model import score_customers, value_table
 from ui.figures.value import pyramid_figure
 
@@ -46,7 +45,7 @@ def cdnow_upload():
                       names=["master_id", "customer_id", "date", "cds", "revenue"])
     frame = pd.DataFrame({"customer_id": log["customer_id"], "order_date": pd.to_datetime(log["date"]).dt.date,
                           "revenue": log["revenue"].astype(float)})
-    raw = read_upload("cdnow.csv", frame.to_csv(index=False).encode("utf-8"))
+    raw = open_upload("cdnow.csv", frame.to_csv(index=False).encode("utf-8"))
     return validate_transactions(raw, {name: name for name in raw.frame.columns})
 
 

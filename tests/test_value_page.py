@@ -15,9 +15,9 @@ from analytics import strategy
 from analytics.datasets import list_datasets
 from analytics.demo import generate_demo
 from analytics.dimensions import DIMENSIONS, dimension_scores
-from analytics.ingest import write_upload
 from analytics.presets import PRESET_PREFIX, PRESETS
 from analytics.store import Store
+from analytics.table_uploads import write_upload
 from analytics.value_model import score_customers, value_table
 from ui import cache, settings
 from ui.i18n import TABLE, translate

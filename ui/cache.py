@@ -17,7 +17,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import background, ingest, lifecycle, migration, readers, segments, validation
+from analytics import background, ingest, lifecycle, migration, readers, segments, sources, validation, workbooks
 from analytics.clv import beta_geo, lifetime_value, summary
 from analytics.datasets import Dataset
 from analytics.dimensions import DimensionScores, dimension_scores
@@ -224,12 +224,12 @@ def recent_orders(dataset: Dataset, customer_id: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def upload_sheets(file_id: str, filename: str, _data: bytes) -> list[str]:
-    return background.run_bounded(lambda: readers.excel_sheets(filename, _data), seconds=PARSE_BUDGET_SECONDS)
+    return background.run_bounded(lambda: workbooks.excel_sheets(filename, _data), seconds=PARSE_BUDGET_SECONDS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def open_upload(file_id: str, filename: str, sheet: str | None, encoding: str | None, header_line: int | None,
-                _data: bytes) -> readers.Source:
+                _data: bytes) -> sources.Source:
     return background.run_bounded(
         lambda: readers.open_upload(filename, _data, sheet, encoding=encoding, header_line=header_line),
         seconds=PARSE_BUDGET_SECONDS,
@@ -237,9 +237,9 @@ def open_upload(file_id: str, filename: str, sheet: str | None, encoding: str | 
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def check_upload(file_id: str, options: tuple, choices_key: tuple, kind: str, _source: readers.Source,
+def check_upload(file_id: str, options: tuple, choices_key: tuple, kind: str, _source: sources.Source,
                  _choices: validation.Choices) -> validation.Report:
-    connection = readers.engine()
+    connection = sources.engine()
     try:
         return background.run_bounded(
             lambda: validation.check(_source, _choices, kind, connection), seconds=PARSE_BUDGET_SECONDS,
@@ -256,11 +256,11 @@ def upload_digest(file_id: str, _data: bytes) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _preflight(file_id: str, choices_key: tuple, db_path: str, dataset_id: int, version: int, digest: str,
-               _source: readers.Source, _choices: validation.Choices) -> ingest.Preflight:
+               _source: sources.Source, _choices: validation.Choices) -> ingest.Preflight:
     return ingest.preflight(open_store(db_path), _source, _choices, dataset_id, digest)
 
 
-def preflight(file_id: str, choices_key: tuple, dataset: Dataset, digest: str, source: readers.Source,
+def preflight(file_id: str, choices_key: tuple, dataset: Dataset, digest: str, source: sources.Source,
               choices: validation.Choices) -> ingest.Preflight:
     """What an append of the file would meet in the dataset (rows already stored, date overlap)."""
     return _preflight(file_id, choices_key, *_key(dataset), digest, source, choices)
