@@ -27,6 +27,14 @@ def store(tmp_path) -> Store:
     opened.close()
 
 
+@pytest.fixture(scope="module")
+def module_store(tmp_path_factory) -> Store:
+    """A store shared by one module's tests, for fixtures that write once what those tests only read."""
+    opened = Store(tmp_path_factory.mktemp("module") / "test.duckdb")
+    yield opened
+    opened.close()
+
+
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory) -> Path:
     """A database file holding the demo dataset, built once and copied by the tests that need it."""

@@ -24,12 +24,12 @@ O4,B,2025-01-01,300,,Web,,,
 """
 
 
-@pytest.fixture
-def features(store):
+@pytest.fixture(scope="module")
+def features(module_store):
     raw = open_upload("orders.csv", ORDERS.encode("utf-8"))
     upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
-    dataset_id = table_uploads.write_upload(store, upload, mode="new", digest=None)
-    return customer_features(store, dataset_id).set_index("customer_id")
+    dataset_id = table_uploads.write_upload(module_store, upload, mode="new", digest=None)
+    return customer_features(module_store, dataset_id).set_index("customer_id")
 
 
 def test_features_match_hand_computation(features):

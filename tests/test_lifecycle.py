@@ -51,9 +51,9 @@ CUSTOMERS = (
 )
 
 
-@pytest.fixture
-def dataset(store):
-    return store, load(store, CUSTOMERS)
+@pytest.fixture(scope="module")
+def dataset(module_store):
+    return module_store, load(module_store, CUSTOMERS)
 
 
 def stages_of(store, dataset_id, **kwargs) -> dict[str, str]:

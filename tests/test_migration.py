@@ -58,10 +58,10 @@ ROWS = (
 )
 
 
-@pytest.fixture
-def moves(store) -> migration.Migration:
-    dataset_id = load(store, ROWS)
-    return migrate(store, dataset_id, BEFORE, AFTER)
+@pytest.fixture(scope="module")
+def moves(module_store) -> migration.Migration:
+    dataset_id = load(module_store, ROWS)
+    return migrate(module_store, dataset_id, BEFORE, AFTER)
 
 
 def active_in(start: date, end: date) -> set[str]:

@@ -94,9 +94,10 @@ def test_clusters_are_numbered_by_revenue_and_profiles_add_up(planted, kmeans_re
 def test_same_seed_gives_the_same_segments(planted, kmeans_result):
     again = segments.segment_customers(planted[0])
     pd.testing.assert_series_equal(again.labels, kmeans_result.labels)
+    some = planted[0].iloc[:800]  # determinism holds on any data; fewer rows keep the test fast
     for method in segments.METHODS:
-        first = segments.segment_customers(planted[0], method=method, n_clusters=4, random_state=5)
-        second = segments.segment_customers(planted[0], method=method, n_clusters=4, random_state=5)
+        first = segments.segment_customers(some, method=method, n_clusters=4, random_state=5)
+        second = segments.segment_customers(some, method=method, n_clusters=4, random_state=5)
         pd.testing.assert_series_equal(first.labels, second.labels)
 
 
