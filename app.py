@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from analytics.store import is_fatal
 from ui import database
 from ui.language import language_selector, t
 
@@ -33,9 +32,8 @@ def main() -> None:
     try:
         navigation.run()
     except Exception as error:
-        if not is_fatal(error):
+        if not database.connection_lost(error):
             raise
-        # DuckDB gave up on the connection mid-run; the next run reopens it (database.open_database).
         st.error(t("store.error.fatal"))
 
 

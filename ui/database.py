@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics.datasets import Dataset, list_datasets
 from analytics.demo import seed_demo_if_empty
-from analytics.store import Store, StoreError, database_path, open_store
+from analytics.store import Store, StoreError, database_path, is_fatal, open_store
 from ui.language import t, translated_options
 
 ACTIVE_KEY = "active_dataset_id"
@@ -89,3 +89,8 @@ def dataset_selector() -> Dataset:
         on_change=lambda: set_active_dataset(st.session_state[key]),
     )
     return active_dataset()
+
+
+def connection_lost(error: Exception) -> bool:
+    """Whether ``error`` is DuckDB giving up on the connection mid-run; the next run reopens it."""
+    return is_fatal(error)
