@@ -139,6 +139,7 @@ def sections() -> None:
 
 
 def render() -> None:
+    database.require_store()
     st.title(t("nav.concentration"))
     sections()
     page_end()

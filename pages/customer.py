@@ -176,6 +176,7 @@ def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
 
 
 def render() -> None:
+    database.require_store()
     st.title(t("life.customer.title"))
     dataset = database.active_dataset()
     features = cache.features(dataset)

@@ -318,6 +318,7 @@ def customers_tab(current: datasets_module.Dataset) -> None:
 
 
 def render() -> None:
+    database.require_store()
     st.title(t("data.title"))
     current = database.active_dataset()
     upload, manage, customers = st.tabs([t("data.tab_upload"), t("data.tab_datasets"), t("data.tab_customers")])

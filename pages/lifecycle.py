@@ -260,6 +260,7 @@ def _customer_table(rows: pd.DataFrame, columns: list[str], key: str) -> None:
 
 
 def render() -> None:
+    database.require_store()
     st.title(t("life.title"))
     st.caption(t("life.intro"))
     dataset = database.active_dataset()

@@ -191,6 +191,7 @@ def sections() -> None:
 
 
 def render() -> None:
+    database.require_store()
     st.title(t("clv.title"))
     st.caption(t("clv.intro"))
     st.caption(t("clv.returns_rule"))

@@ -132,6 +132,7 @@ def sections() -> None:
 
 
 def render() -> None:
+    database.require_store()
     st.title(t("nav.overview"))
     sections()
     page_end()

@@ -105,6 +105,7 @@ def sections() -> None:
 
 
 def render() -> None:
+    database.require_store()
     st.title(t("seg.title"))
     st.caption(t("seg.intro"))
     sections()

@@ -462,6 +462,7 @@ def sections() -> None:
 
 
 def render() -> None:
+    database.require_store()
     st.title(t("nav.value_model"))
     st.caption(t("value.page_intro"))
     sections()

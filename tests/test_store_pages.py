@@ -26,6 +26,25 @@ def test_a_database_held_by_another_server_gets_a_translated_message(locked_data
     assert str(locked_database.parent) not in shown and "PID" not in shown
 
 
+def test_every_page_address_of_a_held_database_shows_the_message(locked_database, monkeypatch):
+    """Without a navigation Streamlit would run a page file from pages/ itself, straight into the store."""
+    monkeypatch.setenv("CVD_DB_PATH", str(locked_database))
+    app = open_app()
+    for page in PAGES:
+        app.switch_page(page)
+        rerun(app)
+        assert [error.value for error in app.error] == [translate("store.error.locked")], page
+        assert not app.exception, page
+
+
+def test_a_viewer_is_not_told_to_start_read_only(locked_database, monkeypatch):
+    monkeypatch.setenv("CVD_DB_PATH", str(locked_database))
+    monkeypatch.setenv(READ_ONLY_ENV, "1")
+    app = open_app()
+    assert [error.value for error in app.error] == [translate("store.error.locked_viewer")]
+    assert "CVD_READ_ONLY=1" not in translate("store.error.locked_viewer")
+
+
 def test_a_read_only_server_shows_every_page(app_database, monkeypatch):
     monkeypatch.setenv(READ_ONLY_ENV, "1")
     app = open_app()

@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics.datasets import Dataset, list_datasets
 from analytics.demo import seed_demo_if_empty
-from analytics.store import Store, StoreError, database_path, is_fatal, open_store
+from analytics.store import Store, StoreError, database_path, is_fatal, open_store, read_only_requested
 from ui.language import t, translated_options
 
 ACTIVE_KEY = "active_dataset_id"
@@ -25,13 +25,28 @@ def get_store() -> Store:
     return open_store(str(database_path()))
 
 
-def open_database() -> Store:
-    """Open this server's database for the run; see the module docstring."""
+def store_problem() -> str | None:
+    """Why this server cannot open its database, translated (no path or process id), or None."""
     try:
-        store = get_store()
+        get_store()
     except StoreError as error:
-        st.error(t(f"store.error.{error.code}"))
+        viewer = error.code == "locked" and read_only_requested()
+        return t("store.error.locked_viewer" if viewer else f"store.error.{error.code}")
+    return None
+
+
+def require_store() -> None:
+    """Stop the run with the reason when the database cannot be opened. Every page calls it first:
+    Streamlit may run a page file without app.py (a fresh server's first request to its address)."""
+    problem = store_problem()
+    if problem is not None:
+        st.error(problem)
         st.stop()
+
+
+def open_database() -> Store:
+    """This server's database, with the demo written on a fresh one (``store_problem`` said it opens)."""
+    store = get_store()
     if not store.read_only:
         with _demo_lock:
             seed_demo_if_empty(store)

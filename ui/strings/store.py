@@ -7,6 +7,12 @@ STRINGS = {
         "zh": "数据库已被另一个仪表板服务器打开。请停止另一个服务器；或者在没有服务器写入数据库时，"
               "以只读方式启动本服务器（设置 CVD_READ_ONLY=1）。",
     },
+    "store.error.locked_viewer": {
+        "en": "The database is open for writing in another dashboard server, and a read-only server cannot "
+              "open it meanwhile. Use that server, or stop it and start the read-only ones.",
+        "zh": "数据库正被另一个仪表板服务器以可写方式打开，只读服务器在此期间无法打开它。"
+              "请使用那个服务器，或将其停止后再启动只读服务器。",
+    },
     "store.error.missing": {
         "en": "This server is read-only and there is no database yet. Start a server without CVD_READ_ONLY "
               "once to create it.",
