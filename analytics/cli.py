@@ -20,7 +20,7 @@ import duckdb
 
 from analytics import datasets, export, ingest, readers, sources, validation
 from analytics.mapping import ALL_FIELDS, suggest_mapping
-from analytics.store import Store, database_path
+from analytics.store import Store, StoreError, database_path
 from ui.i18n import translate
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -93,7 +93,12 @@ def _print_report(report: validation.Report, lang: str, out) -> None:
 def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
     lang = args.lang
     mode = "append" if args.append else "replace" if args.replace else "new"
-    store = Store(args.db or database_path())
+    try:
+        store = Store(args.db or database_path())
+    except StoreError as error:  # a running dashboard server holds the file: stop it for the import
+        print(translate(f"store.error.{error.code}", lang) + " " + translate("upload.nothing_changed", lang),
+              file=sys.stderr)
+        return EXIT_USAGE
     source = None
     try:
         by_name = {d.name: d.dataset_id for d in datasets.list_datasets(store)}
@@ -122,7 +127,7 @@ def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
             store, source, choices, report, mode=mode, dataset_id=by_name.get(args.dataset), dataset_name=args.dataset,
             actor=args.actor, digest=ingest.source_hash(source),
         )
-        message = translate("upload.done", lang, rows=f"{outcome.rows_inserted:,}", file=source.filename, name=args.dataset)
+        message = translate("upload.done_cli", lang, rows=f"{outcome.rows_inserted:,}", file=source.filename, name=args.dataset)
         if outcome.rows_skipped:
             message += " " + translate("upload.skipped", lang, count=f"{outcome.rows_skipped:,}")
         print(message, file=out)

@@ -57,3 +57,12 @@ def test_ambiguous_dates_and_unknown_dataset_exit_2(tmp_path):
     assert ambiguous.returncode == 2 and "order_date" in ambiguous.stderr
     assert run("import", str(file), "--dataset", "US", "--db", str(db), "--date-order", "order_date=mdy").returncode == 0
     assert run("import", str(file), "--dataset", "Nope", "--append", "--db", str(db)).returncode == 2
+
+
+def test_import_while_a_server_holds_the_database_is_refused_in_words(locked_database, tmp_path):
+    file = tmp_path / "sales.csv"
+    file.write_bytes(SALES.encode("cp1252"))
+    refused = run("import", str(file), "--dataset", "Sales", "--db", str(locked_database), *MAP)
+    assert refused.returncode == 2
+    assert "another dashboard server" in refused.stderr and "Traceback" not in refused.stderr
+    assert str(locked_database.parent) not in refused.stderr and "PID" not in refused.stderr

@@ -179,6 +179,10 @@ STRINGS = {
     "upload.import": {"en": "Import", "zh": "导入"},
     "upload.reading": {"en": "Reading the file…", "zh": "正在读取文件…"},
     "upload.validating": {"en": "Checking every row…", "zh": "正在逐行校验…"},
+    "upload.done_cli": {
+        "en": "Imported {rows} rows from {file} into {name}.",
+        "zh": "已从 {file} 导入 {rows} 行到 {name}。",
+    },
     "upload.done": {
         "en": "Imported {rows} rows from {file} into {name}. All pages now use it.",
         "zh": "已从 {file} 导入 {rows} 行到 {name}，所有页面已切换到该数据集。",
