@@ -22,7 +22,12 @@ from ui.markup import plot_text
 METRIC_COLORS = {"revenue": "#1f77b4", "gross_profit": "#2ca02c", "value": "#9467bd"}
 RISK_COLORS = {"low": "#d8f3dc", "moderate": "#ffe8a3", "high": "#ffc9c0"}
 _DECIMALS = 5
-_LOW_MARK = 0.45
+_LABEL_X = 0.5  # where the mark labels start, right of any mark drawn (top 20% by default)
+
+
+def _label_heights(count: int) -> list[float]:
+    """Heights of ``count`` labels, top down, 0.1 apart below the diagonal at _LABEL_X."""
+    return [0.4 - 0.1 * index for index in range(count)]
 
 
 def pareto_figure(
@@ -40,22 +45,22 @@ def pareto_figure(
             line={"color": NEUTRAL, "dash": "dot", "width": 1}, hoverinfo="skip",
         )
     )
-    # Labels of high marks stack downwards, of low marks upwards (off the x axis), so none overlap.
-    stacked = {True: 0, False: 0}
+    marks = []
     for metric, curve in curves.items():
         name = translate(f"conc.metric.{metric}", lang)
-        color = METRIC_COLORS[metric]
-        figure.add_trace(_curve_trace(curve, name, color, lang))
+        figure.add_trace(_curve_trace(curve, name, METRIC_COLORS[metric], lang))
         if mark_share is not None:
-            share = curve.share_at(mark_share)
-            high = share > _LOW_MARK
-            offset = 30 + 28 * stacked[high]
-            stacked[high] += 1
-            figure.add_annotation(
-                x=mark_share, y=share, ax=40, ay=offset if high else -offset, arrowcolor=color,
-                font={"color": color},
-                text=translate("conc.pareto.mark", lang, customers=fmt.share(mark_share, lang), share=fmt.share(share, lang)),
-            )
+            marks.append((curve.share_at(mark_share), metric))
+    # Labels sit in the empty triangle under the diagonal, in the order of their marks and apart, so
+    # none overlaps another however close the marks are; an arrow points each to its mark.
+    marks.sort(reverse=True)
+    for (share, metric), label_y in zip(marks, _label_heights(len(marks)), strict=True):
+        color = METRIC_COLORS[metric]
+        figure.add_annotation(
+            x=mark_share, y=share, ax=_LABEL_X, ay=label_y, axref="x", ayref="y", xanchor="left",
+            arrowcolor=color, font={"color": color},
+            text=translate("conc.pareto.mark", lang, customers=fmt.share(mark_share, lang), share=fmt.share(share, lang)),
+        )
     if mark_share is not None:
         figure.add_vline(x=mark_share, line={"color": ACCENT, "dash": "dash", "width": 1})
     figure.update_layout(
