@@ -60,7 +60,7 @@ def measures(ranked: dict[str, concentration.RankedMetric]) -> None:
         t("conc.kpi.hhi"): [fmt.number(s.hhi, lang(), 0) for s in summaries.values()],
     }
     for n in concentration.DEFAULT_TOP_NS:
-        rows[t("conc.kpi.top_n", n=n)] = [fmt.share(s.top_shares[n], lang()) for s in summaries.values()]
+        rows[fmt.counted(n, "top_customers", lang())] = [fmt.share(s.top_shares[n], lang()) for s in summaries.values()]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=[t(f"conc.metric.{m}") for m in summaries])
     st.dataframe(table.rename_axis(t("conc.page.measure")).reset_index(), hide_index=True)
     st.caption(t("conc.page.measures_help", gini=t("conc.kpi.gini"), gini_help=t("conc.kpi.gini_help"),

@@ -104,7 +104,7 @@ def validation_section(dataset: Dataset) -> None:
         with st.spinner(t("clv.checking")):
             check, choice = models.holdout_check(dataset, split)
     except InsufficientDataError as error:
-        st.warning(t(f"clv.error.{error.reason}", **error.counts))
+        st.warning(t(f"clv.error.{error.reason}", **{k: fmt.count(v, lang()) for k, v in error.counts.items()}))
         return
     st.caption(choice_text(choice))
     mae, actual, predicted = st.columns(3)

@@ -12,6 +12,7 @@ import streamlit as st
 from analytics import segments
 from analytics.datasets import Dataset
 from ui import cache, database, models
+from ui import format as fmt
 from ui.figures.segments import (
     crosstab_heatmap,
     profile_heatmap,
@@ -85,7 +86,7 @@ def sections() -> None:
             searched = models.segmentation(dataset, method)
             chosen = searched if n_clusters is None else models.segmentation(dataset, method, n_clusters)
     except segments.SegmentationError as error:
-        st.warning(t(f"seg.error.{error.reason}", **error.counts))
+        st.warning(t(f"seg.error.{error.reason}", **{k: fmt.count(v, lang()) for k, v in error.counts.items()}))
         return
     st.caption(t("seg.potential.used" if models.potential(dataset).fitted else "seg.potential.not_used"))
 

@@ -19,7 +19,8 @@ from analytics.dimensions import DimensionScores
 from analytics.potential import LifetimeFit, PotentialSource, potential_source, potential_values
 from analytics.presets import PRESETS
 from ui import cache, settings
-from ui.language import t
+from ui import format as fmt
+from ui.language import lang, t
 
 
 def lifetime_fit(dataset: Dataset) -> LifetimeFit:
@@ -43,7 +44,8 @@ def potential_note(dataset: Dataset) -> str:
     if source.fitted:
         return t("clv.source.model", measure=t(f"clv.measure.{source.measure}"), months=source.settings.months,
                  rate=source.settings.annual_discount_rate, model=t(f"clv.purchase_model.{source.purchase_model}"))
-    return t("clv.source.proxy", reason=t(f"clv.error.{source.reason}", **source.counts))
+    return t("clv.source.proxy", reason=t(f"clv.error.{source.reason}",
+                                         **{k: fmt.count(v, lang()) for k, v in source.counts.items()}))
 
 
 def holdout_check(dataset: Dataset, calibration_end: dt.date

@@ -74,7 +74,6 @@ STRINGS = {
         "zh": "各客户份额（百分数）的平方和，范围 0 到 10,000（一个客户占全部）。反垄断惯例："
         "低于 1,500 为不集中，高于 2,500 为高度集中。",
     },
-    "conc.kpi.top_n": {"en": "Top {n} customers", "zh": "前 {n} 名客户"},
     # concentration risk
     "conc.risk.title": {"en": "Concentration risk", "zh": "客户集中度风险"},
     "conc.risk.gauge": {

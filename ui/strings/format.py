@@ -10,4 +10,6 @@ STRINGS = {
     "format.days.other": {"en": "{n} days", "zh": "{n} 天"},
     "format.rows.one": {"en": "{n} row", "zh": "{n} 行"},
     "format.rows.other": {"en": "{n} rows", "zh": "{n} 行"},
+    "format.top_customers.one": {"en": "Top customer", "zh": "第 1 名客户"},
+    "format.top_customers.other": {"en": "Top {n} customers", "zh": "前 {n} 名客户"},
 }
