@@ -26,7 +26,9 @@ from analytics.potential import (
     LifetimeFit,
     LifetimeSettings,
     fit_lifetime,
+    holdout,
     lifetime_values,
+    p_alive,
     potential_values,
     scoring_features_at,
     with_potential,
@@ -83,9 +85,7 @@ def predictions(dataset: Dataset, settings: LifetimeSettings) -> pd.DataFrame | 
 @_shared
 def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date, purchase_model: str
                    ) -> tuple[lifetime_value.HoldoutCheck, beta_geo.PurchaseModelChoice]:
-    split = summary.calibration_holdout_summary(open_store(db_path), dataset_id, calibration_end)
-    purchases, choice = beta_geo.fit_purchase_model(split["frequency"], split["recency"], split["T"], purchase_model)
-    return lifetime_value.holdout_check(purchases, split), choice
+    return holdout(open_store(db_path), dataset_id, calibration_end, purchase_model)
 
 
 def holdout_check(dataset: Dataset, calibration_end: dt.date, purchase_model: str
@@ -177,9 +177,7 @@ def segment_map(dataset: Dataset, settings: LifetimeSettings, method: str, n_clu
 @_shared
 def _stages(db_path: str, dataset_id: int, version: int, thresholds: lifecycle.StageThresholds, use_model: bool,
             purchase_model: str) -> pd.DataFrame:
-    fit = _lifetime_fit(db_path, dataset_id, version, purchase_model)
-    alive = (lifecycle.probability_alive(fit.summary, fit.purchases)
-             if use_model and fit.purchases is not None else None)
+    alive = p_alive(_lifetime_fit(db_path, dataset_id, version, purchase_model)) if use_model else None
     return lifecycle.customer_stages(open_store(db_path), dataset_id, thresholds=thresholds, p_alive=alive)
 
 
