@@ -17,7 +17,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import background, ingest, lifecycle, migration, readers, segments, validation
+from analytics import background, datasets, ingest, lifecycle, migration, readers, segments, validation
 from analytics.clv import beta_geo, lifetime_value, summary
 from analytics.datasets import Dataset
 from analytics.dimensions import DimensionScores, dimension_scores
@@ -33,6 +33,7 @@ from analytics.potential import (
     scoring_features_at,
     with_potential,
 )
+from analytics.report import account
 from analytics.store import database_path, open_store
 
 SEGMENT_SEED = 0
@@ -262,3 +263,31 @@ def preflight(file_id: str, choices_key: tuple, dataset: Dataset, digest: str, s
               choices: validation.Choices) -> ingest.Preflight:
     """What an append of the file would meet in the dataset (rows already stored, date overlap)."""
     return _preflight(file_id, choices_key, *_key(dataset), digest, source, choices)
+
+
+# -- Report ------------------------------------------------------------------------------------
+
+
+@_shared_many
+def _cost_of_service(db_path: str, dataset_id: int, version: int) -> pd.Series:
+    return account.cost_of_service(open_store(db_path), dataset_id)
+
+
+@_shared_many
+def _order_histories(db_path: str, dataset_id: int, version: int, period: str) -> pd.DataFrame:
+    return lifecycle.order_histories(open_store(db_path), dataset_id, period)
+
+
+def order_histories(dataset: Dataset, period: str) -> pd.DataFrame:
+    """Every customer's order history per ``period`` in one frame (the key-account reviews)."""
+    return _order_histories(*_key(dataset), period)
+
+
+def cost_of_service(dataset: Dataset) -> pd.Series:
+    """The cost of service recorded per customer (index customer_id; customers without one left out)."""
+    return _cost_of_service(*_key(dataset))
+
+
+def upload_history(dataset: Dataset) -> pd.DataFrame:
+    """Every upload into the dataset (not kept: it is one small read)."""
+    return datasets.upload_history(open_store(str(database_path())), dataset.dataset_id)

@@ -102,8 +102,9 @@ class Source(Protocol):
                       referral_value: float | None) -> DimensionScores: ...
     def stages(self, thresholds: StageThresholds, use_model: bool, purchase_model: str) -> pd.DataFrame: ...
     def period_activity(self, before: dt.date, after: dt.date) -> pd.DataFrame: ...
-    def order_history(self, customer_id: str, period: str) -> pd.DataFrame: ...
+    def order_histories(self, period: str) -> pd.DataFrame: ...
     def upload_history(self) -> pd.DataFrame: ...
+    def cost_of_service(self) -> pd.Series: ...
 
 
 class StoreSource:
@@ -151,11 +152,16 @@ class StoreSource:
     def period_activity(self, before, after):
         return migration.period_activity(self.store, self.dataset_id, before, after)
 
-    def order_history(self, customer_id, period):
-        return lifecycle.order_history(self.store, self.dataset_id, customer_id, period)
+    def order_histories(self, period):
+        return self._once(("histories", period), lambda: lifecycle.order_histories(self.store, self.dataset_id, period))
 
     def upload_history(self):
         return upload_history(self.store, self.dataset_id)
+
+    def cost_of_service(self):
+        from analytics.report.account import cost_of_service  # the review's own read
+
+        return cost_of_service(self.store, self.dataset_id)
 
 
 @dataclass(frozen=True, eq=False)

@@ -145,9 +145,8 @@ STRINGS = {
     "report.account.make_all": {
         "en": "Reviews of all S and A customers (zip)", "zh": "所有 S 级和 A 级客户的年度评估（zip）",
     },
-    "report.account.making_all": {"en": "Writing {count} reviews…", "zh": "正在生成 {count} 份评估……"},
     "report.account.download": {"en": "Download the review", "zh": "下载评估"},
-    "report.account.download_all": {"en": "Download the reviews (zip, {count} files)", "zh": "下载评估（zip，{count} 个文件）"},
+    "report.account.download_all": {"en": "Download the reviews (zip)", "zh": "下载评估（zip）"},
     "report.account.history": {"en": "History by year", "zh": "逐年历史"},
     "report.account.year": {"en": "Year", "zh": "年份"},
     "report.account.orders": {"en": "Orders", "zh": "订单数"},
