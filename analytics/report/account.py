@@ -26,7 +26,7 @@ from analytics.datasets import Dataset
 from analytics.report.data import ReportSettings, Source, tiers_at, whole_model
 from analytics.report.html import Writer, document, esc, prose
 from analytics.store import Store
-from analytics.value_model import ValueModel, explain_customer, value_table
+from analytics.value_model import Explainer, ValueModel, value_table
 from analytics.watchlists import KEY_TIERS
 from ui import format as fmt
 from ui.i18n import translate
@@ -56,8 +56,7 @@ class Context:
     made: dt.datetime
     features: pd.DataFrame
     model: ValueModel
-    revenue: pd.DataFrame
-    """customer_id and revenue, in the model's order: what ``explain_customer`` reads."""
+    explainer: Explainer
     table: pd.DataFrame
     cards: dict[str, strategy.StrategyCard]
     stages: pd.DataFrame
@@ -67,7 +66,9 @@ class Context:
     no_forecast: tuple[str, dict] | None
     costs: pd.Series
     histories: pd.DataFrame
-    """Every customer's orders, revenue and gross profit per year (``lifecycle.order_histories``)."""
+    """Every customer's orders, revenue and gross profit per year (``lifecycle.order_histories``),
+    by customer_id."""
+    history_ids: np.ndarray
 
 
 def context(source: Source, dataset: Dataset, settings: ReportSettings) -> Context:
@@ -81,15 +82,16 @@ def context(source: Source, dataset: Dataset, settings: ReportSettings) -> Conte
         before = None
     fit = source.lifetime_fit(settings.lifetime.purchase_model)
     stages = source.stages(settings.stage_thresholds, settings.use_p_alive, settings.lifetime.purchase_model)
+    histories = source.order_histories("year").sort_values(["customer_id", "period"], kind="stable")
     return Context(
         source=source, dataset=dataset, settings=settings, made=dt.datetime.now().replace(microsecond=0),
-        features=_by_id(features), model=model, revenue=features[["customer_id", "revenue"]], table=_by_id(table),
+        features=_by_id(features), model=model, explainer=Explainer(features, model), table=_by_id(table),
         cards={card.tier: card for card in strategy.strategy_cards(table, top_n=0)},
         stages=stages.set_index("customer_id"), year_before=year_before, tiers_before=before,
         predictions=source.predictions(settings.lifetime),
         no_forecast=None if fit.fitted else (fit.reason, dict(fit.counts)),
         costs=source.cost_of_service(),
-        histories=source.order_histories("year").set_index("customer_id"),
+        histories=histories.reset_index(drop=True), history_ids=histories["customer_id"].to_numpy(dtype=object),
     )
 
 
@@ -114,7 +116,7 @@ def review_html(ctx: Context, customer_id: str, lang: str) -> str:
     """The review of one customer as a self-contained HTML document (no charts, no scripts)."""
     w = Writer(lang)
     row = ctx.features.loc[customer_id]
-    explanation = explain_customer(ctx.revenue, ctx.model, customer_id)
+    explanation = ctx.explainer.explain(customer_id)
     name = row["name"] if isinstance(row["name"], str) else customer_id
     title = w.t("report.account.title", name=name)
     w.add(f'<section class="cover"><h1>{esc(title)}</h1>')
@@ -156,7 +158,9 @@ def _standing(w: Writer, ctx: Context, customer_id: str, explanation, row: pd.Se
 
 def _history(w: Writer, ctx: Context, customer_id: str) -> None:
     lang = w.lang
-    history = ctx.histories.loc[[customer_id]] if customer_id in ctx.histories.index else ctx.histories.iloc[0:0]
+    first = np.searchsorted(ctx.history_ids, customer_id, side="left")
+    last = np.searchsorted(ctx.history_ids, customer_id, side="right")
+    history = ctx.histories.iloc[int(first):int(last)]
     w.add(f"<section><h2>{esc(w.t('report.account.history'))}</h2>")
     w.table([w.t("report.account.year"), w.t("report.account.orders"), w.t("field.revenue"), w.t("field.gross_profit")],
             [(f"{period:%Y}", fmt.count(orders, lang), fmt.money(revenue, lang), fmt.money(profit, lang))

@@ -108,7 +108,8 @@ class Source(Protocol):
 
 
 class StoreSource:
-    """A ``Source`` computing from a store, each result once (for the command line and tests)."""
+    """A ``Source`` computing from a store, each result once per instance, as the app's cache
+    keeps them (for the command line, the benchmark and tests)."""
 
     def __init__(self, store: Store, dataset: Dataset):
         self.store, self.dataset_id = store, dataset.dataset_id
@@ -132,7 +133,8 @@ class StoreSource:
                           lambda: lifetime_values(self.lifetime_fit(settings.purchase_model), settings))
 
     def holdout_check(self, calibration_end, purchase_model):
-        return holdout(self.store, self.dataset_id, calibration_end, purchase_model)
+        return self._once(("holdout", calibration_end, purchase_model),
+                          lambda: holdout(self.store, self.dataset_id, calibration_end, purchase_model))
 
     def dimensions(self, settings, referral_value):
         return self._once(("dimensions", settings, referral_value), lambda: dimension_scores(
@@ -142,7 +144,8 @@ class StoreSource:
         return dimension_scores(with_potential(selected, potential_values(self.predictions(settings))), referral_value)
 
     def dimensions_at(self, as_of, settings, referral_value):
-        return dimension_scores(scoring_features_at(self.store, self.dataset_id, as_of, settings), referral_value)
+        return self._once(("dimensions_at", as_of, settings, referral_value), lambda: dimension_scores(
+            scoring_features_at(self.store, self.dataset_id, as_of, settings), referral_value))
 
     def stages(self, thresholds, use_model, purchase_model):
         alive = p_alive(self.lifetime_fit(purchase_model)) if use_model else None
@@ -150,7 +153,8 @@ class StoreSource:
             self.store, self.dataset_id, thresholds=thresholds, p_alive=alive))
 
     def period_activity(self, before, after):
-        return migration.period_activity(self.store, self.dataset_id, before, after)
+        return self._once(("activity", before, after),
+                          lambda: migration.period_activity(self.store, self.dataset_id, before, after))
 
     def order_histories(self, period):
         return self._once(("histories", period), lambda: lifecycle.order_histories(self.store, self.dataset_id, period))
