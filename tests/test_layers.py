@@ -45,3 +45,15 @@ def test_the_check_finds_every_way_of_importing_the_store():
 def test_pages_and_ui_modules_import_the_store_only_at_the_boundary():
     found = violations()
     assert not found, f"import analytics.store only in {sorted(BOUNDARY)}: {found}"
+
+
+def test_analytics_runs_without_streamlit():
+    """The command line and the report builder load no Streamlit: analytics/ never imports it, and the
+    ui modules the report draws with (figures, format, translations) do not either."""
+    import subprocess
+    import sys
+
+    check = ("import sys, analytics.cli, analytics.report, analytics.report.account; "
+             "assert 'streamlit' not in sys.modules, sorted(m for m in sys.modules if 'streamlit' in m)[:5]")
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
