@@ -163,9 +163,9 @@ class StoreSource:
         return upload_history(self.store, self.dataset_id)
 
     def cost_of_service(self):
-        from analytics.report.account import cost_of_service  # the review's own read
+        from analytics.report.account import cost_of_service  # account imports this module
 
-        return cost_of_service(self.store, self.dataset_id)
+        return self._once(("cost_of_service",), lambda: cost_of_service(self.store, self.dataset_id))
 
 
 @dataclass(frozen=True, eq=False)

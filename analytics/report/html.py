@@ -39,7 +39,7 @@ from ui.figures.concentration import (
 )
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import pyramid_figure
-from ui.i18n import LANGUAGES, translate
+from ui.i18n import LANGUAGES, TABLE, translate
 
 CURVE_POINTS = 200
 CHART_WIDTH, CHART_HEIGHT = 700, 380
@@ -135,7 +135,8 @@ class Writer:
         self.parts.extend(parts)
 
     def p(self, text: str, css: str = "") -> None:
-        self.add(f'<p{f" class={chr(34)}{css}{chr(34)}" if css else ""}>{prose(text)}</p>')
+        attrs = f' class="{css}"' if css else ""
+        self.add(f"<p{attrs}>{prose(text)}</p>")
 
     def chart(self, figure: go.Figure) -> None:
         self.charts += 1
@@ -256,9 +257,7 @@ def cover(w: Writer, data: ReportData) -> None:
 
 
 def preset_name(name: str, lang: str) -> str:
-    key = f"value.preset.{name}"
-    from ui.i18n import TABLE  # shipped presets have a translated name
-
+    key = f"value.preset.{name}"  # shipped presets have a translated name
     return translate(key, lang) if key in TABLE else translate("value.preset_custom_label", lang, name=name)
 
 
