@@ -27,14 +27,15 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import datasets, export, ingest, presets, readers, report, validation
+from analytics import datasets, export, ingest, presets, readers, validation
 from analytics.concentration import ConcentrationUndefined
 from analytics.mapping import ALL_FIELDS, suggest_mapping
 from analytics.report.data import ReportSettings, StoreSource
-from analytics.report.pdf import PdfUnavailable
 from analytics.store import Store, StoreError, database_path
 from analytics.tiering import DEFAULT_SHARES, TIER_METHODS
 from ui.i18n import translate
+from ui.report import FORMATS, make_report
+from ui.report.pdf import PdfUnavailable
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
 
@@ -73,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     command = commands.add_parser("report", help="write the executive report of a dataset (HTML or PDF)")
     command.add_argument("--dataset", required=True, help="dataset name")
     command.add_argument("--out", required=True, type=Path, help="file to write")
-    command.add_argument("--format", default="html", choices=report.FORMATS)
+    command.add_argument("--format", default="html", choices=FORMATS)
     command.add_argument("--lang", default="en", choices=("en", "zh"))
     command.add_argument("--preset", default="balanced", help="weight preset, shipped or saved (default: balanced)")
     command.add_argument("--tier-method", default=TIER_METHODS[0], choices=TIER_METHODS)
@@ -179,7 +180,7 @@ def write_report(args: argparse.Namespace, out=sys.stdout) -> int:
             return EXIT_USAGE
         settings = ReportSettings(weights=weights, tier_method=args.tier_method,
                                   tier_shares=dict(DEFAULT_SHARES[args.tier_method]), preset=args.preset)
-        content = report.make_report(StoreSource(store, dataset), dataset, settings, lang, args.format)
+        content = make_report(StoreSource(store, dataset), dataset, settings, lang, args.format)
         args.out.write_bytes(content)
     except ConcentrationUndefined:
         print(translate("report.error.no_customers", lang), file=sys.stderr)

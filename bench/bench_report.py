@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 from analytics.datasets import list_datasets
 from analytics.demo import DEMO_NAME, generate_demo
 from analytics.ingest import write_upload
-from analytics.report import account
+from analytics.report import account as review
 from analytics.report.data import ReportSettings, StoreSource, gather
-from analytics.report.html import render_report
-from analytics.report.pdf import html_to_pdf
 from analytics.store import Store
+from ui.report import account, render_report
+from ui.report.pdf import html_to_pdf
 
 HTML_SECONDS, HTML_BYTES, PDF_SECONDS = 5.0, 5_000_000, 20.0
 
@@ -85,8 +85,8 @@ def main() -> None:
             print(f"PDF ({lang}): {seconds:.1f} s ({seconds / PDF_SECONDS:.2f} of the {PDF_SECONDS:.0f} s target), "
                   f"{pages} pages, {len(pdf) / 1e6:.2f} MB")
 
-        ctx, seconds = timed(lambda: account.context(source, dataset, settings))
-        accounts = account.key_accounts(ctx)
+        ctx, seconds = timed(lambda: review.context(source, dataset, settings))
+        accounts = review.key_accounts(ctx)
         print(f"key-account reviews: context {seconds:.2f} s; {len(accounts):,} S and A customers")
         _, seconds = timed(lambda: account.review_html(ctx, accounts["customer_id"].iloc[0], "zh"))
         print(f"one review: {seconds * 1000:.0f} ms")

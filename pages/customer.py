@@ -20,7 +20,7 @@ from ui.i18n import TABLE
 from ui.language import lang, t, translated_options
 from ui.layout import page_end
 from ui.markup import md
-from ui.report import account_actions
+from ui.report_actions import account_actions
 
 CUSTOMER_KEY = "customer_id"
 MAX_MATCHES = 200

@@ -15,7 +15,7 @@ from ui.figures.theme import TIER_COLORS
 from ui.figures.value import pyramid_figure
 from ui.language import lang, t, translated_options
 from ui.layout import page_end
-from ui.report import report_actions
+from ui.report_actions import report_actions
 
 VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
 

@@ -6,7 +6,7 @@ import streamlit as st
 from ui import database, filters
 from ui.language import t
 from ui.layout import page_end
-from ui.report import report_actions
+from ui.report_actions import report_actions
 
 
 def sections() -> None:

@@ -19,17 +19,20 @@ import pandas as pd
 import pytest
 from app_harness import open_app, rerun
 
-from analytics import concentration, report
+from analytics import concentration
 from analytics.datasets import list_datasets, rename_dataset
 from analytics.kpis import overview_kpis
-from analytics.report import account
+from analytics.report import account as review
 from analytics.report.data import ReportSettings, StoreSource, gather, whole_model
-from analytics.report.html import SECTIONS, plotly_js, render_report
-from analytics.report.pdf import CHROMIUM_ENV, PdfUnavailable, html_to_pdf
 from analytics.store import Store
 from ui import format as fmt
+from ui import report
 from ui.i18n import translate
-from ui.report import BUILT_KEY
+from ui.report import account, render_report
+from ui.report.document import plotly_js
+from ui.report.pdf import CHROMIUM_ENV, PdfUnavailable, html_to_pdf
+from ui.report.sections import SECTIONS
+from ui.report_actions import BUILT_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -248,7 +251,7 @@ def test_without_chromium_the_pdf_says_why_and_the_button_is_off(app_database, m
 def test_key_account_zip_holds_one_review_per_s_and_a_customer(hostile):
     store, dataset = hostile
     source = StoreSource(store, dataset)
-    ctx = account.context(source, dataset, ReportSettings())
+    ctx = review.context(source, dataset, ReportSettings())
     tiers = pd.Series(whole_model(source, ReportSettings()).tiering.labels).value_counts()
     archive = zipfile.ZipFile(io.BytesIO(account.reviews_zip(ctx, "zh")))
     names = archive.namelist()
@@ -288,8 +291,8 @@ def test_return_on_account_resources_when_a_cost_of_service_is_recorded(demo):
         cur.execute("UPDATE customers SET extra = '{\"cost_of_service\": 1000}' WHERE dataset_id = ? AND customer_id = ?",
                     [dataset.dataset_id, customer])
     source = StoreSource(store, dataset)
-    assert account.cost_of_service(store, dataset.dataset_id).to_dict() == {customer: 1000.0}
-    ctx = account.context(source, dataset, ReportSettings())
+    assert review.cost_of_service(store, dataset.dataset_id).to_dict() == {customer: 1000.0}
+    ctx = review.context(source, dataset, ReportSettings())
     profit = ctx.features.loc[customer, "gross_profit"]
     text = account.review_html(ctx, customer, "en")
     assert translate("report.account.return", "en", profit=fmt.money(profit, "en"), cost="1,000",

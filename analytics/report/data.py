@@ -5,7 +5,7 @@ A ``Source`` gives the per-dataset results the pages take from ``ui.cache``; ``S
 computes them straight from a store (the command line), and the app passes an adapter over its
 cache, so a report made on a page reuses what the pages already computed. ``gather`` turns a
 source, the settings and the customer selection into ``ReportData``: plain data, rendered by
-``analytics.report.html``.
+``ui.report``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The report actions of the Overview, Report and Customer pages: the session's settings and
-selection handed to ``analytics.report``, the file made on a click and offered for download.
+selection handed to ``ui.report``, the file made on a click and offered for download.
 
 A report is made only when asked (a click), kept in the session with what it was made from, and
 offered for download while those choices hold; a changed filter or setting asks for a new one.
@@ -12,14 +12,14 @@ import time
 
 import streamlit as st
 
-from analytics import report
 from analytics.concentration import ConcentrationUndefined
 from analytics.datasets import Dataset
-from analytics.report import account
+from analytics.report import account as review
 from analytics.report.data import ReportSettings, Selection
-from analytics.report.pdf import PdfUnavailable, chromium_path
-from ui import cache, filters, settings
+from ui import cache, filters, report, settings
 from ui.language import lang, t
+from ui.report import account
+from ui.report.pdf import PdfUnavailable, chromium_path
 
 BUILT_KEY = "report_built"
 
@@ -102,12 +102,12 @@ def account_actions(dataset: Dataset, customer_id: str) -> None:
     if one.button(t("report.account.make"), key="account_make", icon=":material/description:"):
         _make("account", fingerprint, "report.account.download",
               account.review_file_name(customer_id), report.MIME["html"],
-              lambda: account.review_html(account.context(CachedSource(dataset), dataset, choices), customer_id,
+              lambda: account.review_html(review.context(CachedSource(dataset), dataset, choices), customer_id,
                                           lang()).encode("utf-8"))
     if every.button(t("report.account.make_all"), key="account_make_all", icon=":material/folder_zip:"):
         _make("accounts", fingerprint[:-1], "report.account.download_all",
               report.file_name(dataset.name, "zip", dt.date.today()).replace("report", "key-accounts"),
               report.MIME["zip"],
-              lambda: account.reviews_zip(account.context(CachedSource(dataset), dataset, choices), lang()))
+              lambda: account.reviews_zip(review.context(CachedSource(dataset), dataset, choices), lang()))
     _offer("account", fingerprint, "account")
     _offer("accounts", fingerprint[:-1], "accounts")

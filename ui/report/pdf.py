@@ -53,7 +53,7 @@ def chromium_path() -> str | None:
 
 
 def html_to_pdf(document: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
-    """Print an HTML document (``analytics.report.html``) to PDF bytes with headless Chromium."""
+    """Print an HTML document (``ui.report.render_report``) to PDF bytes with headless Chromium."""
     chromium = chromium_path()
     if chromium is None:
         raise PdfUnavailable("chromium_missing")
