@@ -17,6 +17,7 @@ PAGES = [
     ("pages/lifecycle.py", "nav.lifecycle", ":material/autorenew:", False),
     ("pages/lifetime_value.py", "nav.lifetime_value", ":material/hourglass_top:", False),
     ("pages/segments.py", "nav.segments", ":material/bubble_chart:", False),
+    ("pages/report.py", "nav.report", ":material/description:", False),
     ("pages/data.py", "nav.data", ":material/upload_file:", False),
 ]
 

@@ -8,20 +8,34 @@ as the Data page: for files over the browser's limit, and for scheduled monthly 
 
 Exit codes: 0 imported; 1 rows were rejected and nothing was written (``--accept-rejects``
 imports the valid rows); 2 the file, the mapping or a choice is missing or wrong (nothing written).
+
+The executive report of a dataset, for scheduling (the same report as the Report page, under the
+shipped defaults or a weight preset):
+
+    python -m analytics.cli report --dataset NAME --out FILE [--format html|pdf] [--lang en|zh]
+        [--preset NAME] [--tier-method by_customer_share|by_value_share] [--db PATH]
+
+Exit codes: 0 written; 2 no such dataset or preset, no customers, or no PDF (Chromium missing or failed).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 import duckdb
 
-from analytics import datasets, export, ingest, readers, sources, validation
+from analytics import datasets, export, ingest, presets, readers, sources, validation
+from analytics.concentration import ConcentrationUndefined
 from analytics.mapping import ALL_FIELDS, suggest_mapping
+from analytics.report.data import ReportSettings, StoreSource
 from analytics.store import Store, StoreError, database_path
+from analytics.tiering import DEFAULT_SHARES, TIER_METHODS
 from ui.i18n import translate
+from ui.report import FORMATS, make_report
+from ui.report.pdf import PdfUnavailable
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
 
@@ -57,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
     command.add_argument("--actor", default=ingest.DEFAULT_ACTOR, help="who runs the import, for the upload history")
     command.add_argument("--lang", default="en", choices=("en", "zh"))
+    command = commands.add_parser("report", help="write the executive report of a dataset (HTML or PDF)")
+    command.add_argument("--dataset", required=True, help="dataset name")
+    command.add_argument("--out", required=True, type=Path, help="file to write")
+    command.add_argument("--format", default="html", choices=FORMATS)
+    command.add_argument("--lang", default="en", choices=("en", "zh"))
+    command.add_argument("--preset", default="balanced", help="weight preset, shipped or saved (default: balanced)")
+    command.add_argument("--tier-method", default=TIER_METHODS[0], choices=TIER_METHODS)
+    command.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
     return parser
 
 
@@ -142,9 +164,48 @@ def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
         store.close()
 
 
+def write_report(args: argparse.Namespace, out=sys.stdout) -> int:
+    """The report of one dataset under the shipped defaults (or ``--preset``), written to ``--out``."""
+    lang = args.lang
+    started = time.perf_counter()
+    try:
+        store = Store(args.db or database_path(), read_only=True)
+    except StoreError as error:
+        print(translate(f"store.error.{error.code}", lang), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        dataset = next((d for d in datasets.list_datasets(store) if d.name == args.dataset), None)
+        if dataset is None:
+            print(translate("report.error.no_dataset", lang, name=repr(args.dataset)), file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            weights = presets.load_preset(store, args.preset)
+        except KeyError:
+            print(translate("report.error.no_preset", lang, name=repr(args.preset)), file=sys.stderr)
+            return EXIT_USAGE
+        settings = ReportSettings(weights=weights, tier_method=args.tier_method,
+                                  tier_shares=dict(DEFAULT_SHARES[args.tier_method]), preset=args.preset)
+        content = make_report(StoreSource(store, dataset), dataset, settings, lang, args.format)
+        args.out.write_bytes(content)
+    except ConcentrationUndefined:
+        print(translate("report.error.no_customers", lang), file=sys.stderr)
+        return EXIT_USAGE
+    except PdfUnavailable as error:
+        print(translate(f"report.error.{error.code}", lang, **error.details), file=sys.stderr)
+        return EXIT_USAGE
+    except (duckdb.Error, OSError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        store.close()
+    print(translate("report.written", lang, file=args.out, size=f"{len(content) / 1e6:.2f} MB",
+                    seconds=f"{time.perf_counter() - started:.1f}"), file=out)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return import_file(args)
+    return write_report(args) if args.command == "report" else import_file(args)
 
 
 if __name__ == "__main__":

@@ -180,6 +180,21 @@ def rank_metric(values: Iterable[float], labels: Sequence | None = None) -> Rank
     return RankedMetric(order=order, values=ranked, cumulative=cumulative, labels=labels)
 
 
+def rank_column(table, column: str) -> RankedMetric:
+    """One column of a per-customer table (with ``name``) ranked, customers named: the 80/20 view's
+    and the report's ranking of revenue, gross profit or value.
+
+    Customers without a value (no cost data in their orders) are left out, so a dataset that
+    mixes files with and without cost still shows the profit of those that have it.
+    """
+    values = table[column].to_numpy(dtype=float)
+    labels = table["name"].to_numpy()
+    known = ~np.isnan(values)
+    if known.any() and not known.all():
+        return rank_metric(values[known], labels=labels[known])
+    return rank_metric(values, labels=labels)
+
+
 def gini(ranked: RankedMetric) -> float:
     """Gini coefficient of the clipped values: 0 when all are equal, (n-1)/n when one has everything.
 

@@ -45,7 +45,7 @@ _PRODUCTS = np.array(["Core line", "Premium line", "Consumables", "Spare parts",
 
 
 def generate_demo(n_customers: int = 3000, seed: int = 20261125) -> ValidatedUpload:
-    """The demo dataset as a validated upload, ready for ``ingest.write_upload``."""
+    """The demo dataset as a validated upload, ready for ``table_uploads.write_upload``."""
     rng = np.random.default_rng(seed)
     span_days = (DEMO_END - DEMO_START).days
     ids = np.array([f"C{i:05d}" for i in range(1, n_customers + 1)])

@@ -251,23 +251,32 @@ def probability_alive(summary: pd.DataFrame, purchases: BetaGeoModel) -> pd.Seri
 
 
 _HISTORY_SQL = """
-SELECT date_trunc($period, order_date) AS period,
+SELECT customer_id,
+       date_trunc($period, order_date) AS period,
        sum(revenue) AS revenue,
        sum(gross_profit) AS gross_profit,
        count(DISTINCT coalesce(order_id, CAST(order_date AS VARCHAR))) FILTER (WHERE revenue > 0) AS orders
 FROM transactions
-WHERE dataset_id = $dataset_id AND customer_id = $customer_id
+WHERE dataset_id = $dataset_id AND ($customer_id IS NULL OR customer_id = $customer_id)
 GROUP BY ALL
-ORDER BY period
+ORDER BY customer_id, period
 """
 
 
 def order_history(store: Store, dataset_id: int, customer_id: str, period: str = "month") -> pd.DataFrame:
     """One customer's revenue, gross profit (NaN without cost data) and orders per ``period``
     (month, quarter or year), oldest first; periods without orders are not listed."""
+    return order_histories(store, dataset_id, period, customer_id).drop(columns="customer_id")
+
+
+def order_histories(store: Store, dataset_id: int, period: str = "year", customer_id: str | None = None) -> pd.DataFrame:
+    """``order_history`` of every customer (or of ``customer_id``) in one read, with a customer_id
+    column, by customer and period."""
     if period not in HISTORY_PERIODS:
         raise ValueError(f"period must be one of {HISTORY_PERIODS}, got {period!r}")
-    frame = store.frame(_HISTORY_SQL, {"period": period, "dataset_id": dataset_id, "customer_id": str(customer_id)})
+    frame = store.frame(_HISTORY_SQL, {"period": period, "dataset_id": dataset_id,
+                                       "customer_id": None if customer_id is None else str(customer_id)})
+    frame["customer_id"] = frame["customer_id"].astype(str)
     frame["period"] = pd.to_datetime(frame["period"])
     for column in ("revenue", "gross_profit"):
         frame[column] = frame[column].astype(float)

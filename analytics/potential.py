@@ -22,12 +22,14 @@ import pandas as pd
 from analytics.clv.beta_geo import PURCHASE_MODEL_CHOICES, BetaGeoModel, PurchaseModelChoice, fit_purchase_model
 from analytics.clv.fitting import InsufficientDataError
 from analytics.clv.gamma_gamma import GammaGammaModel, fit_gamma_gamma
-from analytics.clv.lifetime_value import customer_lifetime_value
-from analytics.clv.summary import rfm_summary
+from analytics.clv.lifetime_value import HoldoutCheck, customer_lifetime_value, holdout_check
+from analytics.clv.summary import calibration_holdout_summary, rfm_summary
 from analytics.features import customer_features
+from analytics.lifecycle import probability_alive
 from analytics.store import Store
 
 POTENTIAL_COLUMN = "potential_value"
+SPLIT_SHARE = 2 / 3  # the holdout check's default split: two thirds of the history to fit, the rest to check
 
 
 @dataclass(frozen=True)
@@ -136,3 +138,23 @@ def scoring_features_at(store: Store, dataset_id: int, as_of: date,
     features = customer_features(store, dataset_id, as_of=as_of)
     potential = None if settings is None else potential_at(store, dataset_id, as_of, settings)
     return with_potential(features, potential)
+
+
+def p_alive(fit: LifetimeFit) -> pd.Series | None:
+    """The fitted purchase model's probability that each customer is still active (the lifecycle
+    stages' ``p_alive``), or None without a purchase model."""
+    return None if fit.purchases is None else probability_alive(fit.summary, fit.purchases)
+
+
+def default_calibration_end(first: date, last: date) -> date:
+    """Where the holdout check splits the history by default (``SPLIT_SHARE`` of it to fit)."""
+    return first + (last - first) * SPLIT_SHARE
+
+
+def holdout(store: Store, dataset_id: int, calibration_end: date, purchase_model: str
+            ) -> tuple[HoldoutCheck, PurchaseModelChoice]:
+    """The purchase model fitted up to ``calibration_end`` against what customers bought afterwards.
+    Raises ``InsufficientDataError`` when the split leaves too little on either side."""
+    split = calibration_holdout_summary(store, dataset_id, calibration_end)
+    purchases, choice = fit_purchase_model(split["frequency"], split["recency"], split["T"], purchase_model)
+    return holdout_check(purchases, split), choice

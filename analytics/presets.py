@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analytics.dimensions import DIMENSIONS
+from analytics.dimensions import DIMENSIONS, DimensionScores
 from analytics.store import Store
 from analytics.value_model import validate_weights
 
@@ -86,3 +86,14 @@ def _checked_preset_name(name: str) -> str:
     if name in PRESETS:
         raise ValueError(f"{name!r} is a shipped preset and cannot be changed")
     return name
+
+
+def weighs_any(weights: Mapping[str, float], scores: DimensionScores) -> bool:
+    """Whether ``weights`` put weight on a dimension ``scores`` have."""
+    return any(weights.get(dimension, 0) > 0 for dimension in scores.dimensions)
+
+
+def effective_weights(weights: Mapping[str, float], scores: DimensionScores) -> dict[str, float]:
+    """``weights``, or the balanced preset when they weigh no dimension these scores have
+    (weights chosen on another dataset can, and a model needs at least one weighted dimension)."""
+    return dict(weights) if weighs_any(weights, scores) else dict(PRESETS["balanced"])

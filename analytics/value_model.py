@@ -167,46 +167,60 @@ def explain_customer(features: pd.DataFrame, model: ValueModel, customer_id: str
     average customer's, and the score effect (weighted score minus the average's); dimensions
     with a positive effect lift it, negative sink it.
     """
-    ids = model.scores.customer_ids
-    position = int(np.searchsorted(ids, str(customer_id)))
-    if position >= len(ids) or ids[position] != str(customer_id):
-        raise KeyError(f"unknown customer {customer_id!r}")
-    shares = model.weight_shares
-    scores, money = model.scores.matrix, model.scores.money
-    average_scores = scores.mean(axis=0) if len(ids) else np.zeros(len(shares))
-    average_money = money.mean(axis=0) if len(ids) else np.zeros(len(shares))
-    breakdown = pd.DataFrame({
-        "dimension": list(model.scores.dimensions),
-        "weight_share": shares,
-        "score": scores[position],
-        "missing": model.scores.missing[position],
-        "value": money[position] * shares,
-        "average_value": average_money * shares,
-        "score_contribution": scores[position] * shares,
-        "average_score_contribution": average_scores * shares,
-    })
-    breakdown["effect"] = breakdown["score_contribution"] - breakdown["average_score_contribution"]
-    tolerance = 1e-9
-    by_effect = breakdown.sort_values("effect", ascending=False, kind="stable")
-    lifts = tuple(by_effect.loc[by_effect["effect"] > tolerance, "dimension"])
-    sinks = tuple(by_effect.loc[by_effect["effect"] < -tolerance, "dimension"][::-1])
+    return Explainer(features, model).explain(customer_id)
 
-    revenue_rank = None
-    aligned = _aligned(features, model.scores, ("revenue",))
-    if "revenue" in aligned.columns and not np.isnan(aligned["revenue"].iloc[position]):
-        revenue_rank = _rank_of(aligned["revenue"].to_numpy(dtype=float), position)
-    return CustomerExplanation(
-        customer_id=str(customer_id),
-        value=float(model.value[position]),
-        score=float(model.score[position]),
-        tier=TIERS[model.tiering.codes[position]],
-        value_rank=_rank_of(model.value, position),
-        revenue_rank=revenue_rank,
-        n_customers=len(ids),
-        breakdown=breakdown,
-        lifts=lifts,
-        sinks=sinks,
-    )
+
+class Explainer:
+    """``explain_customer`` for many customers of one model: the averages and the revenue aligned
+    with the model are computed once (the key-account reviews explain thousands)."""
+
+    def __init__(self, features: pd.DataFrame, model: ValueModel):
+        self.model = model
+        n, dimensions = model.scores.n_customers, len(model.weight_shares)
+        self.average_scores = model.scores.matrix.mean(axis=0) if n else np.zeros(dimensions)
+        self.average_money = model.scores.money.mean(axis=0) if n else np.zeros(dimensions)
+        aligned = _aligned(features, model.scores, ("revenue",))
+        self.revenue = aligned["revenue"].to_numpy(dtype=float) if "revenue" in aligned.columns else None
+
+    def explain(self, customer_id: str) -> CustomerExplanation:
+        model = self.model
+        ids = model.scores.customer_ids
+        position = int(np.searchsorted(ids, str(customer_id)))
+        if position >= len(ids) or ids[position] != str(customer_id):
+            raise KeyError(f"unknown customer {customer_id!r}")
+        shares = model.weight_shares
+        scores, money = model.scores.matrix, model.scores.money
+        breakdown = pd.DataFrame({
+            "dimension": list(model.scores.dimensions),
+            "weight_share": shares,
+            "score": scores[position],
+            "missing": model.scores.missing[position],
+            "value": money[position] * shares,
+            "average_value": self.average_money * shares,
+            "score_contribution": scores[position] * shares,
+            "average_score_contribution": self.average_scores * shares,
+        })
+        breakdown["effect"] = breakdown["score_contribution"] - breakdown["average_score_contribution"]
+        tolerance = 1e-9
+        by_effect = breakdown.sort_values("effect", ascending=False, kind="stable")
+        lifts = tuple(by_effect.loc[by_effect["effect"] > tolerance, "dimension"])
+        sinks = tuple(by_effect.loc[by_effect["effect"] < -tolerance, "dimension"][::-1])
+
+        revenue_rank = None
+        if self.revenue is not None and not np.isnan(self.revenue[position]):
+            revenue_rank = _rank_of(self.revenue, position)
+        return CustomerExplanation(
+            customer_id=str(customer_id),
+            value=float(model.value[position]),
+            score=float(model.score[position]),
+            tier=TIERS[model.tiering.codes[position]],
+            value_rank=_rank_of(model.value, position),
+            revenue_rank=revenue_rank,
+            n_customers=len(ids),
+            breakdown=breakdown,
+            lifts=lifts,
+            sinks=sinks,
+        )
 
 
 def _rank_of(values: np.ndarray, position: int) -> int:

@@ -20,6 +20,7 @@ from ui.i18n import TABLE
 from ui.language import lang, t, translated_options
 from ui.layout import page_end
 from ui.markup import md
+from ui.report_actions import account_actions
 
 CUSTOMER_KEY = "customer_id"
 MAX_MATCHES = 200
@@ -173,6 +174,8 @@ def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
     _order_history(dataset, customer_id)
     _value_breakdown(explanation)
     _relationship(dataset, explanation.tier)
+    st.subheader(t("report.account.index"))
+    account_actions(dataset, customer_id)
 
 
 def render() -> None:

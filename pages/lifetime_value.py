@@ -16,16 +16,16 @@ from analytics.clv.beta_geo import PURCHASE_MODEL_CHOICES, PurchaseModelChoice
 from analytics.clv.fitting import FitSummary, InsufficientDataError
 from analytics.clv.lifetime_value import value_by_tier
 from analytics.datasets import Dataset
-from analytics.potential import LifetimeFit
+from analytics.potential import LifetimeFit, default_calibration_end
 from analytics.value_model import TIERS
 from ui import cache, database, models, settings
 from ui import format as fmt
-from ui.figures.clv import distribution_figure, holdout_figure, tier_value_figure
+from ui.figures.clv import choice_text as figure_choice_text
+from ui.figures.clv import distribution_figure, fit_rows, holdout_figure, tier_value_figure
 from ui.language import lang, option_labels, t, translated_options
 from ui.layout import page_end
 
 MAX_HORIZON_MONTHS = 120
-SPLIT_SHARE = 2 / 3  # default split: two thirds of the history to fit, the rest to check
 VALUE_CHART_QUANTILE = 0.99
 TOP_CUSTOMERS = 20
 MONEY = ("clv", "expected_gross_profit")  # shown in whole units
@@ -44,35 +44,13 @@ def settings_inputs() -> None:
                 **settings.widget(translated_options(settings.PURCHASE_MODEL_KEY), defaults.purchase_model))
 
 
-def number(value: float) -> str:
-    """Parameters span orders of magnitude: four significant digits, thousands separated when large."""
-    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
-
-
 def model_summary(summary: FitSummary) -> None:
     st.markdown(f"**{t(f'clv.model.{summary.model}')}**")
-    rows = [(t(f"clv.param.{name}"), number(value)) for name, value in summary.params.items()]
-    if summary.model in ("bgnbd", "mbgnbd"):  # what a and b say, also when both run to millions (one shared probability)
-        a, b = summary.params["a"], summary.params["b"]
-        rows.append((t("clv.param.mean_dropout"), f"{a / (a + b):.2%}"))
-    rows += [
-        (t("clv.fit.log_likelihood"), f"{summary.log_likelihood:,.1f}"),
-        (t("clv.fit.customers"), f"{summary.n_customers:,}"),
-        (t("clv.fit.repeat_customers"), f"{summary.n_repeat_customers:,}"),
-        (t("clv.fit.converged"), t("clv.fit.yes" if summary.converged else "clv.fit.no")),
-        (t("clv.fit.iterations"), f"{summary.iterations:,}"),
-    ]
-    st.dataframe(pd.DataFrame(rows, columns=[t("clv.fit.item"), t("clv.fit.value")]), hide_index=True)
+    st.dataframe(fit_rows(summary, lang()), hide_index=True)
 
 
 def choice_text(choice: PurchaseModelChoice) -> str:
-    """Which purchase model is used, why, and the log-likelihoods (of both models when compared)."""
-    model = t(f"clv.purchase_model.{choice.chosen}")
-    if choice.requested != "auto":
-        return t("clv.choice.picked", model=model, log_likelihood=f"{choice.log_likelihoods[choice.chosen]:,.1f}")
-    likelihoods = {name: (f"{choice.log_likelihoods[name]:,.1f}" if name in choice.log_likelihoods
-                          else t("clv.choice.not_fitted")) for name in PURCHASE_MODEL_CHOICES[1:]}
-    return t("clv.choice.auto", model=model, **likelihoods)
+    return figure_choice_text(choice, lang())
 
 
 def fit_section(fit: LifetimeFit) -> None:
@@ -86,10 +64,6 @@ def fit_section(fit: LifetimeFit) -> None:
                 model_summary(model.fit)
 
 
-def default_split(first: dt.date, last: dt.date) -> dt.date:
-    return first + (last - first) * SPLIT_SHARE
-
-
 def validation_section(dataset: Dataset) -> None:
     st.subheader(t("clv.section.validation"))
     first, last = dataset.date_min, dataset.date_max
@@ -97,7 +71,7 @@ def validation_section(dataset: Dataset) -> None:
         st.warning(t("clv.error.no_holdout_period", calibration_end=fmt.day(last, lang())))
         return
     one_day = dt.timedelta(days=1)
-    split = st.date_input(t("clv.split_date"), value=default_split(first, last), min_value=first + one_day,
+    split = st.date_input(t("clv.split_date"), value=default_calibration_end(first, last), min_value=first + one_day,
                           max_value=last - one_day, key=f"clv_split_{dataset.dataset_id}_{dataset.version}",
                           help=t("clv.split_help"))
     try:

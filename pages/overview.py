@@ -15,6 +15,7 @@ from ui.figures.theme import TIER_COLORS
 from ui.figures.value import pyramid_figure
 from ui.language import lang, t, translated_options
 from ui.layout import page_end
+from ui.report_actions import report_actions
 
 VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
 
@@ -110,6 +111,12 @@ def strategy_lines(table: pd.DataFrame) -> None:
         st.markdown(f"{swatch} {line}", unsafe_allow_html=True)
 
 
+def report(selection: filters.CustomerSelection) -> None:
+    """The executive report of what this page shows, to send to those who do not open the dashboard."""
+    st.subheader(t("report.title"))
+    report_actions(selection.dataset, selection, "overview_report")
+
+
 def sections() -> None:
     selection = filters.customer_selection(database.active_dataset())
     if selection.features.empty:
@@ -129,6 +136,7 @@ def sections() -> None:
         strategy_lines(table)
     if verdict is not None:
         largest_customers(table, verdict.top_n)
+    report(selection)
 
 
 def render() -> None:

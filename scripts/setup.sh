@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set up .venv for the app, or with --test for the tests (test tools and Debian's Chromium too).
-# Safe to run again: pip skips what is already installed.
+# Set up .venv for the app, or with --test for the tests (test tools too).
+# Both install Debian's Chromium and CJK fonts (fonts-noto-cjk) when missing: the app prints its PDF
+# report with Chromium (Chinese in real glyphs), and the browser tests drive the same Chromium.
+# Safe to run again: pip and apt-get skip what is already installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,10 +12,18 @@ requirements=requirements.txt
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
 
-if [ "$requirements" = requirements-dev.txt ] && [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+packages=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || packages+=(chromium)
+if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then packages+=(fonts-noto-cjk); fi
+if [ ${#packages[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "setup: install ${packages[*]} with your system's package manager: the PDF report needs Chromium" \
+         "and a CJK font (the app and its HTML report work without them; the PDF button says why it is off)." >&2
+  elif [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
   else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "setup: run as root: apt-get install ${packages[*]} (needed for the PDF report)" >&2
   fi
 fi

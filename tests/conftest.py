@@ -87,7 +87,10 @@ SLOW = (
     "test_browser.py::test_markup_in_uploaded_text_is_shown_as_text_and_fetches_nothing",  # 8 pages in Chromium: 35 s
     "test_durability.py::test_sigkill_at_any_write_phase_leaves_the_before_or_the_after_state",  # 25-30 s
     "test_big_upload.py::test_a_million_rows_commit_exactly_five_times_over",  # 13-22 s
+    "test_report.py::test_the_command_line_writes_the_pdf_with_chinese_section_titles_as_text",  # CLI + PDF: 15-20 s
+    "test_browser.py::test_report_button_makes_the_report_and_the_browser_downloads_it",  # server and Chromium: 15 s
     "test_browser.py::test_overview_renders_without_an_exception_box",  # server and Chromium: 12-15 s
+    "test_report.py::test_pdf_in_english_from_the_same_html",  # Chromium prints: 10-12 s
 )
 
 

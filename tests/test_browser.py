@@ -110,6 +110,25 @@ def test_overview_renders_without_an_exception_box(server, page, tmp_path):
     assert "demo data" in page.locator("[data-testid='stSidebar']").inner_text()
 
 
+def test_report_button_makes_the_report_and_the_browser_downloads_it(server, page, tmp_path):
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    open_page(page, "Report", "report")
+    page.get_by_role("button", name="Make the report (HTML)").click()
+    download_button = page.get_by_role("button", name="Download the report (HTML)")
+    download_button.wait_for(timeout=120_000)
+    with page.expect_download(timeout=60_000) as started:
+        download_button.click()
+    download = started.value
+    assert download.suggested_filename.startswith("customer-value-report-") and download.suggested_filename.endswith(".html")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    document = saved.read_text(encoding="utf-8")
+    assert document.startswith("<!DOCTYPE html>") and '<section id="kpis">' in document and '<section id="notes">' in document
+    assert 'data-k="kpi.customers">3,000<' in document
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 class Tracker(http.server.BaseHTTPRequestHandler):
     """Stands in for a third-party host: every request a payload makes a browser send lands here."""
 
@@ -166,7 +185,7 @@ def hostile_database(app_database):
 # Sidebar link and the page's address, in navigation order.
 PAGES = (("Overview", ""), ("Value model", "value_model"), ("80/20 view", "concentration"),
          ("Customer", "customer"), ("Lifecycle", "lifecycle"), ("Lifetime value", "lifetime_value"),
-         ("Segments", "segments"), ("Data", "data"))
+         ("Segments", "segments"), ("Report", "report"), ("Data", "data"))
 
 
 def open_page(page, link: str, path: str) -> None:

@@ -34,7 +34,7 @@ FILES = 500
 MAX_SECONDS_PER_FILE = 10.0
 MAX_GROWTH_MB_PER_FILE = 400
 PAGES = ["pages/overview.py", "pages/value_model.py", "pages/concentration.py", "pages/customer.py",
-         "pages/lifecycle.py", "pages/lifetime_value.py", "pages/segments.py", "pages/data.py"]
+         "pages/lifecycle.py", "pages/lifetime_value.py", "pages/segments.py", "pages/report.py", "pages/data.py"]
 REFUSALS = (sources.UploadError, validation.MappingError, validation.ChoiceNeeded, ingest.NothingToWriteError,
             ingest.DuplicateUploadError)
 HEADER = ["customer_id", "order_date", "revenue", "cost", "channel", "region", "name"]  # workbooks keep a name

@@ -1,5 +1,6 @@
 """Layer boundaries, checked on the source: the entry script, pages and ui modules reach the store only
-through the boundary modules, so the Streamlit side never holds DuckDB cursors or writes SQL of its own."""
+through the boundary modules, so the Streamlit side never holds DuckDB cursors or writes SQL of its own;
+and analytics never imports the presentation side (``ui``), except the command line, its entry point."""
 
 import ast
 from pathlib import Path
@@ -8,10 +9,13 @@ ROOT = Path(__file__).resolve().parent.parent
 STORE = "analytics.store"
 # The only Streamlit-side modules that may import the store: the cache and database boundary.
 BOUNDARY = {"ui/cache.py", "ui/database.py"}
+UI = "ui"
+# The only analytics module that may import ui: the command line (translations, the report's files).
+ENTRY_POINT = "analytics/cli.py"
 
 
-def store_imports(source: str) -> list[str]:
-    """Every import of the store in ``source``, as "line N: statement"."""
+def imports_of(module: str, source: str) -> list[str]:
+    """Every import of ``module`` (or a module under it) in ``source``, as "line N: statement"."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -20,9 +24,14 @@ def store_imports(source: str) -> list[str]:
             names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
         else:
             continue
-        if any(name == STORE or name.startswith(STORE + ".") for name in names):
+        if any(name == module or name.startswith(module + ".") for name in names):
             found.append(f"line {node.lineno}: {ast.unparse(node)}")
     return found
+
+
+def store_imports(source: str) -> list[str]:
+    """Every import of the store in ``source``, as "line N: statement"."""
+    return imports_of(STORE, source)
 
 
 def violations() -> dict[str, list[str]]:
@@ -45,3 +54,32 @@ def test_the_check_finds_every_way_of_importing_the_store():
 def test_pages_and_ui_modules_import_the_store_only_at_the_boundary():
     found = violations()
     assert not found, f"import analytics.store only in {sorted(BOUNDARY)}: {found}"
+
+
+def test_the_check_finds_every_way_of_importing_ui():
+    source = ("import ui\nimport ui.format\nfrom ui import format as fmt\nfrom ui.report import account\n"
+              "import uikit\nfrom analytics import ui_helpers\nfrom . import ui\n")
+    assert [line.split(":")[0] for line in imports_of(UI, source)] == ["line 1", "line 2", "line 3", "line 4"]
+
+
+def test_analytics_imports_no_ui_but_the_command_line():
+    paths = sorted(ROOT.glob("analytics/**/*.py"))
+    checked = {path.relative_to(ROOT).as_posix(): path for path in paths}
+    assert "analytics/report/data.py" in checked and ENTRY_POINT in checked, "the analytics modules moved"
+    found = {name: hits for name, path in checked.items()
+             if name != ENTRY_POINT and (hits := imports_of(UI, path.read_text(encoding="utf-8")))}
+    assert not found, f"analytics/ imports no ui module (only {ENTRY_POINT} may): {found}"
+
+
+def test_analytics_runs_without_streamlit():
+    """The command line and the report builder load no Streamlit: analytics/ never imports it, and the
+    ui modules they use (the report's writer, sections and PDF printer, figures, format, translations)
+    do not either."""
+    import subprocess
+    import sys
+
+    check = ("import sys, analytics.cli, analytics.report, analytics.report.account, ui.report, ui.report.account, "
+             "ui.report.pdf; "
+             "assert 'streamlit' not in sys.modules, sorted(m for m in sys.modules if 'streamlit' in m)[:5]")
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -9,7 +9,7 @@ from analytics.store import READ_ONLY_ENV, open_store
 from ui.i18n import translate
 
 PAGES = ["pages/overview.py", "pages/value_model.py", "pages/concentration.py", "pages/customer.py",
-         "pages/lifecycle.py", "pages/lifetime_value.py", "pages/segments.py", "pages/data.py"]
+         "pages/lifecycle.py", "pages/lifetime_value.py", "pages/segments.py", "pages/report.py", "pages/data.py"]
 
 
 def everything_shown(app) -> str:

@@ -17,7 +17,18 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import background, ingest, lifecycle, migration, readers, segments, sources, validation, workbooks
+from analytics import (
+    background,
+    datasets,
+    ingest,
+    lifecycle,
+    migration,
+    readers,
+    segments,
+    sources,
+    validation,
+    workbooks,
+)
 from analytics.clv import beta_geo, lifetime_value, summary
 from analytics.datasets import Dataset
 from analytics.dimensions import DimensionScores, dimension_scores
@@ -26,11 +37,14 @@ from analytics.potential import (
     LifetimeFit,
     LifetimeSettings,
     fit_lifetime,
+    holdout,
     lifetime_values,
+    p_alive,
     potential_values,
     scoring_features_at,
     with_potential,
 )
+from analytics.report import account
 from analytics.store import database_path, open_store
 
 SEGMENT_SEED = 0
@@ -83,9 +97,7 @@ def predictions(dataset: Dataset, settings: LifetimeSettings) -> pd.DataFrame | 
 @_shared
 def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date, purchase_model: str
                    ) -> tuple[lifetime_value.HoldoutCheck, beta_geo.PurchaseModelChoice]:
-    split = summary.calibration_holdout_summary(open_store(db_path), dataset_id, calibration_end)
-    purchases, choice = beta_geo.fit_purchase_model(split["frequency"], split["recency"], split["T"], purchase_model)
-    return lifetime_value.holdout_check(purchases, split), choice
+    return holdout(open_store(db_path), dataset_id, calibration_end, purchase_model)
 
 
 def holdout_check(dataset: Dataset, calibration_end: dt.date, purchase_model: str
@@ -177,9 +189,7 @@ def segment_map(dataset: Dataset, settings: LifetimeSettings, method: str, n_clu
 @_shared
 def _stages(db_path: str, dataset_id: int, version: int, thresholds: lifecycle.StageThresholds, use_model: bool,
             purchase_model: str) -> pd.DataFrame:
-    fit = _lifetime_fit(db_path, dataset_id, version, purchase_model)
-    alive = (lifecycle.probability_alive(fit.summary, fit.purchases)
-             if use_model and fit.purchases is not None else None)
+    alive = p_alive(_lifetime_fit(db_path, dataset_id, version, purchase_model)) if use_model else None
     return lifecycle.customer_stages(open_store(db_path), dataset_id, thresholds=thresholds, p_alive=alive)
 
 
@@ -264,3 +274,31 @@ def preflight(file_id: str, choices_key: tuple, dataset: Dataset, digest: str, s
               choices: validation.Choices) -> ingest.Preflight:
     """What an append of the file would meet in the dataset (rows already stored, date overlap)."""
     return _preflight(file_id, choices_key, *_key(dataset), digest, source, choices)
+
+
+# -- Report ------------------------------------------------------------------------------------
+
+
+@_shared_many
+def _cost_of_service(db_path: str, dataset_id: int, version: int) -> pd.Series:
+    return account.cost_of_service(open_store(db_path), dataset_id)
+
+
+@_shared_many
+def _order_histories(db_path: str, dataset_id: int, version: int, period: str) -> pd.DataFrame:
+    return lifecycle.order_histories(open_store(db_path), dataset_id, period)
+
+
+def order_histories(dataset: Dataset, period: str) -> pd.DataFrame:
+    """Every customer's order history per ``period`` in one frame (the key-account reviews)."""
+    return _order_histories(*_key(dataset), period)
+
+
+def cost_of_service(dataset: Dataset) -> pd.Series:
+    """The cost of service recorded per customer (index customer_id; customers without one left out)."""
+    return _cost_of_service(*_key(dataset))
+
+
+def upload_history(dataset: Dataset) -> pd.DataFrame:
+    """Every upload into the dataset (not kept: it is one small read)."""
+    return datasets.upload_history(open_store(str(database_path())), dataset.dataset_id)

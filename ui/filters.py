@@ -129,16 +129,8 @@ def value_table(selection: CustomerSelection) -> pd.DataFrame:
 
 
 def ranked(table: pd.DataFrame, column: str) -> concentration.RankedMetric:
-    """One metric of the value table ranked for the 80/20 measures, customers named.
-
-    Customers without a value (no cost data in their orders) are left out, so a dataset that
-    mixes files with and without cost still shows the profit of those that have it.
-    """
-    values = table[column].to_numpy(dtype=float)
-    known = ~np.isnan(values)
-    if known.any() and not known.all():
-        return concentration.rank_metric(values[known], labels=table["name"].to_numpy()[known])
-    return concentration.rank_metric(values, labels=table["name"].to_numpy())
+    """One metric of the value table ranked for the 80/20 measures (``concentration.rank_column``)."""
+    return concentration.rank_column(table, column)
 
 
 def risk_threshold_inputs() -> None:

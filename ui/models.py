@@ -6,18 +6,16 @@ segments and stages, taken from the shared cache (``ui.cache``) with the setting
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import replace
 
 import pandas as pd
 
-from analytics import segments
+from analytics import presets, segments
 from analytics import value_model as value_model_module
 from analytics.clv import beta_geo, lifetime_value
 from analytics.datasets import Dataset
 from analytics.dimensions import DimensionScores
 from analytics.potential import LifetimeFit, PotentialSource, potential_source, potential_values
-from analytics.presets import PRESETS
 from ui import cache, settings
 from ui import format as fmt
 from ui.language import lang, t
@@ -60,20 +58,14 @@ def dimension_scores(dataset: Dataset) -> DimensionScores:
     return cache.dimensions(dataset, settings.lifetime_settings(), settings.referral_value(dataset))
 
 
-def _weighs_any(weights: Mapping[str, float], scores: DimensionScores) -> bool:
-    return any(weights.get(dimension, 0) > 0 for dimension in scores.dimensions)
-
-
 def effective_weights(scores: DimensionScores) -> dict[str, float]:
-    """The active weights, or the balanced preset when they weigh no dimension these scores have
-    (weights chosen on another dataset can, and a model needs at least one weighted dimension)."""
-    weights = settings.active_weights()
-    return weights if _weighs_any(weights, scores) else dict(PRESETS["balanced"])
+    """The active weights, or the balanced preset when they weigh no dimension these scores have."""
+    return presets.effective_weights(settings.active_weights(), scores)
 
 
 def weights_fall_back(dataset: Dataset) -> bool:
     """Whether the balanced preset stands in for active weights that weigh nothing the dataset has."""
-    return not _weighs_any(settings.active_weights(), dimension_scores(dataset))
+    return not presets.weighs_any(settings.active_weights(), dimension_scores(dataset))
 
 
 def score(scores: DimensionScores) -> value_model_module.ValueModel:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.clv.beta_geo import PURCHASE_MODEL_CHOICES, PurchaseModelChoice
+from analytics.clv.fitting import FitSummary
 from analytics.clv.lifetime_value import HoldoutCheck
 from ui import format as fmt
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
@@ -79,3 +81,35 @@ def tier_value_figure(per_tier: pd.DataFrame, lang: str = "en") -> go.Figure:
     )
     figure.update_yaxes(**fmt.money_ticks(per_tier["clv_total"], lang))
     return figure
+
+
+def parameter(value: float) -> str:
+    """Parameters span orders of magnitude: four significant digits, thousands separated when large."""
+    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
+
+
+def fit_rows(summary: FitSummary, lang: str = "en") -> pd.DataFrame:
+    """A fitted model's parameters and fit statistics as (item, value) rows, in words."""
+    rows = [(translate(f"clv.param.{name}", lang), parameter(value)) for name, value in summary.params.items()]
+    if summary.model in ("bgnbd", "mbgnbd"):  # what a and b say, also when both run to millions (one shared probability)
+        a, b = summary.params["a"], summary.params["b"]
+        rows.append((translate("clv.param.mean_dropout", lang), f"{a / (a + b):.2%}"))
+    rows += [
+        (translate("clv.fit.log_likelihood", lang), f"{summary.log_likelihood:,.1f}"),
+        (translate("clv.fit.customers", lang), f"{summary.n_customers:,}"),
+        (translate("clv.fit.repeat_customers", lang), f"{summary.n_repeat_customers:,}"),
+        (translate("clv.fit.converged", lang), translate("clv.fit.yes" if summary.converged else "clv.fit.no", lang)),
+        (translate("clv.fit.iterations", lang), f"{summary.iterations:,}"),
+    ]
+    return pd.DataFrame(rows, columns=[translate("clv.fit.item", lang), translate("clv.fit.value", lang)])
+
+
+def choice_text(choice: PurchaseModelChoice, lang: str = "en") -> str:
+    """Which purchase model is used, why, and the log-likelihoods (of both models when compared)."""
+    model = translate(f"clv.purchase_model.{choice.chosen}", lang)
+    if choice.requested != "auto":
+        return translate("clv.choice.picked", lang, model=model,
+                         log_likelihood=f"{choice.log_likelihoods[choice.chosen]:,.1f}")
+    likelihoods = {name: (f"{choice.log_likelihoods[name]:,.1f}" if name in choice.log_likelihoods
+                          else translate("clv.choice.not_fitted", lang)) for name in PURCHASE_MODEL_CHOICES[1:]}
+    return translate("clv.choice.auto", lang, model=model, **likelihoods)
