@@ -156,7 +156,7 @@ def pareto(w: Writer, data: ReportData) -> None:
             [w.t("conc.kpi.hhi")] + [fmt.number(s.hhi, lang, 0) for s in summaries.values()]]
     keys = [None] + [f"gini.{m}" for m in summaries] + [None] + [f"hhi.{m}" for m in summaries]
     for n in concentration.DEFAULT_TOP_NS:
-        rows.append([w.t("conc.kpi.top_n", n=n)] + [fmt.share(s.top_shares[n], lang) for s in summaries.values()])
+        rows.append([fmt.counted(n, "top_customers", lang)] + [fmt.share(s.top_shares[n], lang) for s in summaries.values()])
         keys += [None] + [f"top{n}.{m}" for m in summaries]
     w.table([w.t("conc.page.measure")] + [w.t(f"conc.metric.{m}") for m in summaries], rows,
             [False] + [True] * len(summaries), keys)
