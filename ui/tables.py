@@ -23,12 +23,13 @@ def _reset_page(key: str) -> None:
 
 def paged_table(frame: pd.DataFrame, key: str, labels: Mapping[str, str], *, search_columns: Sequence[str] = (),
                 search_label: str | None = None, order: Order | None = None, page_size: int = DEFAULT_PAGE_SIZE,
-                **dataframe_options) -> tuple[TablePage, object]:
+                prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None, **dataframe_options) -> tuple[TablePage, object]:
     """Search, sort and page controls, then one page of ``frame`` (its ``labels`` columns, renamed).
 
     ``order(query, sort_column, descending)`` gives the matching rows' positions in order (a cached
-    one for large frames); by default ``analytics.paging.matching_order`` over ``frame``. The search
-    box, sort choice and page live under ``key + "_search"``, ``"_sort"``, ``"_descending"``, ``"_page"``. Returns the page and what ``st.dataframe``
+    one for large frames); by default ``analytics.paging.matching_order`` over ``frame``. ``prepare``
+    turns the page's rows into what is shown (translated codes, rounding) before the columns are renamed. The search
+    table is keyed ``key``; its search box, sort choice and page live under ``key + "_search"``, ``"_sort"``, ``"_descending"``, ``"_page"``. Returns the page and what ``st.dataframe``
     returned (its selection, with ``on_select``), whose row numbers count within the page.
     """
     sortable = [UNSORTED, *labels]
@@ -51,7 +52,10 @@ def paged_table(frame: pd.DataFrame, key: str, labels: Mapping[str, str], *, sea
     st.caption(t("table.position", first=fmt.count(page.first, lang()), last=fmt.count(page.last, lang()),
                  matched=fmt.count(page.matched, lang()), page=fmt.count(page.page, lang()),
                  pages=fmt.count(page.pages, lang())))
-    event = st.dataframe(page.rows[list(labels)].rename(columns=dict(labels)), hide_index=True, **dataframe_options)
+    shown = page.rows[list(labels)]
+    if prepare is not None:
+        shown = prepare(shown.copy())
+    event = st.dataframe(shown.rename(columns=dict(labels)), hide_index=True, key=key, **dataframe_options)
     if page.pages > 1:
         st.pagination(page.pages, key=page_key)
     return page, event
