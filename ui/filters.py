@@ -137,8 +137,8 @@ def ranked(table: pd.DataFrame, column: str) -> concentration.RankedMetric:
     values = table[column].to_numpy(dtype=float)
     known = ~np.isnan(values)
     if known.any() and not known.all():
-        return concentration.rank_metric(values[known], labels=table["name"].to_numpy()[known])
-    return concentration.rank_metric(values, labels=table["name"].to_numpy())
+        return concentration.rank_metric(values[known], labels=table["name"].array[known])
+    return concentration.rank_metric(values, labels=table["name"].array)
 
 
 def risk_threshold_inputs() -> None:
