@@ -308,6 +308,8 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
         matrix[row] = percentile_scores(figure.values)
         matrix[row, missing[row]] = NEUTRAL_SCORE
     money, matrix, missing = (np.ascontiguousarray(array.T) for array in (money, matrix, missing))
+    for array in (money, matrix, missing):  # shared read-only by every session (ui/cache.py)
+        array.flags.writeable = False
     priced = any(dimension.scoring == PER_REFERRAL for dimension, _, _ in used)
     return DimensionScores(
         customer_ids=customer_ids,
