@@ -73,3 +73,12 @@ def test_data_page_ships_one_page_and_pages_searches_and_sorts_on_the_server(app
     assert sorted(found.iloc[:, 0]) == [f"C0001{i}" for i in range(10)]
     assert app.caption[-1].value == "10 of 3,000 customers"
     assert not app.pagination  # one page: no page control
+
+
+def test_lifecycle_lists_ship_one_page_each(app_database):
+    app = open_app("pages/lifecycle.py")
+    tables = {table.proto.id: table.value for table in app.dataframe}
+    assert tables and all(len(table) <= 100 for table in tables.values())
+    counts = [int(tab.label.rsplit("(", 1)[-1].rstrip(")").replace(",", "")) for tab in app.tabs if "(" in tab.label]
+    assert max(counts) > 100  # the demo has a list longer than a page: it is paged, not shipped whole
+    assert len(app.pagination) == sum(count > 100 for count in counts)
