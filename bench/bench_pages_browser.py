@@ -98,6 +98,16 @@ class Session:
             raise RuntimeError(f"{url}: the page shows an exception")
         return elapsed, self.received / 1e6
 
+    async def customers_section(self) -> tuple[float, float]:
+        """On the Data page: seconds and MB from choosing the Customers section until its table is drawn."""
+        self.received = 0
+        start = time.perf_counter()
+        await self.page.get_by_role("button", name="Customers", exact=True).click()
+        await self.page.locator(".st-key-customer_search").wait_for(state="visible", timeout=TIMEOUT_MS)
+        await self.page.locator("[data-testid='stDataFrame']").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        await self.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
+        return time.perf_counter() - start, self.received / 1e6
+
 
 async def browse(url: str, pid: int) -> dict:
     from playwright.async_api import async_playwright
@@ -112,6 +122,12 @@ async def browse(url: str, pid: int) -> dict:
             results["pages"][name] = (*cold, *warm)
             print(f"  {name:<15} cold {cold[0]:5.2f} s {cold[1]:6.2f} MB   warm {warm[0]:5.2f} s {warm[1]:6.2f} MB",
                   flush=True)
+        section = await one.customers_section()
+        await one.page.get_by_role("button", name="Datasets", exact=True).click()  # away, then back: warm
+        await one.page.locator(".st-key-manage_pick").wait_for(state="visible", timeout=TIMEOUT_MS)
+        await one.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
+        results["pages"]["Data: customers"] = (*section, *await one.customers_section())
+        print(f"  Data: customers section {section[0]:5.2f} s {section[1]:6.2f} MB", flush=True)
         results["rss_one"] = rss_mb(pid)
         sessions = [one, *[await Session.open(browser) for _ in range(2)]]
         for _name, path in PAGES:  # the other two sessions visit every page too
