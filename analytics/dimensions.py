@@ -299,7 +299,8 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
             unavailable.append(Unavailable(dimension.name, None, reason))
         unavailable.extend(Unavailable(dimension.name, source, why) for source, why in figure.missing_sources)
 
-    # Filled a dimension (a contiguous row) at a time, then laid out a customer per row.
+    # Filled a dimension at a time into (dimensions x customers) arrays, handed out transposed: a
+    # customer per row, each dimension's column contiguous (Fortran order), with no copy.
     money, matrix = np.empty((len(used), n)), np.empty((len(used), n))
     missing = np.empty((len(used), n), dtype=bool)
     for row, (_, figure, amounts) in enumerate(used):
@@ -307,7 +308,7 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
         money[row] = amounts
         matrix[row] = percentile_scores(figure.values)
         matrix[row, missing[row]] = NEUTRAL_SCORE
-    money, matrix, missing = (np.ascontiguousarray(array.T) for array in (money, matrix, missing))
+    money, matrix, missing = money.T, matrix.T, missing.T
     for array in (money, matrix, missing):  # shared read-only by every session (ui/cache.py)
         array.flags.writeable = False
     priced = any(dimension.scoring == PER_REFERRAL for dimension, _, _ in used)
