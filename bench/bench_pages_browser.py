@@ -102,7 +102,7 @@ class Session:
         """On the Data page: seconds and MB from choosing the Customers section until its table is drawn."""
         self.received = 0
         start = time.perf_counter()
-        await self.page.get_by_role("button", name="Customers", exact=True).click()
+        await self.page.get_by_role("radio", name="Customers", exact=True).click()
         await self.page.locator(".st-key-customer_search").wait_for(state="visible", timeout=TIMEOUT_MS)
         await self.page.locator("[data-testid='stDataFrame']").first.wait_for(state="visible", timeout=TIMEOUT_MS)
         await self.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
@@ -123,7 +123,7 @@ async def browse(url: str, pid: int) -> dict:
             print(f"  {name:<15} cold {cold[0]:5.2f} s {cold[1]:6.2f} MB   warm {warm[0]:5.2f} s {warm[1]:6.2f} MB",
                   flush=True)
         section = await one.customers_section()
-        await one.page.get_by_role("button", name="Datasets", exact=True).click()  # away, then back: warm
+        await one.page.get_by_role("radio", name="Datasets", exact=True).click()  # away, then back: warm
         await one.page.locator(".st-key-manage_pick").wait_for(state="visible", timeout=TIMEOUT_MS)
         await one.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
         results["pages"]["Data: customers"] = (*section, *await one.customers_section())

@@ -34,7 +34,7 @@ def paged_table(frame: pd.DataFrame, key: str, labels: Mapping[str, str], *, sea
     """
     sortable = [UNSORTED, *labels]
     names = {UNSORTED: t("table.unsorted"), **labels}
-    cells = list(st.columns([3, 2, 1] if search_columns else [2, 1], vertical_alignment="bottom"))
+    cells = list(st.columns([3, 2, 2] if search_columns else [2, 2], vertical_alignment="bottom"))
     query = ""
     if search_columns:
         query = cells.pop(0).text_input(search_label or t("table.search"), key=f"{key}_search",
