@@ -29,6 +29,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
+
+from analytics.ordering import argsort
 
 HHI_SCALE = 10_000.0
 DEFAULT_TOP_NS = (1, 5, 10, 20)
@@ -55,7 +58,7 @@ class RankedMetric:
     """The input values in that order, signed."""
     cumulative: np.ndarray
     """Running total of the values clipped at zero: ``cumulative[k - 1]`` is what the top k bring."""
-    labels: np.ndarray | None
+    labels: np.ndarray | pd.api.extensions.ExtensionArray | None
     """Customer names in input order, or None."""
 
     @property
@@ -156,7 +159,7 @@ def rank_metric(values: Iterable[float], labels: Sequence | None = None) -> Rank
     """Rank one metric over all customers, largest first, ready for every measure in this module.
 
     ``labels`` (one name per customer, same order as ``values``) lets curves and top lists name
-    customers. Raises :class:`ConcentrationUndefined` when there are no customers, when every value
+    customers; a pandas column's ``.array`` is kept as it is (only the names at curve points are read). Raises :class:`ConcentrationUndefined` when there are no customers, when every value
     is missing (e.g. gross profit without cost data), or when no customer has a positive value.
     """
     values = np.asarray(values, dtype=float)
@@ -169,10 +172,11 @@ def rank_metric(values: Iterable[float], labels: Sequence | None = None) -> Rank
             raise ConcentrationUndefined("conc.error.missing_metric", "every value is missing")
         raise ValueError("values must be finite; drop or fill missing values first")
     if labels is not None:
-        labels = np.asarray(labels, dtype=object)
+        if not isinstance(labels, pd.api.extensions.ExtensionArray):  # a pandas column's array is read as is
+            labels = np.asarray(labels, dtype=object)
         if labels.shape != values.shape:
             raise ValueError(f"got {labels.size} labels for {values.size} values")
-    order = np.argsort(values)[::-1]
+    order = argsort(values)[::-1]
     ranked = values[order]
     cumulative = np.cumsum(np.maximum(ranked, 0.0))
     if cumulative[-1] <= 0.0:
@@ -188,7 +192,7 @@ def rank_column(table, column: str) -> RankedMetric:
     mixes files with and without cost still shows the profit of those that have it.
     """
     values = table[column].to_numpy(dtype=float)
-    labels = table["name"].to_numpy()
+    labels = table["name"].array  # no conversion of the names to numpy objects
     known = ~np.isnan(values)
     if known.any() and not known.all():
         return rank_metric(values[known], labels=labels[known])

@@ -48,6 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.ordering import average_ranks
+
 # A customer without data for a dimension gets the middle score: unknown counts as average.
 NEUTRAL_SCORE = 50.0
 # A customer is new for the default value per referral when its first order is this recent.
@@ -90,16 +92,34 @@ class Figure:
     reason: str | None = None
 
 
+class _Columns:
+    """The features' numeric columns as floats in customer_id order, each read once (no frame copies)."""
+
+    def __init__(self, features: pd.DataFrame, order: np.ndarray | None):
+        self._features, self._order, self._read = features, order, {}
+
+    def __call__(self, name: str) -> np.ndarray | None:
+        """A column as floats, or None when it is absent or has no value at all."""
+        if name not in self._read:
+            values = None
+            if name in self._features.columns:
+                values = pd.to_numeric(self._features[name], errors="coerce").to_numpy(dtype=float)
+                values = values if self._order is None else values[self._order]
+                values = None if np.isnan(values).all() else values
+            self._read[name] = values
+        return self._read[name]
+
+
 @dataclass(frozen=True, eq=False)
 class _Data:
-    """What figures are computed from: the features and each customer's realized value."""
+    """What figures are computed from: the features' columns and each customer's realized value."""
 
-    features: pd.DataFrame
+    columns: _Columns
     realized: np.ndarray
     realized_measure: str
 
     def column(self, name: str) -> np.ndarray | None:
-        return _source_values(self.features, name)
+        return self.columns(name)
 
 
 @dataclass(frozen=True)
@@ -230,10 +250,15 @@ def percentile_scores(values) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if values.ndim != 1:
         raise ValueError(f"expected a 1-d array, got shape {values.shape}")
-    valid = np.count_nonzero(~np.isnan(values))
+    known = ~np.isnan(values)
+    valid = np.count_nonzero(known)
     if valid <= 1:
-        return np.where(np.isnan(values), np.nan, NEUTRAL_SCORE)
-    ranks = pd.Series(values).rank(method="average").to_numpy()
+        return np.where(known, NEUTRAL_SCORE, np.nan)
+    if valid == values.size:
+        ranks = average_ranks(values)
+    else:
+        ranks = np.full(values.size, np.nan)
+        ranks[known] = average_ranks(values[known])
     return (ranks - 1.0) / (valid - 1) * 100.0
 
 
@@ -247,14 +272,15 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
     """
     if referral_value is not None and not (math.isfinite(referral_value) and referral_value >= 0):
         raise ValueError(f"the value per referral must be a finite amount >= 0, got {referral_value!r}")
-    features = _sorted_features(features)
-    n = len(features)
-    realized, realized_measure, estimated = _realized_value(features)
+    customer_ids, order = _customer_order(features)
+    columns = _Columns(features, order)
+    n = len(customer_ids)
+    realized, realized_measure, estimated = _realized_value(columns)
     pool = 0.0 if realized is None else float(realized.sum())
-    default_value = None if realized is None else _default_referral_value(features, realized)
+    default_value = None if realized is None else _default_referral_value(columns, realized)
     value_per_referral = default_value if referral_value is None else referral_value
 
-    data = None if realized is None else _Data(features, realized, realized_measure)
+    data = None if realized is None else _Data(columns, realized, realized_measure)
 
     used: list[tuple[Dimension, Figure, np.ndarray]] = []
     unavailable: list[Unavailable] = []
@@ -273,15 +299,24 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
             unavailable.append(Unavailable(dimension.name, None, reason))
         unavailable.extend(Unavailable(dimension.name, source, why) for source, why in figure.missing_sources)
 
-    measures = _columns([figure.values for _, figure, _ in used], n)
-    missing = np.isnan(measures)
-    scores = np.column_stack([percentile_scores(column) for column in measures.T]) if used else measures
+    # Filled a dimension at a time into (dimensions x customers) arrays, handed out transposed: a
+    # customer per row, each dimension's column contiguous (Fortran order), with no copy.
+    money, matrix = np.empty((len(used), n)), np.empty((len(used), n))
+    missing = np.empty((len(used), n), dtype=bool)
+    for row, (_, figure, amounts) in enumerate(used):
+        np.isnan(figure.values, out=missing[row])
+        money[row] = amounts
+        matrix[row] = percentile_scores(figure.values)
+        matrix[row, missing[row]] = NEUTRAL_SCORE
+    money, matrix, missing = money.T, matrix.T, missing.T
+    for array in (money, matrix, missing):  # shared read-only by every session (ui/cache.py)
+        array.flags.writeable = False
     priced = any(dimension.scoring == PER_REFERRAL for dimension, _, _ in used)
     return DimensionScores(
-        customer_ids=features["customer_id"].to_numpy(dtype=object),
+        customer_ids=customer_ids,
         dimensions=tuple(dimension.name for dimension, _, _ in used),
-        money=_columns([money for _, _, money in used], n),
-        matrix=np.ascontiguousarray(np.where(missing, NEUTRAL_SCORE, scores)),
+        money=money,
+        matrix=matrix,
         missing=missing,
         sources={dimension.name: figure.sources for dimension, figure, _ in used},
         unavailable=tuple(unavailable),
@@ -308,18 +343,13 @@ def _money(scoring: str, figure: np.ndarray, pool: float,
     return pool * shares_by / shares_by.sum(), None
 
 
-def _columns(columns: list[np.ndarray], n: int) -> np.ndarray:
-    return np.ascontiguousarray(np.column_stack(columns)) if columns else np.empty((n, 0))
-
-
-def _realized_value(features: pd.DataFrame) -> tuple[np.ndarray | None, str | None, int]:
+def _realized_value(columns: _Columns) -> tuple[np.ndarray | None, str | None, int]:
     """Realized value per customer, what it is measured in, and how many customers were estimated.
 
     Gross profit where known; revenue x the margin of the costed revenue for customers without
     cost data; revenue when nobody has cost data. None when there is no revenue either.
     """
-    gross_profit = _source_values(features, "gross_profit")
-    revenue = _source_values(features, "revenue")
+    gross_profit, revenue = columns("gross_profit"), columns("revenue")
     if gross_profit is None:
         return (None, None, 0) if revenue is None else (np.nan_to_num(revenue), "revenue", 0)
     unknown = np.isnan(gross_profit)
@@ -340,11 +370,11 @@ def _margins(revenue: np.ndarray, realized: np.ndarray) -> np.ndarray:
         return np.where(revenue > 0, realized / revenue, pooled)
 
 
-def _default_referral_value(features: pd.DataFrame, realized: np.ndarray) -> float:
+def _default_referral_value(columns: _Columns, realized: np.ndarray) -> float:
     """The average realized value of a customer whose first order is at most ``NEW_CUSTOMER_DAYS``
     old (of every customer when there is none, or no tenure), never below 0: what a referral that
     becomes a customer is worth in its first year, as a default assumption."""
-    tenure = _source_values(features, "tenure_days")
+    tenure = columns("tenure_days")
     new = np.zeros(len(realized), dtype=bool) if tenure is None else tenure <= NEW_CUSTOMER_DAYS
     chosen = realized[new] if new.any() else realized
     return max(float(chosen.mean()), 0.0) if len(chosen) else 0.0
@@ -356,7 +386,10 @@ def _filled(values: np.ndarray) -> np.ndarray:
     return np.where(missing, values[~missing].mean(), values) if missing.any() else values
 
 
-def _sorted_features(features: pd.DataFrame) -> pd.DataFrame:
+def _customer_order(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+    """The customer ids as strings in ascending order, and the row order that sorts the features
+    (None when they are sorted already, as ``customer_features`` returns them). Raises on missing
+    or repeated ids."""
     if not isinstance(features, pd.DataFrame):
         raise TypeError(f"features must be a pandas DataFrame, got {type(features).__name__}")
     if "customer_id" not in features.columns:
@@ -364,20 +397,16 @@ def _sorted_features(features: pd.DataFrame) -> pd.DataFrame:
     ids = features["customer_id"]
     if ids.isna().any():
         raise ValueError("customer_id must not be missing")
-    if not ids.is_unique:
+    values = ids.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        values = ids.astype(str).to_numpy(dtype=object)
+    if len(values) < 2 or (values[1:] > values[:-1]).all():  # strictly increasing: sorted and unique
+        return values, None
+    order = np.argsort(values, kind="stable")
+    values = values[order]
+    if (values[1:] == values[:-1]).any():
         raise ValueError("customer_id must be unique")
-    features = features.assign(customer_id=ids.astype(str))
-    if not features["customer_id"].is_monotonic_increasing:
-        features = features.sort_values("customer_id", kind="stable")
-    return features.reset_index(drop=True)
-
-
-def _source_values(features: pd.DataFrame, column: str) -> np.ndarray | None:
-    """A column as floats, or None when it is absent or has no value at all."""
-    if column not in features.columns:
-        return None
-    values = pd.to_numeric(features[column], errors="coerce").to_numpy(dtype=float)
-    return None if np.isnan(values).all() else values
+    return values, order
 
 
 def _row_mean(columns: list[np.ndarray]) -> np.ndarray:

@@ -50,7 +50,7 @@ def synthetic_customers(n: int = CUSTOMERS, seed: int = SEED) -> pd.DataFrame:
 
 def analyse(customers: pd.DataFrame) -> dict:
     """Everything the page computes from the three metrics, one sort per metric."""
-    names = customers["name"].to_numpy()
+    names = customers["name"].array  # as ui/filters.ranked passes them: read at curve points only
     results = {}
     for metric in METRICS:
         ranked = conc.rank_metric(customers[metric].to_numpy(), labels=names)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import datasets as datasets_module
 from analytics import export, ingest, locales, mapping, sniffing, sources, validation, workbooks
-from ui import cache, database
+from ui import cache, database, tables
 from ui import format as fmt
 from ui.language import lang, option_labels, t, translated_options
 from ui.layout import page_end
@@ -304,30 +304,29 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
 
 
 def customers_tab(current: datasets_module.Dataset) -> None:
+    """The per-customer features, searched, sorted and paged on the server: the browser gets one page."""
     features = cache.features(current)
     if not current.has_cost:
         st.info(t("data.no_cost"))
-    query = st.text_input(t("data.search"), key="customer_search").strip()
-    shown = features
-    if query:
-        hit = features["customer_id"].str.contains(query, case=False, regex=False) | \
-            features["name"].str.contains(query, case=False, regex=False, na=False)
-        shown = features[hit]
-    st.caption(t("data.customers_shown", shown=fmt.count(len(shown), lang()), total=fmt.count(len(features), lang())))
-    st.dataframe(shown.rename(columns=lambda c: t(f"field.{c}")), hide_index=True)
+    page, _ = tables.paged_table(
+        features, "customer", {column: t(f"field.{column}") for column in features.columns},
+        search_columns=cache.CUSTOMER_SEARCH_COLUMNS, search_label=t("data.search"),
+        order=lambda query, sort, descending: cache.customer_order(current, query, sort, descending),
+    )
+    st.caption(t("data.customers_shown", shown=fmt.count(page.matched, lang()), total=fmt.count(len(features), lang())))
+
+
+SECTIONS = {"upload": upload_tab, "datasets": datasets_tab, "customers": customers_tab}
 
 
 def render() -> None:
     database.require_store()
     st.title(t("data.title"))
     current = database.active_dataset()
-    upload, manage, customers = st.tabs([t("data.tab_upload"), t("data.tab_datasets"), t("data.tab_customers")])
-    with upload:
-        upload_tab(current)
-    with manage:
-        datasets_tab(current)
-    with customers:
-        customers_tab(current)
+    # One section runs per visit (st.tabs would run all three, building the customer table on the Upload tab).
+    section = st.segmented_control(t("data.section"), list(SECTIONS), format_func=option_labels("data.tab_"),
+                                   key="data_section", label_visibility="collapsed", default="upload")
+    SECTIONS[section or "upload"](current)
     page_end()
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import lifecycle, migration, watchlists
-from ui import cache, database, models, settings
+from ui import cache, database, models, settings, tables
 from ui import format as fmt
 from ui.figures import lifecycle as figures
 from ui.language import lang, t, translated_options
@@ -229,12 +229,8 @@ def watchlist_section(dataset, stages: pd.DataFrame) -> None:
             _customer_table(rows, ["customer_id", "name", "tier", *WATCH_COLUMNS[name]], f"life_watch_{name}")
 
 
-def _customer_table(rows: pd.DataFrame, columns: list[str], key: str) -> None:
-    """A customer list with translated headers and values; selecting a row links to the customer page."""
-    if rows.empty:
-        st.info(t("life.none_listed"))
-        return
-    shown = rows[columns].copy()
+def _translated(shown: pd.DataFrame) -> pd.DataFrame:
+    """One page of a customer list with its codes in words and its money rounded."""
     for column in ("tier", "tier_before", "tier_after"):
         if column in shown:
             shown[column] = shown[column].map(lambda s: figures.state_label(s, lang()))
@@ -246,15 +242,28 @@ def _customer_table(rows: pd.DataFrame, columns: list[str], key: str) -> None:
         shown["growth"] = shown["growth"] * 100
     money = [c for c in MONEY_COLUMNS if c in shown]
     shown[money] = shown[money].round()
+    return shown
+
+
+def _customer_table(rows: pd.DataFrame, columns: list[str], key: str) -> None:
+    """A customer list, one page at a time, with translated headers and values; selecting a row
+    links to the customer page."""
+    if rows.empty:
+        st.info(t("life.none_listed"))
+        return
+    money = [c for c in MONEY_COLUMNS if c in columns]
     config = {t(f"life.col.{c}"): st.column_config.NumberColumn(format="localized") for c in money}
-    config.update({t(f"life.col.{c}"): st.column_config.NumberColumn(format="%.1f") for c in SCORE_COLUMNS if c in shown})
-    event = st.dataframe(shown.rename(columns=lambda c: t(f"life.col.{c}")), hide_index=True, column_config=config,
-                         on_select="rerun", selection_mode="single-row", key=key)
+    config.update({t(f"life.col.{c}"): st.column_config.NumberColumn(format="%.1f") for c in SCORE_COLUMNS
+                   if c in columns})
+    page, event = tables.paged_table(
+        rows, key, {c: t(f"life.col.{c}") for c in columns}, search_columns=("customer_id", "name"),
+        prepare=_translated, column_config=config, on_select="rerun", selection_mode="single-row",
+    )
     st.caption(t("life.select_to_open"))
-    # A selection outlives a change of the list (Streamlit keys the table by ``key``): ignore one past its end.
-    selected = [row for row in event.selection.rows if row < len(rows)]
+    # A selection outlives a change of the page (Streamlit keys the table by ``key``): ignore one past its end.
+    selected = [row for row in event.selection.rows if row < len(page.rows)]
     if selected:
-        picked = rows.iloc[selected[0]]
+        picked = page.rows.iloc[selected[0]]
         st.page_link(CUSTOMER_PAGE, label=t("life.open_customer", name=md(picked["name"])), icon="🔎",
                      query_params={"customer_id": picked["customer_id"]})
 

@@ -161,6 +161,7 @@ def test_customer_master_upload_and_customer_search(app_database):
     app.button(key="upload_import").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert any("Updated the attributes of 1 customers" in s.value for s in app.success)
+    app.segmented_control(key="data_section").set_value("customers").run()
     app.text_input(key="customer_search").input("新名字").run()
     assert app.caption[-1].value == "1 of 3,000 customers"
 
@@ -198,6 +199,7 @@ def test_upload_history_and_rollback_on_the_data_page(app_database):
     app.button(key="upload_import").click().run()
     assert any("1 rows were already in the dataset and were skipped" in s.value for s in app.success)
     assert stored(app_database) != before
+    app.segmented_control(key="data_section").set_value("datasets").run()
     picker = next(s for s in app.selectbox if s.key.startswith("rollback_pick_"))
     assert [option.split(" · ")[1] for option in picker.options] == ["feb.csv", "jan.csv"]
     assert picker.value == max(int(option[1:].split(" ")[0]) for option in picker.options)  # the newest first

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import http.server
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_server import serve
 
 from analytics.mapping import suggest_mapping
 from analytics.presets import PRESETS, save_preset
@@ -23,39 +19,16 @@ from analytics.store import Store
 from analytics.table_uploads import validate_transactions, write_upload
 
 CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parent.parent
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_server(database: Path, tmp_path: Path):
     """The dashboard served from ``database``; yields its URL and stops it afterwards."""
-    port = free_port()
-    env = {**os.environ, "CVD_DB_PATH": str(database)}
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + (tmp_path / "server.log").read_text())
+    try:
+        process, url = serve(database, tmp_path / "server.log")
+    except RuntimeError as error:
+        pytest.fail(str(error))
     yield url
     process.terminate()
     process.wait(timeout=20)

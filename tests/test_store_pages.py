@@ -57,6 +57,7 @@ def test_a_read_only_server_shows_every_page(app_database, monkeypatch):
     # the Data page was the last: no uploader, and every write says why it is off
     assert translate("store.error.read_only") in [info.value for info in app.info]
     assert not app.get("file_uploader")
+    app.segmented_control(key="data_section").set_value("datasets").run()
     assert all(app.button(key=key).disabled for key in ("manage_rename", "manage_delete", "manage_rollback"))
     assert open_store(str(app_database)).read_only
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +24,7 @@ from analytics import (
     ingest,
     lifecycle,
     migration,
+    paging,
     readers,
     segments,
     sources,
@@ -51,6 +53,7 @@ SEGMENT_SEED = 0
 PARSE_BUDGET_SECONDS = 120.0
 _shared = st.cache_resource(show_spinner=False, max_entries=8)
 _shared_many = st.cache_resource(show_spinner=False, max_entries=16)
+CUSTOMER_SEARCH_COLUMNS = ("customer_id", "name")
 
 
 def _key(dataset: Dataset) -> tuple[str, int, int]:
@@ -68,6 +71,19 @@ def _features(db_path: str, dataset_id: int, version: int, start: dt.date | None
 def features(dataset: Dataset, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
     """Per-customer features of the dataset, counting only orders from ``start`` to ``end`` when given."""
     return _features(*_key(dataset), start, end)
+
+
+@_shared_many
+def _customer_order(db_path: str, dataset_id: int, version: int, query: str, sort_column: str | None,
+                    descending: bool) -> np.ndarray:
+    frame = _features(db_path, dataset_id, version, None, None)
+    return paging.matching_order(frame, query, CUSTOMER_SEARCH_COLUMNS, sort_column, descending)
+
+
+def customer_order(dataset: Dataset, query: str, sort_column: str | None, descending: bool) -> np.ndarray:
+    """Positions in ``features(dataset)`` of the customers whose id or name contains ``query``, sorted
+    (read-only; one integer per match, shared by every session that asks the same)."""
+    return _customer_order(*_key(dataset), query, sort_column, descending)
 
 
 # -- Lifetime value ----------------------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.binning import DEFAULT_BINS, histogram
 from analytics.clv.beta_geo import PURCHASE_MODEL_CHOICES, PurchaseModelChoice
 from analytics.clv.fitting import FitSummary
 from analytics.clv.lifetime_value import HoldoutCheck
@@ -40,23 +42,28 @@ def holdout_figure(check: HoldoutCheck, lang: str = "en") -> go.Figure:
     return figure
 
 
-def distribution_figure(values: pd.Series, title_key: str, axis_key: str, lang: str = "en", bins: int = 40,
+def distribution_figure(values: pd.Series, title_key: str, axis_key: str, lang: str = "en", bins: int = DEFAULT_BINS,
                         percent: bool = False) -> go.Figure:
-    """Histogram of one per-customer prediction (lifetime value, probability still active)."""
-    figure = go.Figure(go.Histogram(
-        x=values, nbinsx=bins, marker_color=ACCENT,
-        hovertemplate=f"%{{x}}<br>{translate('clv.dist.customers', lang)}: %{{y:,}}<extra></extra>",
+    """Histogram of one per-customer prediction (lifetime value, probability still active), binned
+    here: the figure carries one bar per bin, not every customer's value."""
+    binned = histogram(values, bins)
+    customers = translate("clv.dist.customers", lang)
+    figure = go.Figure(go.Bar(
+        x=binned.centers, y=binned.counts, width=binned.widths, marker_color=ACCENT,
+        customdata=np.column_stack([binned.edges[:-1], binned.edges[1:]]),
+        hovertemplate=(f"%{{customdata[0]:{'.1%' if percent else ',.0f'}}} – %{{customdata[1]:{'.1%' if percent else ',.0f'}}}"
+                       f"<br>{customers}: %{{y:,}}<extra></extra>"),
     ))
     figure.update_layout(
         title=translate(title_key, lang),
         xaxis_title=translate(axis_key, lang),
-        yaxis_title=translate("clv.dist.customers", lang),
+        yaxis_title=customers,
         bargap=0.05,
     )
     if percent:
         figure.update_xaxes(tickformat=".0%")
     else:
-        figure.update_xaxes(**fmt.money_ticks(values, lang))
+        figure.update_xaxes(**fmt.money_ticks(binned.edges, lang))
     return figure
 
 

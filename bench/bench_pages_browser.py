@@ -1,0 +1,239 @@
+"""Benchmark: every page in Chromium against the real server at 100,000 customers, and the cold
+paths at 10,000,000 customers.
+
+Builds the demo business at 100,000 customers (about 1.7M order lines) through the app's own
+write path (``ingest.write_upload``), starts ``streamlit run app.py`` on it (headless, a free
+port), and in Debian's Chromium measures for every page:
+
+- the first (cold: a fresh server) and the warm load, from navigation until the page's last
+  element (``.st-key-page-end``) is visible and the status widget is idle;
+- the websocket bytes received for the load (CDP ``Network.webSocketFrameReceived``);
+
+then three sessions reloading the same page at once (each's time), and the server's RSS after
+three sessions have each visited every page. Then, without the server: dimension scores and the
+80/20 set at 10,000,000 customers, the latter against numpy floors (``np.sort`` and
+``np.argsort`` of its three metrics). One table of figures and targets at the end.
+
+Run: .venv/bin/python bench/bench_pages_browser.py [--customers N] [--big N] [--db PATH]
+(``--db`` keeps the generated database for the next run; ``--big 0`` skips the 10M part.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.page_bench import build_demo_database  # noqa: E402
+from tests.app_server import serve  # noqa: E402
+
+try:
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # reported when the browser part starts
+    PlaywrightTimeout = TimeoutError
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PAGES = (("Overview", ""), ("Value model", "value_model"), ("80/20 view", "concentration"),
+         ("Customer", "customer"), ("Lifecycle", "lifecycle"), ("Lifetime value", "lifetime_value"),
+         ("Segments", "segments"), ("Data", "data"))
+PAGE_END = ".st-key-page-end"
+STATUS = "[data-testid='stStatusWidget']"
+TARGETS = {"warm": 1.0, "cold": 3.0, "mb": 1.0, "together": 3.0, "rss_mb": 600.0, "dimensions": 5.0,
+           "pareto": 1.5}
+TIMEOUT_MS = 300_000
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (psutil when installed, else /proc)."""
+    try:
+        import psutil
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except ImportError:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Session:
+    """One browser context (its own cookies, so its own Streamlit session) with a byte counter."""
+
+    def __init__(self, page, cdp):
+        self.page = page
+        self.received = 0
+        cdp.on("Network.webSocketFrameReceived",
+               lambda event: setattr(self, "received", self.received + len(event["response"]["payloadData"])))
+
+    @classmethod
+    async def open(cls, browser) -> Session:
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("Network.enable")
+        return cls(page, cdp)
+
+    async def load(self, url: str) -> tuple[float, float]:
+        """Seconds until the page is drawn and idle, and MB received over the websocket."""
+        self.received = 0
+        start = time.perf_counter()
+        await self.page.goto(url, wait_until="commit")
+        try:
+            await self.page.locator(PAGE_END).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+            await self.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
+        except PlaywrightTimeout:  # reported as a missing figure, and the run goes on
+            print(f"  {url}: not drawn within {TIMEOUT_MS / 1000:.0f} s", flush=True)
+            return float("inf"), self.received / 1e6
+        elapsed = time.perf_counter() - start
+        if await self.page.locator("[data-testid='stException']").count():
+            raise RuntimeError(f"{url}: the page shows an exception")
+        return elapsed, self.received / 1e6
+
+    async def customers_section(self) -> tuple[float, float]:
+        """On the Data page: seconds and MB from choosing the Customers section until its table is drawn."""
+        self.received = 0
+        start = time.perf_counter()
+        await self.page.get_by_role("radio", name="Customers", exact=True).click()
+        await self.page.locator(".st-key-customer_search").wait_for(state="visible", timeout=TIMEOUT_MS)
+        await self.page.locator("[data-testid='stDataFrame']").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        await self.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
+        return time.perf_counter() - start, self.received / 1e6
+
+
+async def browse(url: str, pid: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    results: dict = {"pages": {}}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        one = await Session.open(browser)
+        for name, path in PAGES:
+            cold = await one.load(f"{url}/{path}")
+            warm = await one.load(f"{url}/{path}")
+            results["pages"][name] = (*cold, *warm)
+            print(f"  {name:<15} cold {cold[0]:5.2f} s {cold[1]:6.2f} MB   warm {warm[0]:5.2f} s {warm[1]:6.2f} MB",
+                  flush=True)
+        section = await one.customers_section()
+        await one.page.get_by_role("radio", name="Datasets", exact=True).click()  # away, then back: warm
+        await one.page.locator(".st-key-manage_pick").wait_for(state="visible", timeout=TIMEOUT_MS)
+        await one.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
+        results["pages"]["Data: customers"] = (*section, *await one.customers_section())
+        print(f"  Data: customers section {section[0]:5.2f} s {section[1]:6.2f} MB", flush=True)
+        results["rss_one"] = rss_mb(pid)
+        sessions = [one, *[await Session.open(browser) for _ in range(2)]]
+        for _name, path in PAGES:  # the other two sessions visit every page too
+            for session in sessions[1:]:
+                await session.load(f"{url}/{path}")
+        results["together"] = {}
+        for name, path in (PAGES[0], PAGES[1], PAGES[-1]):
+            timings = await asyncio.gather(*(session.load(f"{url}/{path}") for session in sessions))
+            results["together"][name] = [elapsed for elapsed, _ in timings]
+            print(f"  three sessions reload {name}: " + ", ".join(f"{elapsed:.2f} s" for elapsed, _ in timings),
+                  flush=True)
+        results["rss_three"] = rss_mb(pid)
+        await browser.close()
+    return results
+
+
+def big_timings(n: int) -> dict:
+    """Dimension scores and the 80/20 set (``bench_concentration.analyse``: revenue, gross profit and
+    value ranked, curves, readouts, Gini, HHI, top-N, whale curve, risk) at ``n`` customers, against
+    numpy floors for the three metrics: ``np.sort`` (values only) and ``np.argsort`` (an order)."""
+    import numpy as np
+
+    from analytics.dimensions import dimension_scores
+    from bench.bench_concentration import METRICS, analyse, synthetic_customers
+    from bench.bench_value_model import synthetic_features
+
+    def timed(function) -> float:
+        gc.collect()
+        start = time.perf_counter()
+        function()
+        return time.perf_counter() - start
+
+    dimensions = timed(partial(dimension_scores, synthetic_features(n)))  # the features are freed after
+    customers = synthetic_customers(n)
+    columns = [customers[metric].to_numpy() for metric in METRICS]
+    return {
+        "dimensions": dimensions,
+        "sort_floor": timed(lambda: [np.sort(column) for column in columns]),
+        "argsort_floor": timed(lambda: [np.argsort(column) for column in columns]),
+        "pareto": timed(lambda: analyse(customers)),
+    }
+
+
+def verdict(value: float, target: float) -> str:
+    return "met" if value <= target else "NOT met"
+
+
+def report(results: dict, big: dict | None, customers: int, n_big: int) -> None:
+    print(f"\n== {customers:,} customers, one run; load average (1, 5, 15 min) {os.getloadavg()} on "
+          f"{os.cpu_count()} cores ==")
+    print(f"{'page':<15} {'cold s':>7} {'warm s':>7} {'cold MB':>8} {'warm MB':>8}")
+    for name, (cold, cold_mb, warm, warm_mb) in results["pages"].items():
+        print(f"{name:<15} {cold:7.2f} {warm:7.2f} {cold_mb:8.2f} {warm_mb:8.2f}")
+    pages = results["pages"].values()
+    worst_cold = max(p[0] for p in pages)
+    worst_warm = max(p[2] for p in pages)
+    worst_mb = max(max(p[1], p[3]) for p in pages)
+    worst_together = max(max(times) for times in results["together"].values())
+    rows = [
+        ("slowest cold load", f"{worst_cold:.2f} s", f"<= {TARGETS['cold']} s", verdict(worst_cold, TARGETS["cold"])),
+        ("slowest warm load", f"{worst_warm:.2f} s", f"<= {TARGETS['warm']} s", verdict(worst_warm, TARGETS["warm"])),
+        ("most received per page", f"{worst_mb:.2f} MB", f"<= {TARGETS['mb']} MB", verdict(worst_mb, TARGETS["mb"])),
+        ("three reloads at once (slowest)", f"{worst_together:.2f} s", f"<= {TARGETS['together']} s",
+         verdict(worst_together, TARGETS["together"])),
+        ("server RSS, one session", f"{results['rss_one']:.0f} MB", "", ""),
+        ("server RSS, three sessions", f"{results['rss_three']:.0f} MB", f"<= {TARGETS['rss_mb']:.0f} MB",
+         verdict(results["rss_three"], TARGETS["rss_mb"])),
+    ]
+    if big:
+        rows += [
+            (f"dimension scores, {n_big:,}", f"{big['dimensions']:.2f} s", f"<= {TARGETS['dimensions']} s",
+             verdict(big["dimensions"], TARGETS["dimensions"])),
+            (f"80/20 set, {n_big:,}", f"{big['pareto']:.2f} s", f"<= {TARGETS['pareto']} s",
+             verdict(big["pareto"], TARGETS["pareto"])),
+            ("  np.sort of the 3 metrics", f"{big['sort_floor']:.2f} s ({big['pareto'] / big['sort_floor']:.1f}x)",
+             "2x", verdict(big["pareto"], 2 * big["sort_floor"])),
+            ("  np.argsort of the 3 metrics", f"{big['argsort_floor']:.2f} s "
+             f"({big['pareto'] / big['argsort_floor']:.1f}x)", "2x", verdict(big["pareto"], 2 * big["argsort_floor"])),
+        ]
+    for name, times in results["together"].items():
+        print(f"three sessions reloading {name}: " + ", ".join(f"{t:.2f} s" for t in times))
+    print(f"\n{'measure':<34} {'figure':>24} {'target':>10}  verdict")
+    for measure, figure, target, result in rows:
+        print(f"{measure:<34} {figure:>24} {target:>10}  {result}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--big", type=int, default=10_000_000, help="customers for the cold paths (0: skip)")
+    parser.add_argument("--db", type=Path, help="database file to build once and reuse")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        database = args.db or Path(folder) / "bench.duckdb"
+        if not database.exists():
+            build_demo_database(database, args.customers)
+        process, url = serve(database, Path(folder) / "server.log", seconds=120)
+        try:
+            print(f"server up, RSS {rss_mb(process.pid):.0f} MB; loading pages", flush=True)
+            results = asyncio.run(browse(url, process.pid))
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    big = big_timings(args.big) if args.big else None
+    report(results, big, args.customers, args.big)
+
+
+if __name__ == "__main__":
+    main()
