@@ -2,7 +2,7 @@
 paths at 10,000,000 customers.
 
 Builds the demo business at 100,000 customers (about 1.7M order lines) through the app's own
-write path (``ingest.write_upload``), starts ``streamlit run app.py`` on it (headless, a free
+write path (``table_uploads.write_upload``), starts ``streamlit run app.py`` on it (headless, a free
 port), and in Debian's Chromium measures for every page:
 
 - the first (cold: a fresh server) and the warm load, from navigation until the page's last

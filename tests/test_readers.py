@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from analytics import readers, workbooks
-from analytics.readers import UploadError, open_upload
+from analytics.readers import open_upload
+from analytics.sources import UploadError
 
 CHINESE_CSV = "客户编号,客户名称,订单日期,销售额,成本\nK001,华东贸易,2024-03-01,1200.50,800\nK002,西部商行,2024年3月2日,300,200\n"
 GERMAN_CSV = "Kunde;Stadt;Datum;Betrag\nK1;Münster;05.01.2024;83,71\nK2;Köln;13.01.2024;1.234,50\nK3;Düsseldorf;02.02.2024;12,00\n"
