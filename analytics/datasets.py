@@ -111,7 +111,11 @@ def rollback_upload(store: Store, upload_id: int) -> int | None:
         if not active:
             _delete(cur, dataset_id)
             return None
-        refresh_statistics(cur, dataset_id)
+        latest = cur.execute(  # the dataset's source file is again the newest upload still in it
+            "SELECT file_name FROM uploads WHERE dataset_id = ? AND rolled_back IS NULL AND kind = 'transactions'"
+            " ORDER BY upload_id DESC LIMIT 1", [dataset_id],
+        ).fetchall()
+        refresh_statistics(cur, dataset_id, latest[0][0] if latest else None)
     return dataset_id
 
 

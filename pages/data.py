@@ -121,12 +121,12 @@ def _report(report: validation.Report) -> None:
     for code, count in report.warnings.items():
         st.warning(t(f"upload.warning_{code}", count=count))
     if report.returns:
-        st.info(t("upload.returns_note", count=report.returns))
+        st.info(t("upload.returns_note", count=fmt.count(report.returns, lang())))
     if report.rows_rejected:
         st.markdown(f"**{t('upload.reasons')}**")
         st.dataframe(pd.DataFrame({
             t("reject.reason"): [t(f"reason.{code}") for code in report.reasons.index],
-            t("reject.count"): report.reasons.to_numpy(),
+            t("reject.count"): _counts(report.reasons),
         }), hide_index=True)
         shown = report.rejects.head(MAX_REJECTS_SHOWN).assign(reason=lambda f: f["reason"].map(lambda c: t(f"reason.{c}")))
         st.dataframe(shown.rename(columns={
@@ -173,6 +173,7 @@ def _import(file_id, source, choices, report, kind, data, current) -> None:
     if outcome.rows_skipped:
         message += " " + t("upload.skipped", count=fmt.count(outcome.rows_skipped, lang()))
     st.session_state["upload_done"] = message
+    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
     st.rerun()
 
 
@@ -184,7 +185,9 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         return
     kinds = {kind: t(f"upload.kind_{kind}") for kind in ("transactions", "customers")}
     kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key=translated_options("upload_kind"), format_func=kinds.get)
-    uploaded = st.file_uploader(t("upload.file"), type=["csv", "txt", "xlsx", "xls"], help=t("upload.help"), key="upload_file")
+    # A new uploader after each import: the imported file leaves, and with it its warnings and button.
+    uploaded = st.file_uploader(t("upload.file"), type=["csv", "txt", "xlsx", "xls"], help=t("upload.help"),
+                                key=f"upload_file_{st.session_state.get('upload_round', 0)}")
     if uploaded is None:
         return
     data = uploaded.getvalue()
@@ -239,6 +242,10 @@ def upload_tab(current: datasets_module.Dataset) -> None:
             st.error(_error_text(error))
 
 
+def _counts(column: pd.Series) -> list[str]:
+    return [fmt.count(value, lang()) for value in column]
+
+
 def _history(store, picked: int, names: dict) -> None:
     """The picked dataset's uploads: who loaded what and when; any one can be rolled back."""
     st.markdown(f"**{t('data.history')}**")
@@ -246,10 +253,10 @@ def _history(store, picked: int, names: dict) -> None:
     st.dataframe(pd.DataFrame({
         t("history.upload"): history["upload_id"], t("history.file"): history["file_name"],
         t("history.mode"): history["mode"].map(lambda m: t(f"history.mode_{m}")),
-        t("history.rows"): history["rows_inserted"], t("history.rejected"): history["rows_rejected"],
-        t("history.skipped"): history["rows_skipped"], t("history.customers"): history["customers_merged"],
+        t("history.rows"): _counts(history["rows_inserted"]), t("history.rejected"): _counts(history["rows_rejected"]),
+        t("history.skipped"): _counts(history["rows_skipped"]), t("history.customers"): _counts(history["customers_merged"]),
         t("history.actor"): history["actor"], t("history.created"): history["created"],
-        t("history.rolled_back"): history["rolled_back"],
+        t("history.rolled_back"): history["rolled_back"].map(lambda when: fmt.missing(lang()) if pd.isna(when) else when),
     }), hide_index=True)
     active = history[history["rolled_back"].isna()]
     if active.empty:
@@ -270,15 +277,15 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
         st.success(message)
     frame = datasets_module.datasets_frame(store)
     st.dataframe(pd.DataFrame({
-        t("data.col_name"): frame["name"], t("data.col_rows"): frame["rows"],
-        t("data.col_customers"): frame["customers"], t("data.col_from"): frame["date_min"],
+        t("data.col_name"): frame["name"], t("data.col_rows"): _counts(frame["rows"]),
+        t("data.col_customers"): _counts(frame["customers"]), t("data.col_from"): frame["date_min"],
         t("data.col_to"): frame["date_max"], t("data.col_source"): frame["source_file"],
         t("data.col_created"): frame["created"], t("data.col_demo"): frame["is_demo"],
     }), hide_index=True)
     names = dict(zip(frame["dataset_id"], frame["name"]))
     ids = list(names)
     picked = st.selectbox(t("data.pick"), ids, index=ids.index(current.dataset_id), format_func=names.get,
-                          key="manage_pick")
+                          key=f"manage_pick_{current.dataset_id}")  # follows the active dataset
     if picked != current.dataset_id and st.button(t("data.switch"), key="manage_switch"):
         database.set_active_dataset(picked)
         st.rerun()

@@ -14,7 +14,8 @@ GBK_SALES = "客户编号,客户名称,订单日期,销售额,成本,备注\nK1,
 
 
 def upload(app: AppTest, filename: str, data: bytes, mime: str = "text/csv") -> None:
-    app.file_uploader(key="upload_file").set_value((filename, data, mime))
+    (uploader,) = app.file_uploader  # its key changes after each import
+    uploader.set_value((filename, data, mime))
     app.run()
     assert not app.exception, [e.value for e in app.exception]
 
@@ -65,6 +66,8 @@ def test_gbk_upload_through_the_data_page_lands(app_database):
     app.button(key="upload_import").click().run()
     assert not app.exception
     assert any("Imported 3 rows" in s.value for s in app.success)
+    (uploader,) = app.file_uploader  # the imported file has left: no stale warnings or second import
+    assert not uploader.value and "upload_import" not in [button.key for button in app.button]
     _, (rows, revenue) = stored(app_database)
     assert (rows, revenue) == (rows_before + 3, pytest.approx(revenue_before + 2300))
     store = Store(app_database)

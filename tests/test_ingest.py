@@ -93,9 +93,11 @@ def test_history_and_rollback_round_trip(store):
         assert store.cursor().execute(totals, [dataset_id]).fetchall() != before
         history = upload_history(store, dataset_id)
         assert (history.loc[0, "mode"], history.loc[0, "actor"], history.loc[0, "file_name"]) == (mode, "local", f"{mode}.csv")
+        assert list_datasets(store)[0].source_file == f"{mode}.csv"
         rollback_upload(store, int(history.loc[0, "upload_id"]))
         assert store.cursor().execute(totals, [dataset_id]).fetchall() == before
         assert snapshot(store)[2] == customers_before
+        assert list_datasets(store)[0].source_file == "orders.csv"  # the newest upload still in the dataset
     assert upload_history(store, dataset_id)["rolled_back"].notna().tolist() == [True, True, False]
     with pytest.raises(ValueError):
         rollback_upload(store, int(upload_history(store, dataset_id).loc[0, "upload_id"]))

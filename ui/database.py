@@ -12,7 +12,7 @@ import threading
 import streamlit as st
 
 from analytics.datasets import Dataset, list_datasets
-from analytics.demo import seed_demo_if_empty
+from analytics.demo import DEMO_NAME, seed_demo_if_empty
 from analytics.store import Store, StoreError, database_path, is_fatal, open_store, read_only_requested
 from ui.language import t, translated_options
 
@@ -89,7 +89,11 @@ def active_dataset() -> Dataset:
 
 
 def dataset_label(dataset: Dataset) -> str:
-    return f"{dataset.name} ({t('app.demo_label')})" if dataset.is_demo else dataset.name
+    """The name a person sees: the demo's in the interface language (unless someone renamed it)."""
+    if not dataset.is_demo:
+        return dataset.name
+    name = t("app.demo_name") if dataset.name == DEMO_NAME else dataset.name
+    return f"{name} ({t('app.demo_label')})"
 
 
 def dataset_selector() -> Dataset:

@@ -6,6 +6,7 @@ STRINGS = {
     "app.language": {"en": "Language", "zh": "语言"},
     "app.dataset": {"en": "Dataset", "zh": "数据集"},
     "app.demo_label": {"en": "demo data", "zh": "演示数据"},
+    "app.demo_name": {"en": "Demo: distributor", "zh": "演示：经销商"},
     "app.demo_notice": {
         "en": "You are looking at demo data from a fictional distributor. Upload your own sales on the Data page.",
         "zh": "当前显示的是一家虚构经销企业的演示数据。可在“数据”页面上传您自己的销售数据。",
