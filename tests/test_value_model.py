@@ -13,7 +13,8 @@ from analytics.dimensions import DIMENSIONS, NEUTRAL_SCORE, REASONS, dimension_s
 from analytics.presets import PRESETS
 from analytics.tiering import DEFAULT_SHARES, TIER_METHODS, TIERS, assign_tiers
 from analytics.value_model import RANK_FLAGS, explain_customer, rank_comparison, score_customers, value_table
-from ui.strings.value import STRINGS
+from ui.strings import strategy as strategy_strings
+from ui.strings import value as value_strings
 
 BALANCED = PRESETS["balanced"]
 ONLY = {dimension: {d: float(d == dimension) for d in DIMENSIONS} for dimension in DIMENSIONS}
@@ -409,6 +410,9 @@ def test_without_cost_data_cards_aim_at_the_top_of_each_tier_range(table):
 
 # ---------------------------------------------------------------------------------------------
 # Translations
+
+
+STRINGS = value_strings.STRINGS | strategy_strings.STRINGS
 
 
 def test_every_value_key_has_english_and_chinese():
