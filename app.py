@@ -1,9 +1,10 @@
-"""Entry script: page config, the sidebar (language, active dataset) and navigation."""
+"""Entry script: page config, sign-in (team mode), the sidebar (language, active dataset) and navigation."""
 
 import streamlit as st
 
+from analytics.presets import shared_settings
 from analytics.store import is_fatal
-from ui import database
+from ui import access, database, settings
 from ui.language import language_selector, t
 
 PAGES = [
@@ -16,19 +17,29 @@ PAGES = [
     ("pages/segments.py", "nav.segments", ":material/bubble_chart:", False),
     ("pages/data.py", "nav.data", ":material/upload_file:", False),
 ]
+ADMIN_PAGE = ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", False)
 
 
 def main() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=":material/insights:", layout="wide")
     language_selector()
     store = database.open_database()
+    actor = access.current()
+    if actor is None:  # team mode, not signed in: the sign-in page is the only page there is
+        st.navigation([st.Page(access.sign_in_page, title=t("auth.sign_in"), icon=":material/login:",
+                               url_path="sign_in")]).run()
+        return
+    access.sidebar(actor)
+    if not settings.started_from_shared():
+        settings.start_from_shared(shared_settings(store))
     if store.read_only:
         st.sidebar.warning(t("store.read_only_notice"))
     if database.dataset_selector().is_demo:
         st.sidebar.info(t("app.demo_notice"))
+    pages = PAGES + ([ADMIN_PAGE] if actor.can("users") else [])
     navigation = st.navigation([
         st.Page(path, title=t(title_key), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
-        for path, title_key, icon, default in PAGES
+        for path, title_key, icon, default in pages
     ])
     try:
         navigation.run()
