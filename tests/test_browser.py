@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analytics import users
+from analytics.auth import MODE_ENV, Actor
 from analytics.mapping import suggest_mapping
 from analytics.presets import PRESETS, save_preset
 from analytics.readers import open_upload
@@ -34,10 +36,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database: Path, tmp_path: Path):
-    """The dashboard served from ``database``; yields its URL and stops it afterwards."""
+def start_server(database: Path, tmp_path: Path, **settings: str):
+    """The dashboard served from ``database`` (``settings``: more environment); yields its URL and stops it afterwards."""
     port = free_port()
-    env = {**os.environ, "CVD_DB_PATH": str(database)}
+    env = {**os.environ, "CVD_DB_PATH": str(database), **settings}
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
@@ -191,3 +193,31 @@ def test_markup_in_uploaded_text_is_shown_as_text_and_fetches_nothing(hostile_da
             leaks = page.locator(f"img[src*='{host}'], a[href*='{host}']")
             assert leaks.count() == 0, (link, [leaks.nth(i).evaluate("e => e.outerHTML") for i in range(leaks.count())])
     assert requested == [] and Tracker.hits == []
+
+
+def test_team_mode_signs_in_with_the_built_in_list_and_shows_the_role_s_pages(app_database, tmp_path, page):
+    store = Store(app_database)
+    users.add_user(store, Actor("setup", "admin"), "exec", "viewer", "correct horse battery")
+    store.close()
+    for url in start_server(app_database, tmp_path, **{MODE_ENV: "team"}):
+        page.goto(url + "/data", wait_until="domcontentloaded")  # any address leads to the sign-in page first
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        assert sidebar.count() == 0 or sidebar.get_by_role("link", name="Data").count() == 0
+        for password in ("wrong password", "correct horse battery"):
+            page.get_by_label("User name").fill("exec")
+            page.get_by_label("Password", exact=True).fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            wait_until_drawn(page, "sign-in")
+            if password.startswith("wrong"):
+                page.get_by_text("Sign-in failed").wait_for(timeout=60_000)
+        page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=60_000)
+        wait_until_drawn(page, "Overview")
+        assert "Signed in as exec (viewer)" in sidebar.inner_text()
+        links = [sidebar.get_by_role("link", name=link, exact=True).count() for link, _ in PAGES]
+        assert links == [1] * len(PAGES) and sidebar.get_by_role("link", name="Admin").count() == 0
+        open_page(page, "Data", "data")
+        page.get_by_text("Uploading needs the uploader or admin role").wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "viewer_data.png"), full_page=True)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "correct horse battery" not in (tmp_path / "server.log").read_text()
