@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from analytics import users
-from analytics.auth import MODE_ENV, Actor
+from analytics.auth import MODE_ENV, Actor, set_role_mapping
 from analytics.mapping import suggest_mapping
 from analytics.presets import PRESETS, save_preset
 from analytics.readers import open_upload
@@ -36,14 +36,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database: Path, tmp_path: Path, **settings: str):
-    """The dashboard served from ``database`` (``settings``: more environment); yields its URL and stops it afterwards."""
-    port = free_port()
+def start_server(database: Path, tmp_path: Path, *options: str, port: int | None = None, **settings: str):
+    """The dashboard served from ``database`` (``options``: more Streamlit options, ``settings``: more
+    environment); yields its URL and stops it afterwards."""
+    port = port or free_port()
     env = {**os.environ, "CVD_DB_PATH": str(database), **settings}
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", *options],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -221,3 +222,33 @@ def test_team_mode_signs_in_with_the_built_in_list_and_shows_the_role_s_pages(ap
         page.screenshot(path=str(tmp_path / "viewer_data.png"), full_page=True)
         assert page.locator("[data-testid='stException']").count() == 0
         assert "correct horse battery" not in (tmp_path / "server.log").read_text()
+
+
+def test_company_sign_in_through_a_local_openid_provider_maps_the_e_mail_to_a_role(app_database, tmp_path, page):
+    """Streamlit's own st.login against an OpenID Connect provider on the loopback address."""
+    provider_mock = pytest.importorskip("oidc_provider_mock")
+    pytest.importorskip("authlib")
+    store = Store(app_database)
+    set_role_mapping(store, Actor("setup", "admin"), "example.com", "strategist")
+    store.close()
+    port = free_port()
+    ceo = provider_mock.User(sub="ceo", claims={"email": "ceo@example.com", "email_verified": True})
+    with provider_mock.run_server_in_thread(user_claims=[ceo]) as provider:
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            'cookie_secret = "a cookie secret only this test uses"\n'
+            'client_id = "dashboard"\nclient_secret = "not a secret"\n'
+            f'server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"\n'
+        )
+        for url in start_server(app_database, tmp_path, f"--secrets.files={secrets}", port=port):
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
+            page.get_by_role("button", name="Sign in with the company account").click()
+            page.get_by_role("button", name="ceo", exact=True).click()  # the provider's own page
+            page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=60_000)
+            wait_until_drawn(page, "Overview")
+            sidebar = page.locator("[data-testid='stSidebar']").inner_text().replace("\u2060", "")  # md()'s word joiner
+            assert "Signed in as ceo@example.com (strategist)" in sidebar and "Admin" not in sidebar
+        page.context.close()  # the browser's open connections would hold the provider's shutdown for a minute

@@ -57,11 +57,15 @@ def _expired(since: datetime) -> bool:
 def _oidc_actor() -> auth.Actor | None:
     if oidc_providers() is None or not st.user.is_logged_in:
         return None
-    since = st.session_state.setdefault(OIDC_SEEN_KEY, datetime.now())
+    claims = st.user.to_dict()
+    # Signed in when the provider issued the token (Streamlit's cookie outlives a browser session),
+    # else when this session first saw the sign-in.
+    issued = claims.get("auth_time") or claims.get("iat")
+    since = datetime.fromtimestamp(issued) if isinstance(issued, int | float) else None
+    since = since or st.session_state.setdefault(OIDC_SEEN_KEY, datetime.now())
     if _expired(since):
         st.logout()
         return None
-    claims = st.user.to_dict()
     role = auth.role_for_claims(database.get_store(), claims)
     if role is None:
         st.session_state[MESSAGE_KEY] = ("error", t("auth.no_role", email=md(claims.get("email") or "?")))
