@@ -1,10 +1,11 @@
-"""Entry script: page config, the sidebar (language, active dataset) and navigation."""
+"""Entry script: page config, sign-in (team mode), the sidebar (language, active dataset) and navigation."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from ui import database
+from analytics.presets import shared_settings
+from ui import access, database, settings
 from ui.language import language_selector, t
 
 # A local file: a Material icon or emoji as page icon makes every browser fetch it from Google's servers.
@@ -20,31 +21,43 @@ PAGES = [
     ("pages/report.py", "nav.report", ":material/description:", False),
     ("pages/data.py", "nav.data", ":material/upload_file:", False),
 ]
+ADMIN_PAGE = ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", False)
 
 
 def main() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
     language_selector()
     problem = database.store_problem()
-    if problem is None:
-        if database.open_database().read_only:
-            st.sidebar.warning(t("store.read_only_notice"))
-        if database.dataset_selector().is_demo:
-            st.sidebar.info(t("app.demo_notice"))
-    # Always a navigation, even when the database cannot be opened: without one Streamlit would run
-    # the file of a page address from pages/ by itself, straight into the store.
-    navigation = st.navigation([
-        st.Page(path, title=t(title_key), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
-        for path, title_key, icon, default in PAGES
-    ])
     if problem is not None:
+        # Still a navigation: without one Streamlit would run the file of a page address by itself.
+        st.navigation([_page(page) for page in PAGES])
         st.error(problem)
         return
+    store = database.open_database()
+    actor = access.current()
+    if actor is None:  # team mode, not signed in: the sign-in page is the only page there is
+        st.navigation([st.Page(access.sign_in_page, title=t("auth.sign_in"), icon=":material/login:",
+                               url_path="sign_in")]).run()
+        return
+    access.sidebar(actor)
+    if not settings.started_from_shared():
+        settings.start_from_shared(shared_settings(store))
+    if store.read_only:
+        st.sidebar.warning(t("store.read_only_notice"))
+    if database.dataset_selector().is_demo:
+        st.sidebar.info(t("app.demo_notice"))
+    navigation = st.navigation([_page(page) for page in PAGES + ([ADMIN_PAGE] if actor.can("users") else [])])
     try:
         navigation.run()
     except Exception as error:
         if not database.connection_lost(error):
             raise
         st.error(t("store.error.fatal"))
+
+
+def _page(page: tuple) -> st.Page:
+    path, title_key, icon, default = page
+    return st.Page(path, title=t(title_key), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
+
 
 main()

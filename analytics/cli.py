@@ -1,10 +1,13 @@
 """Import a file from the command line, with the same reading, validation, report and transaction
-as the Data page: for files over the browser's limit, and for scheduled monthly loads.
+as the Data page: for files over the browser's limit, and for scheduled monthly loads. And add the
+built-in users of team mode, the first admin among them.
 
     python -m analytics.cli import FILE --dataset NAME [--append | --replace] [--accept-rejects]
         [--map FIELD=COLUMN ...] [--decimal FIELD=point|comma ...] [--date-order FIELD=ymd|dmy|mdy ...]
         [--sheet NAME] [--encoding NAME] [--header-line N] [--cancel-prefix C] [--rejects-csv PATH]
         [--db PATH] [--actor NAME] [--lang en|zh]
+
+    python -m analytics.cli user add NAME --role viewer|strategist|uploader|admin [--db PATH]
 
 Exit codes: 0 imported; 1 rows were rejected and nothing was written (``--accept-rejects``
 imports the valid rows); 2 the file, the mapping or a choice is missing or wrong (nothing written).
@@ -16,18 +19,25 @@ shipped defaults or a weight preset):
         [--preset NAME] [--tier-method by_customer_share|by_value_share] [--db PATH]
 
 Exit codes: 0 written; 2 no such dataset or preset, no customers, or no PDF (Chromium missing or failed).
+``user add`` reads the password from standard input when it is not a terminal (one line), else
+asks twice without echo; it exits 2 when the user cannot be added.
+
+Whoever runs this command can write the database file, so it acts with full rights: the import as
+``--actor`` (an uploader), ``user add`` as the command line (an admin), each recorded in the audit trail.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from pathlib import Path
 
 import duckdb
 
-from analytics import datasets, export, ingest, presets, readers, sources, validation
+from analytics import datasets, export, ingest, presets, readers, sources, users, validation
+from analytics.auth import ROLES, Actor
 from analytics.concentration import ConcentrationUndefined
 from analytics.mapping import ALL_FIELDS, suggest_mapping
 from analytics.report.data import ReportSettings, StoreSource
@@ -69,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--cancel-prefix", default="")
     command.add_argument("--rejects-csv", type=Path, help="write the rejected rows here (formula-safe CSV)")
     command.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
-    command.add_argument("--actor", default=ingest.DEFAULT_ACTOR, help="who runs the import, for the upload history")
+    command.add_argument("--actor", default="local", help="who runs the import, for the upload history")
     command.add_argument("--lang", default="en", choices=("en", "zh"))
     command = commands.add_parser("report", help="write the executive report of a dataset (HTML or PDF)")
     command.add_argument("--dataset", required=True, help="dataset name")
@@ -79,7 +89,47 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--preset", default="balanced", help="weight preset, shipped or saved (default: balanced)")
     command.add_argument("--tier-method", default=TIER_METHODS[0], choices=TIER_METHODS)
     command.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
+    user = commands.add_parser("user", help="built-in users for team mode")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="add a user; the password comes from standard input or a prompt")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
     return parser
+
+
+CLI_ACTOR = Actor("command line", "admin")
+
+
+def read_password(stdin=None) -> str:
+    """One line from standard input when it is not a terminal; else a prompt, twice, without echo."""
+    stdin = stdin or sys.stdin
+    if not stdin.isatty():
+        return stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat: ") != first:
+        raise users.UserError("mismatch")
+    return first
+
+
+def add_user(args: argparse.Namespace) -> int:
+    store = None
+    try:
+        password = read_password()
+        store = Store(args.db or database_path())
+        users.add_user(store, CLI_ACTOR, args.name, args.role, password)
+    except users.UserError as error:
+        print(translate(f"users.error.{error.code}", "en", name=error.name, length=users.MIN_PASSWORD_LENGTH),
+              file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as error:
+        print(translate(f"store.error.{error.code}", "en"), file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if store is not None:
+            store.close()
+    print(f"added {args.name} ({args.role})")
+    return EXIT_OK
 
 
 def _error(error: Exception, lang: str) -> str:
@@ -147,7 +197,7 @@ def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
             return EXIT_REJECTS
         outcome = ingest.commit(
             store, source, choices, report, mode=mode, dataset_id=by_name.get(args.dataset), dataset_name=args.dataset,
-            actor=args.actor, digest=ingest.source_hash(source),
+            actor=Actor(args.actor, "uploader"), digest=ingest.source_hash(source),
         )
         message = translate("upload.done_cli", lang, rows=f"{outcome.rows_inserted:,}", file=source.filename, name=args.dataset)
         if outcome.rows_skipped:
@@ -205,6 +255,8 @@ def write_report(args: argparse.Namespace, out=sys.stdout) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "user":
+        return add_user(args)
     return write_report(args) if args.command == "report" else import_file(args)
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from analytics import audit
+from analytics.auth import Actor, acting, require
 from analytics.ingest import refresh_statistics
 from analytics.store import Store
 
@@ -46,17 +48,33 @@ def datasets_frame(store: Store) -> pd.DataFrame:
     return pd.DataFrame([d.__dict__ for d in list_datasets(store)])
 
 
-def rename_dataset(store: Store, dataset_id: int, name: str) -> None:
+def _name_of(cur, dataset_id: int) -> str | None:
+    found = cur.execute("SELECT name FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchall()
+    return found[0][0] if found else None
+
+
+def rename_dataset(store: Store, dataset_id: int, name: str, *, actor: Actor | None = None) -> None:
+    actor = acting(actor)
+    require(actor, "rename")
     name = name.strip()
     if not name:
         raise ValueError("a dataset needs a name")
     with store.transaction() as cur:
+        before = _name_of(cur, dataset_id)
         cur.execute("UPDATE datasets SET name = ? WHERE dataset_id = ?", [name, dataset_id])
+        audit.record(cur, actor, "rename", dataset_id, name, before=before, after=name)
 
 
-def delete_dataset(store: Store, dataset_id: int) -> None:
+def delete_dataset(store: Store, dataset_id: int, *, actor: Actor | None = None) -> None:
+    """Delete a dataset with its rows and upload history (admins); the audit trail keeps its record."""
+    actor = acting(actor)
+    require(actor, "delete_dataset")
     with store.transaction() as cur:
+        found = cur.execute("SELECT name, rows, customers FROM datasets WHERE dataset_id = ?", [dataset_id]).fetchall()
         _delete(cur, dataset_id)
+        if found:
+            name, rows, customers = found[0]
+            audit.record(cur, actor, "delete_dataset", dataset_id, name, rows=rows, customers=customers)
 
 
 def _delete(cur, dataset_id: int) -> None:
@@ -82,19 +100,24 @@ def upload_history(store: Store, dataset_id: int) -> pd.DataFrame:
     ).df()
 
 
-def rollback_upload(store: Store, upload_id: int) -> int | None:
+def rollback_upload(store: Store, upload_id: int, *, actor: Actor | None = None) -> int | None:
     """Undo one upload in one transaction; returns its dataset id, or None when the dataset is gone.
 
     Its rows leave (also from what a later replace set aside); a replace gets the rows it removed
     back; customer attributes it changed return to what they were, unless a later upload changed
     them again; a dataset left with no active upload is deleted, as before its first upload."""
+    actor = acting(actor)
+    require(actor, "rollback")
     with store.transaction() as cur:
         found = cur.execute(
-            "SELECT dataset_id, mode FROM uploads WHERE upload_id = ? AND rolled_back IS NULL", [upload_id]
+            "SELECT dataset_id, mode, file_name, rows_inserted FROM uploads WHERE upload_id = ? AND rolled_back IS NULL",
+            [upload_id],
         ).fetchall()
         if not found:
             raise ValueError(f"upload {upload_id} does not exist or was already rolled back")
-        dataset_id, mode = found[0]
+        dataset_id, mode, file_name, rows_inserted = found[0]
+        audit.record(cur, actor, "rollback", dataset_id, _name_of(cur, dataset_id), upload_id=upload_id,
+                     file=file_name, mode=mode, rows_inserted=rows_inserted)
         cur.execute("DELETE FROM transactions WHERE upload_id = ?", [upload_id])
         cur.execute("DELETE FROM replaced_transactions WHERE upload_id = ?", [upload_id])
         if mode == "replace":

@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics.auth import Actor
 from analytics.datasets import list_datasets
 from analytics.rejects import REJECT_COLUMNS
 from analytics.store import CUSTOMER_COLUMNS, TRANSACTION_COLUMNS, Store
@@ -133,9 +134,14 @@ def generate_demo(n_customers: int = 3000, seed: int = 20261125) -> ValidatedUpl
     return ValidatedUpload("demo", len(transactions), transactions, customers.astype({"referrals": float}), empty_rejects)
 
 
+# The server itself seeds the demo into an empty database, in either mode.
+DEMO_ACTOR = Actor("demo", "uploader")
+
+
 def seed_demo_if_empty(store: Store) -> int | None:
     """Write the demo into a database that holds no dataset, so a fresh install shows something;
     returns its dataset id, or None when there was data already. One transaction, checkpointed."""
     if list_datasets(store):
         return None
-    return write_upload(store, generate_demo(), mode="new", digest=None, dataset_name=DEMO_NAME, is_demo=True)
+    return write_upload(store, generate_demo(), mode="new", digest=None, dataset_name=DEMO_NAME, is_demo=True,
+                        actor=DEMO_ACTOR)

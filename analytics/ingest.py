@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics import audit
+from analytics.auth import Actor, acting, require
 from analytics.mapping import CUSTOMER_FIELDS, MASTER_FIELDS, TRANSACTION_FIELDS, customer_type_code
 from analytics.row_plan import Choices, RowPlan
 from analytics.sources import Source
@@ -25,7 +27,6 @@ from analytics.store import CUSTOMER_COLUMNS, Store
 from analytics.validation import Report, require_choices
 
 MODES = ("new", "append", "replace")
-DEFAULT_ACTOR = "local"
 # The key of a stored transaction: its normalized values, typed the same on every path. Migration 4
 # computes the same expression for rows stored before keys existed; a test pins its value.
 ROW_KEY_SQL = (
@@ -280,6 +281,17 @@ def finish_upload(cur, dataset_id: int, upload_id: int, filename: str, inserted:
     refresh_statistics(cur, dataset_id, filename)
 
 
+def audit_upload(cur, actor: Actor, dataset_id: int, upload_id: int) -> None:
+    """The audit row of an upload, from its history row, in the upload's transaction."""
+    kind, mode, file_name, sheet, inserted, rejected, skipped, customers, name = cur.execute(
+        "SELECT kind, mode, file_name, sheet, rows_inserted, rows_rejected, rows_skipped, customers_merged, d.name"
+        " FROM uploads JOIN datasets d USING (dataset_id) WHERE upload_id = ?", [upload_id],
+    ).fetchall()[0]
+    audit.record(cur, actor, "upload", dataset_id, name, upload_id=upload_id, kind=kind, mode=mode, file=file_name,
+                 sheet=sheet, rows_inserted=inserted, rows_rejected=rejected, rows_skipped=skipped,
+                 customers_merged=customers)
+
+
 def check_mode(mode: str, dataset_id: int | None) -> None:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -311,20 +323,22 @@ def commit(
     mode: str,
     dataset_id: int | None = None,
     dataset_name: str | None = None,
-    actor: str = DEFAULT_ACTOR,
+    actor: Actor | None = None,
     digest: str | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
     """Import a transactions source in one transaction, after ``validation.check`` gave ``report``
     under the same choices: the rows written are the rows it accepted. Appends skip rows already
-    in the dataset."""
+    in the dataset. Needs the upload right; the audit row commits with the rows."""
+    actor = acting(actor)
+    require(actor, "upload")
     check_mode(mode, dataset_id)
     fields = TRANSACTION_FIELDS + CUSTOMER_FIELDS
     require_choices(source, choices, fields)
     plan = RowPlan(source, choices, fields)
     rows_sql, params = plan.canonical_sql()
     with store.transaction() as cur:
-        dataset_id, upload_id = start_upload(cur, mode, dataset_id, dataset_name, source.filename, False, actor,
+        dataset_id, upload_id = start_upload(cur, mode, dataset_id, dataset_name, source.filename, False, actor.name,
                                        source.sheet, digest, "transactions")
         inserted = insert_rows(cur, dataset_id, upload_id, f"SELECT * EXCLUDE (line, mask, cells) FROM ({rows_sql})", params,
                                 mode == "append", progress)
@@ -339,12 +353,15 @@ def commit(
             progress("statistics", 0.0)
         finish_upload(cur, dataset_id, upload_id, source.filename, inserted, report.rows_rejected,
                 report.rows_accepted - inserted, customers)
+        audit_upload(cur, actor, dataset_id, upload_id)
     return Outcome(dataset_id, upload_id, inserted, report.rows_accepted - inserted)
 
 
 def commit_customer_master(store: Store, source: Source, choices: Choices, report: Report, dataset_id: int, *,
-                           actor: str = DEFAULT_ACTOR) -> int:
+                           actor: Actor | None = None) -> int:
     """Merge a validated customer master source into a dataset; returns how many customers it touched."""
+    actor = acting(actor)
+    require(actor, "upload")
     require_choices(source, choices, MASTER_FIELDS)
     plan = RowPlan(source, choices, MASTER_FIELDS)
     with store.transaction() as cur:
@@ -355,10 +372,11 @@ def commit_customer_master(store: Store, source: Source, choices: Choices, repor
             _drop_rejects(cur)
         if frame.empty:
             raise NothingToWriteError(source.filename)
-        _, upload_id = start_upload(cur, "append", dataset_id, None, source.filename, False, actor, source.sheet, None,
-                              "customers")
+        _, upload_id = start_upload(cur, "append", dataset_id, None, source.filename, False, actor.name, source.sheet,
+                                    None, "customers")
         count = merge_customers(cur, dataset_id, upload_id, frame)
         cur.execute("UPDATE uploads SET customers_merged = ?, rows_rejected = ? WHERE upload_id = ?",
                     [count, report.rows_rejected, upload_id])
         cur.execute("UPDATE datasets SET version = version + 1 WHERE dataset_id = ?", [dataset_id])
+        audit_upload(cur, actor, dataset_id, upload_id)
     return count

@@ -1,17 +1,27 @@
-"""Weight presets: one per strategic stage, shipped, and the user's own, kept in the store's settings.
+"""Weight presets: one per strategic stage, shipped, and the user's own, kept in the store's settings;
+and the shared settings (weights, tier method and cut-offs) every session starts from.
 
 Which dimensions matter, and how much, follows the company's strategic stage (docs/DOMAIN_NOTES.md):
 a company entering markets values networks and reach over this year's sales, a stable one values
 realized profit. Shipped presets are shown as ``value.preset.<name>`` and cannot be changed.
+
+A session's sliders are its own scratch set: moving them changes nothing for anyone else. What
+executives see when they open the dashboard is the shared set, which a strategist (or admin)
+publishes with ``publish_shared``. Every change here takes the acting user, is refused without the
+right, and writes its audit row (with the weights before and after) in the same transaction.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from analytics import audit
+from analytics.auth import Actor, acting, require
 from analytics.dimensions import DIMENSIONS, DimensionScores
 from analytics.store import Store
+from analytics.tiering import _validate_shares
 from analytics.value_model import validate_weights
 
 PRESETS: dict[str, dict[str, float]] = {
@@ -33,6 +43,7 @@ PRESETS: dict[str, dict[str, float]] = {
     },
 }
 PRESET_PREFIX = "preset:"
+SHARED_KEY = "shared:value_model"
 MAX_PRESET_NAME_LENGTH = 60
 
 
@@ -64,17 +75,65 @@ def load_preset(store: Store, name: str) -> dict[str, float]:
     return validate_weights(weights)
 
 
-def save_preset(store: Store, name: str, weights: Mapping[str, float]) -> None:
+def _replace_setting(cur, actor: Actor, action: str, key: str, value, **details) -> None:
+    """Put (or, with ``value`` None, remove) one setting and its audit row, before and after."""
+    found = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()
+    before = json.loads(found[0][0]) if found else None
+    if value is None and before is None:
+        raise KeyError(f"no setting {key!r}")
+    cur.execute("DELETE FROM settings WHERE key = ?", [key])
+    if value is not None:
+        cur.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [key, json.dumps(value, ensure_ascii=False)])
+    audit.record(cur, actor, action, before=before, after=value, **details)
+
+
+def save_preset(store: Store, name: str, weights: Mapping[str, float], *, actor: Actor | None = None) -> None:
     """Save (or overwrite) a user preset; shipped presets are read-only."""
+    actor = acting(actor)
+    require(actor, "preset")
     name = _checked_preset_name(name)
-    store.put_setting(PRESET_PREFIX + name, validate_weights(weights))
+    with store.transaction() as cur:
+        _replace_setting(cur, actor, "preset_save", PRESET_PREFIX + name, validate_weights(weights), preset=name)
 
 
-def delete_preset(store: Store, name: str) -> None:
+def delete_preset(store: Store, name: str, *, actor: Actor | None = None) -> None:
+    actor = acting(actor)
+    require(actor, "preset")
     name = _checked_preset_name(name)
-    if store.get_setting(PRESET_PREFIX + name) is None:
-        raise KeyError(f"no preset named {name!r}")
-    store.delete_setting(PRESET_PREFIX + name)
+    try:
+        with store.transaction() as cur:
+            _replace_setting(cur, actor, "preset_delete", PRESET_PREFIX + name, None, preset=name)
+    except KeyError:
+        raise KeyError(f"no preset named {name!r}") from None
+
+
+@dataclass(frozen=True)
+class SharedSettings:
+    """What every session starts from: weights, tier method and its S, A, B cut-off shares."""
+
+    weights: dict[str, float]
+    tier_method: str
+    shares: dict[str, float]
+
+
+def shared_settings(store: Store) -> SharedSettings | None:
+    """The published shared settings; None until someone publishes (the defaults apply)."""
+    value = store.get_setting(SHARED_KEY)
+    if value is None:
+        return None
+    return SharedSettings(validate_weights(value["weights"]), value["tier_method"],
+                          _validate_shares(value["tier_method"], value["shares"]))
+
+
+def publish_shared(store: Store, weights: Mapping[str, float], tier_method: str, shares: Mapping[str, float], *,
+                   actor: Actor | None = None) -> SharedSettings:
+    """Make these the settings every session starts from (strategists and admins)."""
+    actor = acting(actor)
+    require(actor, "publish")
+    shared = SharedSettings(validate_weights(weights), tier_method, _validate_shares(tier_method, shares))
+    with store.transaction() as cur:
+        _replace_setting(cur, actor, "shared_publish", SHARED_KEY, shared.__dict__)
+    return shared
 
 
 def _checked_preset_name(name: str) -> str:

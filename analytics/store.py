@@ -174,6 +174,20 @@ _MIGRATIONS = (
         SELECT CAST(NULL AS INTEGER) AS upload_id, CAST(NULL AS BOOLEAN) AS existed, * FROM customers LIMIT 0;
     ALTER TABLE datasets DROP COLUMN file_hashes;
     """,
+    # 5: sign-in and the audit trail (analytics/auth.py, users.py, audit.py). Built-in users with
+    # argon2 hashes and their lockout state; identity-provider e-mails or domains mapped to roles;
+    # one audit row per write, written in that write's transaction. No primary keys (see 3).
+    """
+    CREATE TABLE users (name VARCHAR NOT NULL, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
+        created TIMESTAMP NOT NULL DEFAULT current_timestamp, failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until TIMESTAMP);
+    CREATE TABLE role_mappings (pattern VARCHAR NOT NULL, kind VARCHAR NOT NULL, role VARCHAR NOT NULL,
+        created TIMESTAMP NOT NULL DEFAULT current_timestamp, created_by VARCHAR NOT NULL);
+    CREATE SEQUENCE audit_ids START 1;
+    CREATE TABLE audit_log (audit_id INTEGER NOT NULL DEFAULT nextval('audit_ids'),
+        created TIMESTAMP NOT NULL DEFAULT current_timestamp, actor VARCHAR NOT NULL, role VARCHAR NOT NULL,
+        action VARCHAR NOT NULL, dataset_id INTEGER, dataset_name VARCHAR, details JSON NOT NULL);
+    """,
 )
 
 
@@ -235,8 +249,7 @@ class Store:
             self._migrate()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor, created on first use. Fetch every result in full (``rows``,
-        ``row``, ``scalar``, ``frame``): an unfinished result holds DuckDB's checkpoint lock."""
+        """This thread's cursor. Fetch every result in full: an unfinished one holds the checkpoint lock."""
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._connection.cursor()
@@ -246,8 +259,7 @@ class Store:
     def rows(self, sql: str, params: Any = None) -> list[tuple]:
         return self.cursor().execute(sql, params).fetchall()
 
-    def row(self, sql: str, params: Any = None) -> tuple | None:
-        """The first row of the result (or None); the rest is fetched and dropped."""
+    def row(self, sql: str, params: Any = None) -> tuple | None:  # the first row (or None); the rest is dropped
         rows = self.rows(sql, params)
         return rows[0] if rows else None
 
@@ -264,14 +276,12 @@ class Store:
         return self.scalar("SELECT max(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id])
 
     def as_of_date(self, dataset_id: int, as_of: Any = None) -> date | None:
-        """The date an analysis of the dataset is measured at: ``as_of`` (a date or anything pandas
-        reads as one) when given, else the dataset's last order date (None without transactions)."""
+        """The date an analysis is measured at: ``as_of`` when given, else the dataset's last order date."""
         return self.last_order_date(dataset_id) if as_of is None else pd.Timestamp(as_of).date()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write transaction on a fresh cursor: rolled back on any error; on success committed
-        (durable from here) and checkpointed, so the next open has no log to replay."""
+        """A write transaction on a fresh cursor: rolled back on any error, else committed and checkpointed."""
         if self.read_only:
             raise StoreError("read_only")
         cursor = self._connection.cursor()
@@ -302,8 +312,7 @@ class Store:
             _log.warning("checkpoint after commit failed (%s); the commit stands in the write-ahead log",
                          type(error).__name__)
 
-    def healthy(self) -> bool:
-        """False once DuckDB has invalidated the database after a fatal error, or it was closed."""
+    def healthy(self) -> bool:  # False once DuckDB invalidated the database (a fatal error), or it was closed
         try:
             with self._connection.cursor() as probe:
                 probe.execute("SELECT 1").fetchall()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analytics import ingest
+from analytics.auth import Actor, acting, require
 from analytics.mapping import (
     CUSTOMER_FIELDS,
     MASTER_FIELDS,
@@ -133,17 +134,19 @@ def write_upload(
     dataset_id: int | None = None,
     dataset_name: str | None = None,
     is_demo: bool = False,
-    actor: str = ingest.DEFAULT_ACTOR,
+    actor: Actor | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> int:
-    """Store a validated upload held as DataFrames; returns the dataset id. One transaction."""
+    """Store a validated upload held as DataFrames; returns the dataset id. One transaction, with its audit row."""
+    actor = acting(actor)
+    require(actor, "upload")
     ingest.check_mode(mode, dataset_id)
     if upload.transactions.empty:
         raise ingest.NothingToWriteError(upload.filename)
     frame = upload.transactions
     with store.transaction() as cur:
         dataset_id, upload_id = ingest.start_upload(cur, mode, dataset_id, dataset_name, upload.filename, is_demo,
-                                       "demo" if is_demo else actor, None, digest, "transactions")
+                                       "demo" if is_demo else actor.name, None, digest, "transactions")
         cur.register("upload_frame", frame)
         try:
             inserted = ingest.insert_rows(cur, dataset_id, upload_id, "SELECT * FROM upload_frame", [], mode == "append",
@@ -157,17 +160,22 @@ def write_upload(
         customers = ingest.merge_customers(cur, dataset_id, upload_id, upload.customers)
         ingest.finish_upload(cur, dataset_id, upload_id, upload.filename, inserted, upload.rows_rejected, len(frame) - inserted,
                 customers)
+        ingest.audit_upload(cur, Actor("demo", actor.role) if is_demo else actor, dataset_id, upload_id)
     return dataset_id
 
 
-def write_customer_master(store: Store, upload: ValidatedUpload, dataset_id: int, actor: str = ingest.DEFAULT_ACTOR) -> int:
+def write_customer_master(store: Store, upload: ValidatedUpload, dataset_id: int, actor: Actor | None = None) -> int:
     """Merge a customer master held as a DataFrame into a dataset; returns how many customers it touched."""
+    actor = acting(actor)
+    require(actor, "upload")
     if upload.customers.empty:
         raise ingest.NothingToWriteError(upload.filename)
     with store.transaction() as cur:
-        _, upload_id = ingest.start_upload(cur, "append", dataset_id, None, upload.filename, False, actor, None, None, "customers")
+        _, upload_id = ingest.start_upload(cur, "append", dataset_id, None, upload.filename, False, actor.name, None, None,
+                                           "customers")
         count = ingest.merge_customers(cur, dataset_id, upload_id, upload.customers)
         cur.execute("UPDATE uploads SET customers_merged = ? WHERE upload_id = ?", [count, upload_id])
         cur.execute("UPDATE datasets SET version = version + 1 WHERE dataset_id = ?", [dataset_id])
+        ingest.audit_upload(cur, actor, dataset_id, upload_id)
     return count
 

@@ -5,7 +5,8 @@ import streamlit as st
 
 from analytics import datasets as datasets_module
 from analytics import export, ingest, locales, mapping, sniffing, sources, validation, workbooks
-from ui import cache, database, tables
+from analytics.auth import PermissionDenied
+from ui import access, cache, database, tables
 from ui import format as fmt
 from ui.language import lang, option_labels, t, translated_options
 from ui.layout import page_end
@@ -25,6 +26,8 @@ def _error_text(error: Exception) -> str:
         return t("upload.error_duplicate", file=md(error.filename), name=md(error.dataset_name))
     if isinstance(error, ingest.NothingToWriteError):
         return t("upload.error_all_rejected", file=md(error.filename))
+    if isinstance(error, PermissionDenied):
+        return access.denied_text(error.code, error.actor.role)
     if isinstance(error, TimeoutError):
         return t("upload.error_too_slow", seconds=int(cache.PARSE_BUDGET_SECONDS))
     return t("app.error_generic", error=md(error))
@@ -157,7 +160,7 @@ def _preflight(file_id: str, choices_key: tuple, source, choices, current, data:
 def _import(file_id, source, choices, report, kind, data, current) -> None:
     store = database.get_store()
     if kind == "customers":
-        count = ingest.commit_customer_master(store, source, choices, report, current.dataset_id)
+        count = ingest.commit_customer_master(store, source, choices, report, current.dataset_id, actor=access.actor())
         st.success(t("upload.done_master", count=count, name=md(current.name), file=md(source.filename)))
         return
     mode = st.session_state["upload_mode"]
@@ -165,7 +168,7 @@ def _import(file_id, source, choices, report, kind, data, current) -> None:
     outcome = ingest.commit(
         store, source, choices, report, mode=mode, dataset_id=None if mode == "new" else current.dataset_id,
         dataset_name=st.session_state.get("upload_name") or source.filename, digest=cache.upload_digest(file_id, data),
-        progress=lambda stage, share: bar.progress(share, text=t(f"upload.stage_{stage}")),
+        progress=lambda stage, share: bar.progress(share, text=t(f"upload.stage_{stage}")), actor=access.actor(),
     )
     database.set_active_dataset(outcome.dataset_id)
     name = datasets_module.get_dataset(store, outcome.dataset_id).name
@@ -180,8 +183,8 @@ def _import(file_id, source, choices, report, kind, data, current) -> None:
 def upload_tab(current: datasets_module.Dataset) -> None:
     if message := st.session_state.pop("upload_done", None):
         st.success(message)
-    if database.read_only():
-        st.info(t("store.error.read_only"))
+    if reason := access.blocked("upload"):
+        st.info(reason)
         return
     kinds = {kind: t(f"upload.kind_{kind}") for kind in ("transactions", "customers")}
     kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key=translated_options("upload_kind"), format_func=kinds.get)
@@ -244,6 +247,14 @@ def upload_tab(current: datasets_module.Dataset) -> None:
 
 def _counts(column: pd.Series) -> list[str]:
     return [fmt.count(value, lang()) for value in column]
+def _allowed(write) -> bool:
+    """Run one dataset write; a refusal (the role lacks the right: analytics checks too) is said, not raised."""
+    try:
+        write()
+    except PermissionDenied as error:
+        st.error(_error_text(error))
+        return False
+    return True
 
 
 def _history(store, picked: int, names: dict) -> None:
@@ -263,9 +274,13 @@ def _history(store, picked: int, names: dict) -> None:
         return
     labels = {row.upload_id: f"#{row.upload_id} · {row.file_name} · {row.created:%Y-%m-%d %H:%M}" for row in active.itertuples()}
     target = st.selectbox(t("data.rollback_pick"), list(labels), key=f"rollback_pick_{picked}_{max(labels)}", format_func=labels.get)
-    if st.button(t("data.rollback"), key="manage_rollback", disabled=database.read_only(), help=database.read_only_help()):
-        remaining = datasets_module.rollback_upload(store, int(target))
-        database.set_active_dataset(remaining)
+    reason = access.blocked("rollback")
+    if st.button(t("data.rollback"), key="manage_rollback", disabled=reason is not None, help=reason):
+        remaining = {}
+        if not _allowed(lambda: remaining.setdefault("id", datasets_module.rollback_upload(
+                store, int(target), actor=access.actor()))):
+            return
+        database.set_active_dataset(remaining["id"])
         st.session_state["datasets_message"] = t("data.rolled_back", upload=f"#{target}",
                                                  name=md(names[picked]))
         st.rerun()
@@ -292,18 +307,19 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
     left, right = st.columns(2)
     with left:
         new_name = st.text_input(t("data.rename_label"), value=names[picked], key=f"rename_{picked}")
-        if st.button(t("data.rename"), key="manage_rename", disabled=database.read_only(),
-                     help=database.read_only_help()) and new_name.strip():
-            datasets_module.rename_dataset(store, picked, new_name)
+        reason = access.blocked("rename")
+        if st.button(t("data.rename"), key="manage_rename", disabled=reason is not None, help=reason) and new_name.strip():
+            if not _allowed(lambda: datasets_module.rename_dataset(store, picked, new_name, actor=access.actor())):
+                return
             st.session_state["datasets_message"] = t("data.renamed", name=md(new_name.strip()))
             st.rerun()
     with right:
         typed = st.text_input(t("data.delete_confirm", name=md(names[picked])), key=f"delete_{picked}")
-        if st.button(t("data.delete"), key="manage_delete", disabled=database.read_only(), help=database.read_only_help()):
+        reason = access.blocked("delete_dataset")
+        if st.button(t("data.delete"), key="manage_delete", disabled=reason is not None, help=reason):
             if typed.strip() != names[picked]:
                 st.error(t("data.delete_mismatch"))
-            else:
-                datasets_module.delete_dataset(store, picked)
+            elif _allowed(lambda: datasets_module.delete_dataset(store, picked, actor=access.actor())):
                 database.set_active_dataset(None)
                 st.session_state["datasets_message"] = t("data.deleted", name=md(names[picked]))
                 st.rerun()

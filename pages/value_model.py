@@ -16,9 +16,19 @@ import streamlit as st
 
 from analytics import export, strategy, tiering
 from analytics import value_model as vm
+from analytics.auth import PermissionDenied
 from analytics.dimensions import DIMENSIONS, DimensionScores
-from analytics.presets import MAX_PRESET_NAME_LENGTH, PRESETS, delete_preset, list_presets, load_preset, save_preset
-from ui import cache, database, models, settings
+from analytics.presets import (
+    MAX_PRESET_NAME_LENGTH,
+    PRESETS,
+    delete_preset,
+    list_presets,
+    load_preset,
+    publish_shared,
+    save_preset,
+    shared_settings,
+)
+from ui import access, cache, database, models, settings
 from ui import format as fmt
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
@@ -106,7 +116,11 @@ def save_current_weights() -> None:
         return
     store = database.get_store()
     existed = name in {preset.name for preset in list_presets(store)}
-    save_preset(store, name, weights)
+    try:
+        save_preset(store, name, weights, actor=access.actor())
+    except PermissionDenied as error:
+        flash("error", access.denied_text(error.code, error.actor.role))
+        return
     st.session_state[PRESET_PICK_KEY] = name
     flash("success", t("value.preset_replaced" if existed else "value.preset_saved", name=md(name)))
 
@@ -124,11 +138,51 @@ def delete_pending_preset() -> None:
     if name is None:  # a second click on the confirmation that the first one already handled
         return
     try:
-        delete_preset(database.get_store(), name)
+        delete_preset(database.get_store(), name, actor=access.actor())
     except KeyError:
         flash("error", t("value.preset_missing", name=md(name)))
         return
+    except PermissionDenied as error:
+        flash("error", access.denied_text(error.code, error.actor.role))
+        return
     flash("success", t("value.preset_deleted", name=md(name)))
+
+
+def publish_current() -> None:
+    """Make this session's weights and tier settings the shared ones every new session starts from."""
+    try:
+        weights = vm.validate_weights(settings.active_weights())
+    except ValueError:
+        flash("error", t("value.weights_all_zero"))
+        return
+    method, shares = settings.tier_settings()
+    try:
+        publish_shared(database.get_store(), weights, method, shares, actor=access.actor())
+    except PermissionDenied as error:
+        flash("error", access.denied_text(error.code, error.actor.role))
+        return
+    flash("success", t("value.shared_published"))
+
+
+def load_shared() -> None:
+    shared = shared_settings(database.get_store())
+    settings.set_weights(PRESETS["balanced"] if shared is None else shared.weights)
+    if shared is not None:
+        st.session_state[settings.TIER_METHOD_KEY] = shared.tier_method
+        for tier, share in shared.shares.items():
+            st.session_state[settings.cutoff_key(tier)] = round(share * 100)
+    flash("success", t("value.shared_loaded"))
+
+
+def shared_panel() -> None:
+    """Scratch against shared: the sliders are this session's own until published for everyone."""
+    st.markdown(f"**{t('value.shared')}**")
+    st.caption(t("value.shared_help"))
+    reason = access.blocked("publish")
+    publish, back = st.columns(2)
+    publish.button(t("value.shared_publish"), key="value_shared_publish", on_click=publish_current,
+                   disabled=reason is not None, help=reason)
+    back.button(t("value.shared_load"), key="value_shared_load", on_click=load_shared)
 
 
 def preset_panel(weights_in_use: dict[str, float]) -> None:
@@ -148,8 +202,8 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
     load.button(t("value.preset_load"), key="value_preset_load", on_click=load_picked_preset, type="primary")
     delete.button(
         t("value.preset_delete"), key="value_preset_delete", on_click=ask_to_delete,
-        disabled=presets[picked].shipped or database.read_only(),
-        help=t("value.preset_shipped_readonly") if presets[picked].shipped else database.read_only_help(),
+        disabled=presets[picked].shipped or access.blocked("preset") is not None,
+        help=t("value.preset_shipped_readonly") if presets[picked].shipped else access.blocked("preset"),
     )
     if st.session_state.get(PRESET_PENDING_DELETE_KEY) == picked:
         st.warning(t("value.preset_delete_confirm", name=md(preset_label(picked, language))))
@@ -159,8 +213,9 @@ def preset_panel(weights_in_use: dict[str, float]) -> None:
     st.caption(t("value.preset_matches", name=md(preset_label(matching.name, language))) if matching
                else t("value.preset_matches_none"))
     st.text_input(t("value.preset_name"), key=PRESET_NAME_KEY, max_chars=MAX_PRESET_NAME_LENGTH)
+    reason = access.blocked("preset")
     st.button(t("value.preset_save"), key="value_preset_save", on_click=save_current_weights,
-              disabled=database.read_only(), help=database.read_only_help())
+              disabled=reason is not None, help=reason)
 
 
 def dimension_notes(scores: DimensionScores, potential_note: str) -> dict[str, list[str]]:
@@ -214,6 +269,8 @@ def weights_section(scores: DimensionScores, potential_note: str, dataset) -> No
                 referral_input(scores, dataset)
     if not usable(settings.active_weights(), scores):
         sliders.warning(t("value.weights_all_zero"))
+    with presets, st.container(border=True):
+        shared_panel()
     with presets, st.container(border=True):
         preset_panel(settings.active_weights())
     st.caption(t("value.scoring_note"))

@@ -21,14 +21,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(database: Path, log: Path, seconds: float = 60) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on ``database`` (headless, output to ``log``), once it answers its health
-    check: the process and its URL. Raises ``RuntimeError`` with the log when it does not start in time."""
-    port = free_port()
+def serve(database: Path, log: Path, seconds: float = 60, *options: str, port: int | None = None,
+          **settings: str) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on ``database`` (headless, output to ``log``; ``options``: more Streamlit
+    options, ``settings``: more environment), once it answers its health check: the process and its URL.
+    Raises ``RuntimeError`` with the log when it does not start in time."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env={**os.environ, DB_PATH_ENV: str(database)}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", *options],
+        cwd=ROOT, env={**os.environ, DB_PATH_ENV: str(database), **settings}, stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + seconds

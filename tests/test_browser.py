@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_server import serve
+from app_server import free_port, serve
 
+from analytics import users
+from analytics.auth import MODE_ENV, Actor, set_role_mapping
 from analytics.mapping import suggest_mapping
 from analytics.presets import PRESETS, save_preset
 from analytics.readers import open_upload
@@ -23,10 +25,11 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 
 
-def start_server(database: Path, tmp_path: Path):
-    """The dashboard served from ``database``; yields its URL and stops it afterwards."""
+def start_server(database: Path, tmp_path: Path, *options: str, port: int | None = None, **settings: str):
+    """The dashboard served from ``database`` (``options``: more Streamlit options, ``settings``: more
+    environment); yields its URL and stops it afterwards."""
     try:
-        process, url = serve(database, tmp_path / "server.log")
+        process, url = serve(database, tmp_path / "server.log", 60, *options, port=port, **settings)
     except RuntimeError as error:
         pytest.fail(str(error))
     yield url
@@ -183,3 +186,61 @@ def test_markup_in_uploaded_text_is_shown_as_text_and_fetches_nothing(hostile_da
             leaks = page.locator(f"img[src*='{host}'], a[href*='{host}']")
             assert leaks.count() == 0, (link, [leaks.nth(i).evaluate("e => e.outerHTML") for i in range(leaks.count())])
     assert requested == [] and Tracker.hits == []
+
+
+def test_team_mode_signs_in_with_the_built_in_list_and_shows_the_role_s_pages(app_database, tmp_path, page):
+    store = Store(app_database)
+    users.add_user(store, Actor("setup", "admin"), "exec", "viewer", "correct horse battery")
+    store.close()
+    for url in start_server(app_database, tmp_path, **{MODE_ENV: "team"}):
+        page.goto(url + "/data", wait_until="domcontentloaded")  # any address leads to the sign-in page first
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        assert sidebar.count() == 0 or sidebar.get_by_role("link", name="Data").count() == 0
+        for password in ("wrong password", "correct horse battery"):
+            page.get_by_label("User name").fill("exec")
+            page.get_by_label("Password", exact=True).fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            wait_until_drawn(page, "sign-in")
+            if password.startswith("wrong"):
+                page.get_by_text("Sign-in failed").wait_for(timeout=60_000)
+        page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=60_000)
+        wait_until_drawn(page, "Overview")
+        assert "Signed in as exec (viewer)" in sidebar.inner_text()
+        links = [sidebar.get_by_role("link", name=link, exact=True).count() for link, _ in PAGES]
+        assert links == [1] * len(PAGES) and sidebar.get_by_role("link", name="Admin").count() == 0
+        open_page(page, "Data", "data")
+        page.get_by_text("Uploading needs the uploader or admin role").wait_for(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "viewer_data.png"), full_page=True)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "correct horse battery" not in (tmp_path / "server.log").read_text()
+
+
+def test_company_sign_in_through_a_local_openid_provider_maps_the_e_mail_to_a_role(app_database, tmp_path, page):
+    """Streamlit's own st.login against an OpenID Connect provider on the loopback address."""
+    provider_mock = pytest.importorskip("oidc_provider_mock")
+    pytest.importorskip("authlib")
+    store = Store(app_database)
+    set_role_mapping(store, Actor("setup", "admin"), "example.com", "strategist")
+    store.close()
+    port = free_port()
+    ceo = provider_mock.User(sub="ceo", claims={"email": "ceo@example.com", "email_verified": True})
+    with provider_mock.run_server_in_thread(user_claims=[ceo]) as provider:
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            'cookie_secret = "a cookie secret only this test uses"\n'
+            'client_id = "dashboard"\nclient_secret = "not a secret"\n'
+            f'server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"\n'
+        )
+        for url in start_server(app_database, tmp_path, f"--secrets.files={secrets}", port=port):
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
+            page.get_by_role("button", name="Sign in with the company account").click()
+            page.get_by_role("button", name="ceo", exact=True).click()  # the provider's own page
+            page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=60_000)
+            wait_until_drawn(page, "Overview")
+            sidebar = page.locator("[data-testid='stSidebar']").inner_text().replace("\u2060", "")  # md()'s word joiner
+            assert "Signed in as ceo@example.com (strategist)" in sidebar and "Admin" not in sidebar
+        page.context.close()  # the browser's open connections would hold the provider's shutdown for a minute

@@ -76,6 +76,27 @@ def set_weights(weights: dict[str, float]) -> None:
         st.session_state[weight_key(dimension)] = weight
 
 
+SHARED_APPLIED_KEY = "shared_settings_applied"
+
+
+def started_from_shared() -> bool:
+    return bool(st.session_state.get(SHARED_APPLIED_KEY))
+
+
+def start_from_shared(shared) -> None:
+    """Start a new session from the published shared settings (``presets.SharedSettings``; None:
+    the defaults). Once per session, and only for choices the session has not made: from then on
+    the sliders are the session's private scratch set."""
+    st.session_state[SHARED_APPLIED_KEY] = True
+    if shared is None:
+        return
+    for dimension, weight in slider_weights(shared.weights).items():
+        st.session_state.setdefault(weight_key(dimension), weight)
+    st.session_state.setdefault(TIER_METHOD_KEY, shared.tier_method)
+    for tier, share in shared.shares.items():
+        st.session_state.setdefault(cutoff_key(tier), round(share * 100))
+
+
 def tier_method() -> str:
     return st.session_state.get(TIER_METHOD_KEY, tiering.TIER_METHODS[0])
 
