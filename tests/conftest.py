@@ -91,6 +91,7 @@ SLOW = (
     "test_browser.py::test_report_button_makes_the_report_and_the_browser_downloads_it",  # server and Chromium: 15 s
     "test_browser.py::test_overview_renders_without_an_exception_box",  # server and Chromium: 12-15 s
     "test_report.py::test_pdf_in_english_from_the_same_html",  # Chromium prints: 10-12 s
+    "test_report.py::test_key_account_zip_holds_one_review_per_s_and_a_customer",  # 600 reviews: 5 s
     "test_browser.py::test_team_mode_signs_in_with_the_built_in_list_and_shows_the_role_s_pages",  # 15-20 s
     "test_browser.py::test_company_sign_in_through_a_local_openid_provider_maps_the_e_mail_to_a_role",  # 20-90 s
     "test_auth_pages.py::test_first_admin_from_the_command_line_reads_the_password_from_stdin",  # 2 processes: 12 s

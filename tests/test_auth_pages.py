@@ -51,6 +51,8 @@ def test_local_mode_needs_no_sign_in_and_says_so(app_database, monkeypatch):
     assert "Local mode: no sign-in." in texts(app.sidebar.caption)
     app.switch_page("pages/data.py")
     rerun(app)
+    app.segmented_control(key="data_section").set_value("datasets")
+    rerun(app)
     assert not app.button(key="manage_rename").disabled and not app.button(key="manage_delete").disabled
     assert app.title[0].value == "Data"
 
@@ -89,10 +91,12 @@ DATA_RIGHTS = {"viewer": (False, False, False), "strategist": (False, False, Fal
 @pytest.mark.parametrize("role", auth.ROLES)
 def test_data_page_writes_follow_the_role_and_a_forced_click_changes_nothing(team, role):
     app = signed_in(role, "pages/data.py")
-    rename, rollback, delete = (app.button(key=key) for key in ("manage_rename", "manage_rollback", "manage_delete"))
-    assert (not rename.disabled, not rollback.disabled, not delete.disabled) == DATA_RIGHTS[role]
     upload_refused = [text for text in texts(app.info) if "Uploading needs the uploader or admin role" in text]
     assert bool(upload_refused) == (role in ("viewer", "strategist"))
+    app.segmented_control(key="data_section").set_value("datasets")
+    rerun(app)
+    rename, rollback, delete = (app.button(key=key) for key in ("manage_rename", "manage_rollback", "manage_delete"))
+    assert (not rename.disabled, not rollback.disabled, not delete.disabled) == DATA_RIGHTS[role]
     if delete.disabled:
         assert "needs the admin role" in delete.help and f"signed in as {role}" in delete.help
         app.text_input(key=next(w.key for w in app.text_input if w.key.startswith("delete_"))).input(DEMO_NAME)

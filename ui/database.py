@@ -10,11 +10,23 @@ from __future__ import annotations
 import threading
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from analytics.datasets import Dataset, list_datasets
 from analytics.demo import DEMO_NAME, seed_demo_if_empty
 from analytics.store import Store, StoreError, database_path, is_fatal, open_store, read_only_requested
 from ui.language import t, translated_options
+
+# Every run must start in app.py, which signs people in (team mode) before any page draws. Streamlit
+# still knows the older way of multipage apps: a fresh server, while st.navigation has not been
+# called yet, runs a script from pages/ on its own when the first request asks for its address
+# (/data), without app.py. Every page imports this module, so that first run switches the old way
+# off here and starts again, through app.py.
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        st.rerun()
 
 ACTIVE_KEY = "active_dataset_id"
 _demo_lock = threading.Lock()
