@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.ordering import average_ranks
+from analytics.ordering import average_ranks, customer_id_order
 
 # A customer without data for a dimension gets the middle score: unknown counts as average.
 NEUTRAL_SCORE = 50.0
@@ -272,7 +272,7 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
     """
     if referral_value is not None and not (math.isfinite(referral_value) and referral_value >= 0):
         raise ValueError(f"the value per referral must be a finite amount >= 0, got {referral_value!r}")
-    customer_ids, order = _customer_order(features)
+    customer_ids, order = customer_id_order(features)
     columns = _Columns(features, order)
     n = len(customer_ids)
     realized, realized_measure, estimated = _realized_value(columns)
@@ -384,29 +384,6 @@ def _filled(values: np.ndarray) -> np.ndarray:
     """Missing figures replaced by the average of the known ones (unknown counts as average)."""
     missing = np.isnan(values)
     return np.where(missing, values[~missing].mean(), values) if missing.any() else values
-
-
-def _customer_order(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
-    """The customer ids as strings in ascending order, and the row order that sorts the features
-    (None when they are sorted already, as ``customer_features`` returns them). Raises on missing
-    or repeated ids."""
-    if not isinstance(features, pd.DataFrame):
-        raise TypeError(f"features must be a pandas DataFrame, got {type(features).__name__}")
-    if "customer_id" not in features.columns:
-        raise ValueError("features need a customer_id column")
-    ids = features["customer_id"]
-    if ids.isna().any():
-        raise ValueError("customer_id must not be missing")
-    values = ids.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=False) != "string":
-        values = ids.astype(str).to_numpy(dtype=object)
-    if len(values) < 2 or (values[1:] > values[:-1]).all():  # strictly increasing: sorted and unique
-        return values, None
-    order = np.argsort(values, kind="stable")
-    values = values[order]
-    if (values[1:] == values[:-1]).any():
-        raise ValueError("customer_id must be unique")
-    return values, order
 
 
 def _row_mean(columns: list[np.ndarray]) -> np.ndarray:

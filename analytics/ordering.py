@@ -6,12 +6,14 @@ vectorized), and the cold paths of the value model and the 80/20 view order a fe
 so one ``np.sort`` orders the rows; only rows whose values share their leading bits (a few
 thousand among ten million, or exact ties) are looked at again and put in value order.
 :func:`average_ranks` ranks values on a small grid (ratings, counts, means of a few ratings) by
-counting, in linear time, and other values from that order.
+counting, in linear time, and other values from that order. :func:`customer_id_order` puts
+the per-customer rows in id order once, checking the ids on the way.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 _LOW_BITS = np.int64(0x7FFFFFFFFFFFFFFF)
 # Ratings, counts and means of up to six of them lie on a grid of 1/60: ranked by counting.
@@ -78,3 +80,26 @@ def average_ranks(values) -> np.ndarray:
     ranks = np.empty(values.size)
     ranks[order] = np.repeat((2 * starts + sizes + 1) / 2.0, sizes)
     return ranks
+
+
+def customer_id_order(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+    """The customer ids as strings in ascending order, and the row order that sorts the features
+    (None when they are sorted already, as ``customer_features`` returns them). Raises on missing
+    or repeated ids."""
+    if not isinstance(features, pd.DataFrame):
+        raise TypeError(f"features must be a pandas DataFrame, got {type(features).__name__}")
+    if "customer_id" not in features.columns:
+        raise ValueError("features need a customer_id column")
+    ids = features["customer_id"]
+    if ids.isna().any():
+        raise ValueError("customer_id must not be missing")
+    values = ids.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        values = ids.astype(str).to_numpy(dtype=object)
+    if len(values) < 2 or (values[1:] > values[:-1]).all():  # strictly increasing: sorted and unique
+        return values, None
+    order = np.argsort(values, kind="stable")
+    values = values[order]
+    if (values[1:] == values[:-1]).any():
+        raise ValueError("customer_id must be unique")
+    return values, order
