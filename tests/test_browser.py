@@ -68,12 +68,13 @@ PAGE_END = ".st-key-page-end"
 
 def wait_until_drawn(page, what: str) -> None:
     """Wait until the page's script has finished and its last element is in the DOM."""
+    # The status widget can still be hidden before a slow first run starts: the last element decides.
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
     try:
-        page.locator(PAGE_END).first.wait_for(state="attached", timeout=60_000)
+        page.locator(PAGE_END).first.wait_for(state="attached", timeout=180_000)
     except playwright_api.TimeoutError:
-        pytest.fail(f"{what}: no element {PAGE_END} within 60 s after the script finished; every page must end"
-                    " with an element keyed 'page-end' so this test knows the page is complete")
+        pytest.fail(f"{what}: no element {PAGE_END} within 180 s; every page must end with an element keyed"
+                    " 'page-end' so this test knows the page is complete")
 
 
 def test_overview_renders_without_an_exception_box(server, page, tmp_path):
