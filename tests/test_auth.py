@@ -4,7 +4,9 @@ touches the database, and commits its audit row with it; the built-in user list'
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -42,16 +44,29 @@ def master_file(store, actor, dataset_id):
                                          actor=actor)
 
 
-@pytest.fixture
-def seeded(store) -> Store:
-    """A dataset with one upload, a saved preset, one admin and one viewer, a domain mapping."""
+@pytest.fixture(scope="module")
+def seeded_file(tmp_path_factory) -> Path:
+    """A dataset with one upload, a saved preset, one admin and one viewer, a domain mapping: written
+    once (two argon2 hashes cost more than the rest of most tests) and copied for each test."""
+    path = tmp_path_factory.mktemp("seeded") / "seeded.duckdb"
+    store = Store(path)
     admin = auth.LOCAL_ACTOR
     table_uploads.write_upload(store, validated(FIRST), mode="new", digest=None, dataset_name="Sales", actor=admin)
     presets.save_preset(store, "Mine", {"economic": 2.0}, actor=admin)
     users.add_user(store, admin, "boss", "admin", PASSWORD)
     users.add_user(store, admin, "reader", "viewer", PASSWORD)
     auth.set_role_mapping(store, admin, "example.com", "viewer")
-    return store
+    store.close()
+    return path
+
+
+@pytest.fixture
+def seeded(seeded_file, tmp_path) -> Store:
+    path = tmp_path / "seeded.duckdb"
+    shutil.copy(seeded_file, path)
+    opened = Store(path)
+    yield opened
+    opened.close()
 
 
 def state(store: Store) -> dict:
