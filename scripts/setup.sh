@@ -19,10 +19,12 @@ if [ ${#packages[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: install ${packages[*]} with your system's package manager: the PDF report needs Chromium" \
          "and a CJK font (the app and its HTML report work without them; the PDF button says why it is off)." >&2
-  elif [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  elif [ "$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; then
+    as_root=(); [ "$(id -u)" = 0 ] || as_root=(sudo)
+    # A failed install leaves the app working without the PDF (its button says why): a warning, not a stop.
+    "${as_root[@]}" apt-get update -qq && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq "${packages[@]}" >/dev/null \
+      || echo "setup: apt-get could not install ${packages[*]}; the PDF report stays off until they are installed." >&2
   else
     echo "setup: run as root: apt-get install ${packages[*]} (needed for the PDF report)" >&2
   fi
