@@ -95,7 +95,7 @@ UPLOAD_COLUMNS = [
 def upload_history(store: Store, dataset_id: int) -> pd.DataFrame:
     """Every upload into a dataset, newest first: file, rows, who, when, mode, and whether it was rolled back."""
     cur = store.cursor()
-    return cur.execute(
+    return cur.execute(  # the column list is the module's constant; the dataset id is bound
         f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM uploads WHERE dataset_id = ? ORDER BY upload_id DESC", [dataset_id]
     ).df()
 
@@ -145,6 +145,7 @@ def rollback_upload(store: Store, upload_id: int, *, actor: Actor | None = None)
 def _restore_customers(cur, dataset_id: int, upload_id: int) -> None:
     """Customer rows this upload touched go back to their snapshot, where no later active upload
     touched them since."""
+    # A constant of ours, shared by the statements below; the ids are bound.
     untouched_later = """
         FROM customer_snapshots s WHERE s.upload_id = $upload AND NOT EXISTS (
             SELECT 1 FROM customer_snapshots later JOIN uploads u ON u.upload_id = later.upload_id

@@ -202,13 +202,7 @@ class RowPlan:
             flipped("gross_profit") if "gross_profit" in have
             else "revenue - cost" if "cost" in have else "CAST(NULL AS DOUBLE)"
         )
-        extra_headers = [h for h in self.source.headers if h not in set(self.mapping.values())]
-        extra = "CAST(NULL AS JSON)"
-        extra_params: list = []
-        if extra_headers:
-            pairs = ", ".join(f"?, {self.source.column_of(h)}" for h in extra_headers)
-            extra = f"json_object({pairs})"
-            extra_params = list(extra_headers)
+        extra, extra_params = self.extra_json()
 
         def text_or_null(name: str) -> str:
             return name if name in have else "CAST(NULL AS VARCHAR)"
@@ -230,6 +224,14 @@ FROM (
 )"""
         cancel_params = [self.choices.cancel_prefix] if "?" in cancel else []
         return sql, extra_params + cancel_params + params
+
+    def extra_json(self) -> tuple[str, list]:
+        """The columns the mapping leaves unused as one JSON object per row, and its parameters: the
+        headers are bound values and the columns are ``c0, c1, ...``, so no file text reaches the SQL."""
+        headers = [h for h in self.source.headers if h not in set(self.mapping.values())]
+        if not headers:
+            return "CAST(NULL AS JSON)", []
+        return "json_object(" + ", ".join(f"?, {self.source.column_of(h)}" for h in headers) + ")", headers
 
     def customers_sql(self, fields: tuple[Field, ...]) -> tuple[str, list] | None:
         """One row per customer with the last non-empty value of each attribute (a later row wins)."""

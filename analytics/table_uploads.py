@@ -62,6 +62,7 @@ def _validated(source: Source, mapping: dict[str, str], kind: str) -> ValidatedU
     plan = RowPlan(source, choices, fields)
     with engine() as connection:
         report = report_rows(plan, kind, connection)
+        # The plan's SQL is ours over columns c0, c1, ...; every value from the file is a bound parameter.
         transactions = pd.DataFrame(columns=list(TRANSACTION_COLUMNS) + ["extra"])
         if kind == "transactions":
             sql, params = plan.canonical_sql()
@@ -79,7 +80,7 @@ def _validated(source: Source, mapping: dict[str, str], kind: str) -> ValidatedU
                                params, CUSTOMER_COLUMNS + ("extra",))
     warnings = dict(report.warnings)
     if kind == "customers":
-        _master_extra(source, plan, customers)
+        _master_extra(plan, customers)
     _customer_type_codes(customers, warnings)
     if kind == "customers":
         duplicates = report.rows_accepted - len(customers)
@@ -88,17 +89,16 @@ def _validated(source: Source, mapping: dict[str, str], kind: str) -> ValidatedU
     return ValidatedUpload(source.filename, report.rows_total, transactions, customers, report.rejects, warnings)
 
 
-def _master_extra(source: Source, plan: RowPlan, customers: pd.DataFrame) -> None:
+def _master_extra(plan: RowPlan, customers: pd.DataFrame) -> None:
     """Unmapped master columns, kept per customer as JSON (the last row of a customer wins)."""
-    extra_headers = [h for h in source.headers if h not in set(plan.mapping.values())]
-    if not extra_headers or customers.empty:
+    extra, extra_params = plan.extra_json()
+    if not extra_params or customers.empty:
         return
-    rows, params = plan.rows_sql(numbered=True)
-    pairs = ", ".join(f"?, {source.column_of(h)}" for h in extra_headers)
+    rows, params = plan.rows_sql(numbered=True)  # composed from our SQL; the file's text is bound
     with engine() as connection:
         found = dict(connection.execute(
-            f"SELECT customer_id, arg_max(json_object({pairs}), line) FROM ({rows}) WHERE mask = 0 GROUP BY customer_id",
-            list(extra_headers) + params,
+            f"SELECT customer_id, arg_max({extra}, line) FROM ({rows}) WHERE mask = 0 GROUP BY customer_id",
+            extra_params + params,
         ).fetchall())
     customers["extra"] = customers["customer_id"].map(found)
 
