@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.presets import shared_settings
+from analytics.presets import shared_settings, shared_thresholds
 from ui import access, database, settings
 from ui.language import language_selector, t
 
@@ -41,7 +41,8 @@ def main() -> None:
         return
     access.sidebar(actor)
     if not settings.started_from_shared():
-        settings.start_from_shared(shared_settings(store))
+        settings.start_from_shared(shared_settings(store), risk=shared_thresholds(store, "risk"),
+                                   stages=shared_thresholds(store, "stages"))
     if store.read_only:
         st.sidebar.warning(t("store.read_only_notice"))
     if database.dataset_selector().is_demo:

@@ -13,7 +13,7 @@ Exit codes: 0 imported; 1 rows were rejected and nothing was written (``--accept
 imports the valid rows); 2 the file, the mapping or a choice is missing or wrong (nothing written).
 
 The executive report of a dataset, for scheduling (the same report as the Report page, under the
-shipped defaults or a weight preset):
+shipped defaults or a weight preset, and the risk and stage thresholds strategists published):
 
     python -m analytics.cli report --dataset NAME --out FILE [--format html|pdf] [--lang en|zh]
         [--preset NAME] [--tier-method by_customer_share|by_value_share] [--db PATH]
@@ -214,8 +214,16 @@ def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
         store.close()
 
 
+def published_thresholds(store: Store) -> dict:
+    """The report's risk and stage thresholds: the published ones where a strategist published them."""
+    published = {"risk": presets.shared_thresholds(store, "risk"),
+                 "stage_thresholds": presets.shared_thresholds(store, "stages")}
+    return {name: thresholds for name, thresholds in published.items() if thresholds is not None}
+
+
 def write_report(args: argparse.Namespace, out=sys.stdout) -> int:
-    """The report of one dataset under the shipped defaults (or ``--preset``), written to ``--out``."""
+    """The report of one dataset under the shipped defaults (or ``--preset``) and the thresholds
+    everyone starts from, written to ``--out``."""
     lang = args.lang
     started = time.perf_counter()
     try:
@@ -234,7 +242,8 @@ def write_report(args: argparse.Namespace, out=sys.stdout) -> int:
             print(translate("report.error.no_preset", lang, name=repr(args.preset)), file=sys.stderr)
             return EXIT_USAGE
         settings = ReportSettings(weights=weights, tier_method=args.tier_method,
-                                  tier_shares=dict(DEFAULT_SHARES[args.tier_method]), preset=args.preset)
+                                  tier_shares=dict(DEFAULT_SHARES[args.tier_method]), preset=args.preset,
+                                  **published_thresholds(store))
         content = make_report(StoreSource(store, dataset), dataset, settings, lang, args.format)
         args.out.write_bytes(content)
     except ConcentrationUndefined:

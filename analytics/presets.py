@@ -1,5 +1,6 @@
 """Weight presets: one per strategic stage, shipped, and the user's own, kept in the store's settings;
-and the shared settings (weights, tier method and cut-offs) every session starts from.
+and the shared settings every session starts from: weights, tier method and cut-offs, and the
+concentration-risk and lifecycle-stage thresholds.
 
 Which dimensions matter, and how much, follows the company's strategic stage (docs/DOMAIN_NOTES.md):
 a company entering markets values networks and reach over this year's sales, a stable one values
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 from analytics import audit
 from analytics.auth import Actor, acting, require
+from analytics.concentration import RiskThresholds
 from analytics.dimensions import DIMENSIONS, DimensionScores
+from analytics.lifecycle import StageThresholds
 from analytics.store import Store
 from analytics.tiering import _validate_shares
 from analytics.value_model import validate_weights
@@ -44,6 +47,8 @@ PRESETS: dict[str, dict[str, float]] = {
 }
 PRESET_PREFIX = "preset:"
 SHARED_KEY = "shared:value_model"
+# Thresholds a strategist publishes, by kind: the 80/20 view's risk levels and the lifecycle stage rules.
+THRESHOLD_KINDS = {"risk": RiskThresholds, "stages": StageThresholds}
 MAX_PRESET_NAME_LENGTH = 60
 
 
@@ -134,6 +139,34 @@ def publish_shared(store: Store, weights: Mapping[str, float], tier_method: str,
     with store.transaction() as cur:
         _replace_setting(cur, actor, "shared_publish", SHARED_KEY, shared.__dict__)
     return shared
+
+
+def shared_thresholds(store: Store, kind: str) -> RiskThresholds | StageThresholds | None:
+    """The published thresholds of ``kind`` (a ``THRESHOLD_KINDS`` name); None until someone publishes."""
+    value = store.get_setting(_thresholds_key(kind))
+    if value is None:
+        return None
+    known = {item.name for item in fields(THRESHOLD_KINDS[kind])}
+    return THRESHOLD_KINDS[kind](**{name: entry for name, entry in value.items() if name in known})
+
+
+def publish_thresholds(store: Store, thresholds: RiskThresholds | StageThresholds, *,
+                       actor: Actor | None = None) -> None:
+    """Make these the thresholds of their kind every session starts from (strategists and admins)."""
+    actor = acting(actor)
+    require(actor, "publish")
+    kind = next((name for name, cls in THRESHOLD_KINDS.items() if type(thresholds) is cls), None)
+    if kind is None:
+        raise TypeError(f"not a kind of thresholds: {type(thresholds).__name__}")
+    value = {name: entry.item() if hasattr(entry, "item") else entry for name, entry in asdict(thresholds).items()}
+    with store.transaction() as cur:
+        _replace_setting(cur, actor, "thresholds_publish", _thresholds_key(kind), value, thresholds=kind)
+
+
+def _thresholds_key(kind: str) -> str:
+    if kind not in THRESHOLD_KINDS:
+        raise ValueError(f"unknown kind of thresholds {kind!r}; known: {', '.join(THRESHOLD_KINDS)}")
+    return f"shared:{kind}_thresholds"
 
 
 def _checked_preset_name(name: str) -> str:

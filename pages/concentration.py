@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import concentration
-from ui import database, filters, settings
+from ui import database, filters, settings, sharing
 from ui import format as fmt
 from ui.figures.concentration import (
     customer_table,
@@ -85,6 +85,7 @@ def risk(revenue: concentration.RankedMetric | None) -> None:
     st.subheader(t("conc.risk.title"))
     with st.expander(t("conc.page.thresholds")):
         filters.risk_threshold_inputs()
+        sharing.thresholds_panel("risk")
     thresholds, valid = settings.risk_thresholds()
     if not valid:
         st.error(t("conc.page.bad_thresholds"))

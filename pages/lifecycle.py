@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import lifecycle, migration, watchlists
-from ui import cache, database, models, settings, tables
+from ui import cache, database, models, settings, sharing, tables
 from ui import format as fmt
 from ui.figures import lifecycle as figures
 from ui.language import lang, t, translated_options
@@ -53,14 +53,11 @@ def _threshold_widgets() -> lifecycle.StageThresholds:
         for name, (widget, low, high, step, column) in THRESHOLD_INPUTS.items():
             getattr(slots[column], widget)(t(f"life.th.{name}"), low, high, step=step,
                                            **settings.widget(settings.stage_key(name), entered[name]))
-        entered = {name: value / 100 if name in settings.STAGE_PERCENT_FIELDS else value
-                   for name, value in settings.stage_inputs().items()}
-        try:
-            lifecycle.StageThresholds(**entered)
-        except ValueError:
+        if settings.entered_stage_thresholds() is None:
             st.error(t("life.thresholds_invalid"))
         thresholds, _ = settings.stage_settings()
         st.markdown(_rules_text(thresholds))
+        sharing.thresholds_panel("stages")
     return thresholds
 
 

@@ -28,7 +28,7 @@ from analytics.presets import (
     save_preset,
     shared_settings,
 )
-from ui import access, cache, database, models, settings
+from ui import access, cache, database, models, settings, sharing
 from ui import format as fmt
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
@@ -46,21 +46,9 @@ WEIGHT_STEP = 0.5
 PRESET_PICK_KEY = "value_preset_pick"
 PRESET_NAME_KEY = "value_preset_name"
 PRESET_PENDING_DELETE_KEY = "value_preset_pending_delete"
-FLASH_KEY = "value_flash"
 TOP_CUSTOMERS = 5
 FLAGGED_SHOWN = 10
 EXPORT_PREVIEW_ROWS = 50
-
-
-def flash(kind: str, text: str) -> None:
-    """Keep a callback's message for the rerun it triggers (callbacks run before the page)."""
-    st.session_state[FLASH_KEY] = (kind, text)
-
-
-def show_flash() -> None:
-    if message := st.session_state.pop(FLASH_KEY, None):
-        kind, text = message
-        getattr(st, kind)(text)
 
 
 def percent(share: float) -> str:
@@ -92,37 +80,37 @@ def load_picked_preset() -> None:
     try:
         weights = load_preset(database.get_store(), name)
     except KeyError:
-        flash("error", t("value.preset_missing", name=md(name)))
+        sharing.flash("error", t("value.preset_missing", name=md(name)))
         return
     settings.set_weights(weights)
-    flash("success", t("value.preset_loaded", name=md(preset_label(name, lang()))))
+    sharing.flash("success", t("value.preset_loaded", name=md(preset_label(name, lang()))))
 
 
 def save_current_weights() -> None:
     name = st.session_state.get(PRESET_NAME_KEY, "").strip()
     if not name:
-        flash("error", t("value.preset_name_missing"))
+        sharing.flash("error", t("value.preset_name_missing"))
         return
     if name in PRESETS:
-        flash("error", t("value.preset_shipped_readonly"))
+        sharing.flash("error", t("value.preset_shipped_readonly"))
         return
     if len(name) > MAX_PRESET_NAME_LENGTH:
-        flash("error", t("value.preset_name_too_long", limit=MAX_PRESET_NAME_LENGTH))
+        sharing.flash("error", t("value.preset_name_too_long", limit=MAX_PRESET_NAME_LENGTH))
         return
     try:
         weights = vm.validate_weights(settings.active_weights())
     except ValueError:
-        flash("error", t("value.weights_all_zero"))
+        sharing.flash("error", t("value.weights_all_zero"))
         return
     store = database.get_store()
     existed = name in {preset.name for preset in list_presets(store)}
     try:
         save_preset(store, name, weights, actor=access.actor())
     except PermissionDenied as error:
-        flash("error", access.denied_text(error.code, error.actor.role))
+        sharing.flash("error", access.denied_text(error.code, error.actor.role))
         return
     st.session_state[PRESET_PICK_KEY] = name
-    flash("success", t("value.preset_replaced" if existed else "value.preset_saved", name=md(name)))
+    sharing.flash("success", t("value.preset_replaced" if existed else "value.preset_saved", name=md(name)))
 
 
 def ask_to_delete() -> None:
@@ -140,12 +128,12 @@ def delete_pending_preset() -> None:
     try:
         delete_preset(database.get_store(), name, actor=access.actor())
     except KeyError:
-        flash("error", t("value.preset_missing", name=md(name)))
+        sharing.flash("error", t("value.preset_missing", name=md(name)))
         return
     except PermissionDenied as error:
-        flash("error", access.denied_text(error.code, error.actor.role))
+        sharing.flash("error", access.denied_text(error.code, error.actor.role))
         return
-    flash("success", t("value.preset_deleted", name=md(name)))
+    sharing.flash("success", t("value.preset_deleted", name=md(name)))
 
 
 def publish_current() -> None:
@@ -153,15 +141,11 @@ def publish_current() -> None:
     try:
         weights = vm.validate_weights(settings.active_weights())
     except ValueError:
-        flash("error", t("value.weights_all_zero"))
+        sharing.flash("error", t("value.weights_all_zero"))
         return
     method, shares = settings.tier_settings()
-    try:
-        publish_shared(database.get_store(), weights, method, shares, actor=access.actor())
-    except PermissionDenied as error:
-        flash("error", access.denied_text(error.code, error.actor.role))
-        return
-    flash("success", t("value.shared_published"))
+    sharing.publish(lambda: publish_shared(database.get_store(), weights, method, shares, actor=access.actor()),
+                    t("value.shared_published"))
 
 
 def load_shared() -> None:
@@ -171,18 +155,14 @@ def load_shared() -> None:
         st.session_state[settings.TIER_METHOD_KEY] = shared.tier_method
         for tier, share in shared.shares.items():
             st.session_state[settings.cutoff_key(tier)] = round(share * 100)
-    flash("success", t("value.shared_loaded"))
+    sharing.flash("success", t("value.shared_loaded"))
 
 
 def shared_panel() -> None:
     """Scratch against shared: the sliders are this session's own until published for everyone."""
     st.markdown(f"**{t('value.shared')}**")
     st.caption(t("value.shared_help"))
-    reason = access.blocked("publish")
-    publish, back = st.columns(2)
-    publish.button(t("value.shared_publish"), key="value_shared_publish", on_click=publish_current,
-                   disabled=reason is not None, help=reason)
-    back.button(t("value.shared_load"), key="value_shared_load", on_click=load_shared)
+    sharing.buttons("value_shared", publish_current, load_shared, t("value.shared_load"))
 
 
 def preset_panel(weights_in_use: dict[str, float]) -> None:
@@ -496,7 +476,7 @@ def preview_table(preview: pd.DataFrame, dimensions: tuple[str, ...]) -> None:
 
 
 def sections() -> None:
-    show_flash()
+    sharing.show_flash()
     dataset = database.active_dataset()
     scores = models.dimension_scores(dataset)
     weights_section(scores, models.potential_note(dataset), dataset)

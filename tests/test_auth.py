@@ -12,6 +12,8 @@ import pytest
 
 from analytics import audit, auth, datasets, ingest, presets, table_uploads, users
 from analytics.auth import ROLES, Actor, PermissionDenied
+from analytics.concentration import RiskThresholds
+from analytics.lifecycle import StageThresholds
 from analytics.mapping import suggest_mapping
 from analytics.readers import open_upload
 from analytics.store import Store
@@ -99,6 +101,10 @@ WRITES = {
     "delete_preset": ("preset", "preset_delete", lambda s, a: presets.delete_preset(s, "Mine", actor=a)),
     "publish_shared": ("publish", "shared_publish", lambda s, a: presets.publish_shared(
         s, {"economic": 3}, "by_value_share", {"S": 0.5, "A": 0.3, "B": 0.15}, actor=a)),
+    "publish_risk": ("publish", "thresholds_publish", lambda s, a: presets.publish_thresholds(
+        s, RiskThresholds(top_n=3), actor=a)),
+    "publish_stages": ("publish", "thresholds_publish", lambda s, a: presets.publish_thresholds(
+        s, StageThresholds(new_days=90), actor=a)),
     "add_user": ("users", "user_add", lambda s, a: users.add_user(s, a, "newbie", "uploader", PASSWORD)),
     "set_role": ("users", "user_role", lambda s, a: users.set_role(s, a, "reader", "strategist")),
     "set_password": ("users", "user_password", lambda s, a: users.set_password(s, a, "reader", PASSWORD + "!")),

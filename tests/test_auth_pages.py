@@ -188,3 +188,35 @@ def test_first_admin_from_the_command_line_reads_the_password_from_stdin(tmp_pat
     assert store.rows("SELECT actor, action FROM audit_log ORDER BY audit_id")[:1] == [("command line", "user_add")]
     assert users.role_of(store, "other") is None
     store.close()
+
+
+# Where each page's thresholds are published: (page, an input's key, the value a strategist enters).
+THRESHOLD_PAGES = {"risk": ("pages/concentration.py", "risk_top_n", 3),
+                   "stages": ("pages/lifecycle.py", "life_th_new_days", 90)}
+
+
+@pytest.mark.parametrize("kind", sorted(THRESHOLD_PAGES))
+def test_published_thresholds_are_where_new_sessions_start_and_viewers_cannot_publish(team, kind):
+    page, key, entered = THRESHOLD_PAGES[kind]
+    strategist = signed_in("strategist", page)
+    default = strategist.number_input(key=key).value
+    strategist.number_input(key=key).set_value(entered)
+    rerun(strategist)
+    viewer = signed_in("viewer", page)
+    assert viewer.number_input(key=key).value == default  # a strategist's entries are theirs alone
+    publish = viewer.button(key=f"{kind}_thresholds_publish")
+    assert publish.disabled and "needs the strategist or admin role" in publish.help
+    before = state(team)
+    click(viewer, publish, forced=True)
+    assert state(team) == before and presets.shared_thresholds(team, kind) is None
+
+    click(strategist, strategist.button(key=f"{kind}_thresholds_publish"))
+    assert "new sessions start from these thresholds" in " ".join(texts(strategist.success))
+    assert team.row("SELECT actor, action FROM audit_log ORDER BY audit_id DESC LIMIT 1") == (
+        "strategist", "thresholds_publish")
+    viewer = signed_in("viewer", page)
+    assert viewer.number_input(key=key).value == entered
+    viewer.number_input(key=key).set_value(default)
+    rerun(viewer)
+    click(viewer, viewer.button(key=f"{kind}_thresholds_load"))  # back to the shared ones
+    assert viewer.number_input(key=key).value == entered

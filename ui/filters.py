@@ -135,16 +135,13 @@ def ranked(table: pd.DataFrame, column: str) -> concentration.RankedMetric:
 
 def risk_threshold_inputs() -> None:
     """Number inputs for the concentration-risk thresholds (``settings.risk_thresholds``); shares in percent."""
-    defaults = concentration.RiskThresholds()
+    defaults = settings.risk_entries(concentration.RiskThresholds())
+    keys = settings.RISK_KEYS
     left, middle, right = st.columns(3)
     left.number_input(t("conc.risk.input.top_n"), min_value=1, max_value=1000, step=1,
-                      **settings.widget(settings.RISK_KEYS["top_n"], defaults.top_n))
+                      **settings.widget(keys["top_n"], defaults[keys["top_n"]]))
     for slot, level in ((middle, "moderate"), (right, "high")):
-        slot.number_input(
-            t(f"conc.risk.input.top_share_{level}"), min_value=0.0, max_value=100.0, step=5.0,
-            **settings.widget(settings.RISK_KEYS[f"top_share_{level}"], 100.0 * getattr(defaults, f"top_share_{level}")),
-        )
-        slot.number_input(
-            t(f"conc.risk.input.hhi_{level}"), min_value=0.0, max_value=concentration.HHI_SCALE, step=100.0,
-            **settings.widget(settings.RISK_KEYS[f"hhi_{level}"], getattr(defaults, f"hhi_{level}")),
-        )
+        slot.number_input(t(f"conc.risk.input.top_share_{level}"), min_value=0.0, max_value=100.0, step=5.0,
+                          **settings.widget(keys[f"top_share_{level}"], defaults[keys[f"top_share_{level}"]]))
+        slot.number_input(t(f"conc.risk.input.hhi_{level}"), min_value=0.0, max_value=concentration.HHI_SCALE,
+                          step=100.0, **settings.widget(keys[f"hhi_{level}"], defaults[keys[f"hhi_{level}"]]))

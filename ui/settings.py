@@ -83,18 +83,25 @@ def started_from_shared() -> bool:
     return bool(st.session_state.get(SHARED_APPLIED_KEY))
 
 
-def start_from_shared(shared) -> None:
-    """Start a new session from the published shared settings (``presets.SharedSettings``; None:
-    the defaults). Once per session, and only for choices the session has not made: from then on
-    the sliders are the session's private scratch set."""
+def start_from_shared(shared, risk: RiskThresholds | None = None, stages: StageThresholds | None = None) -> None:
+    """Start a new session from the published shared settings (``presets.SharedSettings``) and
+    thresholds (None: the defaults). Once per session, and only for choices the session has not
+    made: from then on the sliders and inputs are the session's private scratch set."""
     st.session_state[SHARED_APPLIED_KEY] = True
-    if shared is None:
-        return
-    for dimension, weight in slider_weights(shared.weights).items():
-        st.session_state.setdefault(weight_key(dimension), weight)
-    st.session_state.setdefault(TIER_METHOD_KEY, shared.tier_method)
-    for tier, share in shared.shares.items():
-        st.session_state.setdefault(cutoff_key(tier), round(share * 100))
+    if shared is not None:
+        for dimension, weight in slider_weights(shared.weights).items():
+            st.session_state.setdefault(weight_key(dimension), weight)
+        st.session_state.setdefault(TIER_METHOD_KEY, shared.tier_method)
+        for tier, share in shared.shares.items():
+            st.session_state.setdefault(cutoff_key(tier), round(share * 100))
+    for entries in (risk_entries(risk) if risk else {}, stage_entries(stages) if stages else {}):
+        for key, value in entries.items():
+            st.session_state.setdefault(key, value)
+
+
+def set_entries(entries: dict) -> None:
+    """Move inputs to these values (before they are drawn: from a callback)."""
+    st.session_state.update(entries)
 
 
 def tier_method() -> str:
@@ -152,31 +159,43 @@ def stage_key(name: str) -> str:
     return f"life_th_{name}"
 
 
+def stage_entries(thresholds: StageThresholds) -> dict[str, float]:
+    """The stage inputs' values for ``thresholds``, by widget key (growth and decline in percent)."""
+    return {stage_key(item.name): round(getattr(thresholds, item.name) * 100) if item.name in STAGE_PERCENT_FIELDS
+            else getattr(thresholds, item.name) for item in fields(StageThresholds)}
+
+
 def stage_inputs() -> dict[str, float]:
     """The threshold inputs as entered (percent where the page asks for percent), defaults filled in."""
-    defaults = StageThresholds()
-    entered = {}
-    for item in fields(StageThresholds):
-        default = getattr(defaults, item.name)
-        default = round(default * 100) if item.name in STAGE_PERCENT_FIELDS else default
-        entered[item.name] = st.session_state.get(stage_key(item.name), default)
-    return entered
+    defaults = stage_entries(StageThresholds())
+    return {item.name: st.session_state.get(stage_key(item.name), defaults[stage_key(item.name)])
+            for item in fields(StageThresholds)}
+
+
+def entered_stage_thresholds() -> StageThresholds | None:
+    """The stage thresholds as entered, or None while the entries contradict each other."""
+    entered = {name: value / 100 if name in STAGE_PERCENT_FIELDS else value for name, value in stage_inputs().items()}
+    try:
+        return StageThresholds(**entered)
+    except ValueError:
+        return None
 
 
 def stage_settings() -> tuple[StageThresholds, bool]:
     """The stage thresholds (the defaults while the entries contradict each other) and whether the
     purchase model's probability of being active informs the stages."""
-    entered = {name: value / 100 if name in STAGE_PERCENT_FIELDS else value for name, value in stage_inputs().items()}
-    try:
-        thresholds = StageThresholds(**entered)
-    except ValueError:
-        thresholds = StageThresholds()
-    return thresholds, bool(st.session_state.get(USE_P_ALIVE_KEY, True))
+    return entered_stage_thresholds() or StageThresholds(), bool(st.session_state.get(USE_P_ALIVE_KEY, True))
 
 
 # -- Concentration risk: set on the 80/20 page, read by the overview's verdict too.
 RISK_KEYS = {name: f"risk_{name}" for name in ("top_n", "top_share_moderate", "top_share_high", "hhi_moderate",
                                                "hhi_high")}
+
+
+def risk_entries(thresholds: RiskThresholds) -> dict[str, float]:
+    """The risk inputs' values for ``thresholds``, by widget key (top-N shares in percent)."""
+    return {key: 100.0 * getattr(thresholds, name) if name.startswith("top_share") else getattr(thresholds, name)
+            for name, key in RISK_KEYS.items()}
 
 
 def risk_thresholds() -> tuple[RiskThresholds, bool]:

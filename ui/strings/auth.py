@@ -108,4 +108,19 @@ STRINGS = {
         "zh": "已发布：新会话将从这些权重和分级开始。",
     },
     "value.shared_loaded": {"en": "The sliders show the shared settings again.", "zh": "滑块已恢复为共享设置。"},
+    "shared.thresholds_help": {
+        "en": "These thresholds are your own scratch set until you publish them; everyone starts from the "
+              "published ones.",
+        "zh": "这些阈值在发布前仅对您自己生效；所有人都从已发布的阈值开始。",
+    },
+    "shared.thresholds_load": {"en": "Back to the shared thresholds", "zh": "恢复为共享阈值"},
+    "shared.thresholds_published": {
+        "en": "Published: new sessions start from these thresholds.",
+        "zh": "已发布：新会话将从这些阈值开始。",
+    },
+    "shared.thresholds_loaded": {"en": "The inputs show the shared thresholds again.", "zh": "输入已恢复为共享阈值。"},
+    "shared.thresholds_invalid": {
+        "en": "These thresholds contradict each other; fix them before publishing.",
+        "zh": "这些阈值相互矛盾，请先修正再发布。",
+    },
 }
