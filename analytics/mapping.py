@@ -1,4 +1,5 @@
-"""Which uploaded column feeds which canonical field, suggested from English and Chinese headers.
+"""Which uploaded column feeds which canonical field, suggested from English and Chinese headers
+(and the headers of common ERP exports: SAP in English, German systems, 用友 and 金蝶).
 
 The suggestion is only a starting point: the upload page shows it for the user to confirm or
 change, and validation checks that the required fields are mapped.
@@ -25,47 +26,67 @@ TRANSACTION_FIELDS = (
         "customer_id", "customer id", "customer", "customer no", "customer number", "customer code",
         "client", "client id", "account", "account id", "客户", "客户编号", "客户代码", "客户id", "客户号",
         "客户编码", "顾客编号", "会员编号",
+        # ERP exports: SAP (English), German systems, 用友/金蝶
+        "sold-to party", "sold-to", "customer account", "kunde", "kundennummer", "kunden-nr", "kundennr",
+        "debitor", "debitorennummer", "购货单位", "客户简称",
     )),
     Field("order_date", "date", True, (
         "order_date", "order date", "date", "invoice date", "transaction date", "sale date",
         "日期", "订单日期", "下单日期", "交易日期", "销售日期", "开票日期",
+        "billing date", "posting date", "document date", "datum", "rechnungsdatum", "belegdatum", "auftragsdatum",
+        "单据日期", "业务日期", "发货日期",
     )),
     Field("revenue", "number", True, (
         "revenue", "sales", "amount", "sales amount", "net sales", "value", "total", "order value",
         "金额", "销售额", "销售金额", "收入", "营业额", "订单金额", "含税金额", "实收金额",
+        "net value", "net amount", "net revenue", "umsatz", "nettoumsatz", "betrag", "nettobetrag",
+        "无税金额", "本币无税金额", "价税合计",
     )),
     Field("order_id", "text", False, (
         "order_id", "order id", "order", "order no", "order number", "invoice", "invoice no",
         "订单", "订单号", "订单编号", "单号", "发票号",
+        "billing document", "sales document", "document number", "auftragsnummer", "rechnungsnummer",
+        "belegnummer", "单据编号", "单据号",
     )),
-    Field("cost", "number", False, ("cost", "cogs", "cost of goods", "成本", "销售成本", "成本金额")),
+    Field("cost", "number", False, (
+        "cost", "cogs", "cost of goods", "cost of sales", "成本", "销售成本", "成本金额", "kosten", "wareneinsatz",
+    )),
     Field("gross_profit", "number", False, (
-        "gross_profit", "gross profit", "profit", "毛利", "毛利额", "利润",
+        "gross_profit", "gross profit", "profit", "毛利", "毛利额", "利润", "rohertrag", "deckungsbeitrag",
     )),
-    Field("quantity", "number", False, ("quantity", "qty", "units", "数量", "销量", "件数")),
+    Field("quantity", "number", False, (
+        "quantity", "qty", "units", "billed quantity", "数量", "销量", "件数", "销售数量", "menge",
+    )),
     Field("unit_price", "number", False, (
         "unit_price", "unit price", "unitprice", "price", "price each", "单价", "售价", "销售单价",
+        "无税单价", "einzelpreis", "preis",
     )),
     Field("product", "text", False, (
         "product", "product line", "item", "sku", "category", "产品", "产品线", "商品", "品类", "产品名称",
+        "material", "material description", "存货名称", "存货编码", "artikel", "produkt", "warengruppe",
     )),
-    Field("channel", "text", False, ("channel", "sales channel", "渠道", "销售渠道")),
-    Field("region", "text", False, ("region", "area", "territory", "区域", "地区", "大区", "省份")),
+    Field("channel", "text", False, (
+        "channel", "sales channel", "distribution channel", "渠道", "销售渠道", "vertriebskanal", "kanal",
+    )),
+    Field("region", "text", False, (
+        "region", "area", "territory", "sales district", "区域", "地区", "大区", "省份", "gebiet", "vertriebsgebiet",
+    )),
     Field("sales_rep", "text", False, (
         "sales_rep", "sales rep", "salesperson", "sales person", "rep", "owner", "account manager",
-        "销售代表", "销售员", "业务员", "客户经理",
+        "销售代表", "销售员", "业务员", "客户经理", "sales employee", "verkäufer", "vertriebsmitarbeiter",
+        "außendienst",
     )),
 )
 
 CUSTOMER_FIELDS = (
     Field("name", "text", False, (
         "name", "customer name", "client name", "company", "company name", "客户名称", "客户名", "名称",
-        "公司名称", "公司",
+        "公司名称", "公司", "客户简称", "kundenname", "firma",
     )),
     Field("customer_type", "text", False, (
-        "customer_type", "customer type", "type", "客户类型", "客户类别", "类型",
+        "customer_type", "customer type", "type", "客户类型", "客户类别", "类型", "kundentyp", "kundengruppe",
     )),
-    Field("industry", "text", False, ("industry", "sector", "行业", "所属行业")),
+    Field("industry", "text", False, ("industry", "sector", "行业", "所属行业", "branche")),
     Field("account_team_size", "number", False, (
         "account_team_size", "account team size", "team size", "account team", "服务人数", "团队人数",
         "服务团队人数", "客户团队人数",

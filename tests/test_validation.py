@@ -166,3 +166,44 @@ def test_customer_master_validation_and_duplicates():
 
 def test_transaction_fields_require_exactly_id_date_revenue():
     assert [f.name for f in TRANSACTION_FIELDS if f.required] == ["customer_id", "order_date", "revenue"]
+
+
+# Header rows of real ERP exports: SAP (English), a German system, 用友 U8 (both net and gross of tax).
+ERP_HEADERS = {
+    "sap": (["Billing Document", "Billing Date", "Sold-to party", "Material", "Billed Quantity", "Net Value", "Cost",
+             "Distribution Channel", "Sales District", "Sales Employee"],
+            {"customer_id": "Sold-to party", "order_date": "Billing Date", "revenue": "Net Value",
+             "order_id": "Billing Document", "cost": "Cost", "quantity": "Billed Quantity", "product": "Material",
+             "channel": "Distribution Channel", "region": "Sales District", "sales_rep": "Sales Employee"}),
+    "german": (["Belegnummer", "Rechnungsdatum", "Kundennummer", "Kundenname", "Artikel", "Menge", "Einzelpreis",
+                "Nettobetrag", "Wareneinsatz", "Vertriebskanal", "Gebiet", "Verkäufer"],
+               {"customer_id": "Kundennummer", "order_date": "Rechnungsdatum", "revenue": "Nettobetrag",
+                "order_id": "Belegnummer", "cost": "Wareneinsatz", "quantity": "Menge", "unit_price": "Einzelpreis",
+                "product": "Artikel", "channel": "Vertriebskanal", "region": "Gebiet", "sales_rep": "Verkäufer",
+                "name": "Kundenname"}),
+    "yonyou": (["单据日期", "单据编号", "客户编码", "客户简称", "存货编码", "存货名称", "数量", "无税单价", "无税金额",
+                "价税合计", "业务员"],
+               {"customer_id": "客户编码", "order_date": "单据日期", "revenue": "无税金额", "order_id": "单据编号",
+                "quantity": "数量", "unit_price": "无税单价", "product": "存货名称", "sales_rep": "业务员",
+                "name": "客户简称"}),
+}
+
+
+@pytest.mark.parametrize("system", sorted(ERP_HEADERS))
+def test_erp_export_headers_are_recognized_and_revenue_is_net_of_tax(system):
+    headers, expected = ERP_HEADERS[system]
+    assert suggest_mapping(headers) == expected
+
+
+def test_a_german_erp_export_reads_with_its_decimal_commas_and_day_first_dates():
+    text = ("Belegnummer;Rechnungsdatum;Kundennummer;Kundenname;Menge;Nettobetrag;Wareneinsatz;Verkäufer\n"
+            "90001;03.02.2025;K-100;Müller GmbH;2;1.234,50;800,25;Jürgen\n"
+            "90002;25.02.2025;K-101;Schäfer AG;1;99,90;;Jürgen\n"
+            "90003;13.03.2025;K-100;Müller GmbH;5;2.000,00;1.500,00;Anna\n")
+    source = open_upload("Faktura_2025.csv", text.encode("cp1252"))
+    choices = default_choices(source, suggest_mapping(source.headers))
+    assert choices.decimals == {"revenue": "comma", "cost": "comma"}  # whole quantities need no choice
+    assert choices.date_orders == {"order_date": "dmy"}
+    report = check(source, choices, "transactions")
+    assert report.rows_rejected == 0 and report.revenue == pytest.approx(3334.40)
+    assert report.cost == pytest.approx(2300.25) and str(report.date_min) == "2025-02-03"
