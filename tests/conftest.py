@@ -11,12 +11,28 @@ import types
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
+from analytics import users
 from analytics.demo import DEMO_NAME, generate_demo
 from analytics.store import DB_PATH_ENV, Store
 from analytics.table_uploads import write_upload
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_hasher() -> PasswordHasher:
+    """Every test in this process hashes passwords with argon2's cheapest parameters: production's
+    (RFC 9106, 64 MiB and 3 passes) take a quarter of a second a hash on the shared cores, and the
+    lockout test alone checks a password twenty times. Yields the production hasher, whose
+    parameters test_auth.py checks; servers and commands the tests start hash as in production."""
+    production = users._hasher
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+        users._dummy_hash.cache_clear()
+        yield production
+    users._dummy_hash.cache_clear()
 
 
 @pytest.fixture
