@@ -11,12 +11,28 @@ import types
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
+from analytics import users
 from analytics.demo import DEMO_NAME, generate_demo
 from analytics.store import DB_PATH_ENV, Store
 from analytics.table_uploads import write_upload
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_hasher() -> PasswordHasher:
+    """Every test in this process hashes passwords with argon2's cheapest parameters: production's
+    (RFC 9106, 64 MiB and 3 passes) take a quarter of a second a hash on the shared cores, and the
+    lockout test alone checks a password twenty times. Yields the production hasher, whose
+    parameters test_auth.py checks; servers and commands the tests start hash as in production."""
+    production = users._hasher
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+        users._dummy_hash.cache_clear()
+        yield production
+    users._dummy_hash.cache_clear()
 
 
 @pytest.fixture
@@ -98,6 +114,21 @@ SLOW = (
     "test_auth_pages.py::test_a_published_setting_is_where_new_sessions_start_and_sliders_stay_private",  # 10 s
 )
 
+# Modules that hold only ``app`` tests (each run that collects one checks it still does): the fast
+# run, ``-m "not app"``, does not import them, nor Streamlit's test harness or the servers through them.
+APP_MODULES = {
+    "test_app.py", "test_auth_pages.py", "test_big_upload.py", "test_browser.py", "test_cli.py",
+    "test_concurrency.py", "test_durability.py", "test_overview_page.py", "test_potential_integration.py",
+    "test_store_pages.py", "test_value_page.py",
+}
+FAST_RUN = "not app"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if collection_path.name in APP_MODULES and " ".join(config.getoption("markexpr").split()) == FAST_RUN:
+        return True
+    return None
+
 
 def _names(code: types.CodeType) -> set[str]:
     """Global and attribute names a code object uses, nested functions and comprehensions included."""
@@ -158,4 +189,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
              and not hasattr(modules[key.split("::")[0]], key.split("::")[1])]
     if stale:
         raise pytest.UsageError(f"tests/conftest.py: SLOW names tests that do not exist: {stale}")
+    unmarked = sorted({item.path.name for item in items
+                       if item.path.name in APP_MODULES and not item.get_closest_marker("app")})
+    missing = sorted(name for name in APP_MODULES if not (ROOT / "tests" / name).exists())
+    if unmarked or missing:
+        raise pytest.UsageError(f"tests/conftest.py: APP_MODULES names modules with tests that are not app tests "
+                                f"{unmarked} or that do not exist {missing}")
     items.sort(key=lambda item: rank.get(item, len(SLOW)))  # stable: every other test keeps its place

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import extract_parameters, profiles
 
 from analytics import audit, auth, datasets, ingest, presets, table_uploads, users
 from analytics.auth import ROLES, Actor, PermissionDenied
@@ -49,7 +50,7 @@ def master_file(store, actor, dataset_id):
 @pytest.fixture(scope="module")
 def seeded_file(tmp_path_factory) -> Path:
     """A dataset with one upload, a saved preset, one admin and one viewer, a domain mapping: written
-    once (two argon2 hashes cost more than the rest of most tests) and copied for each test."""
+    once and copied for each test."""
     path = tmp_path_factory.mktemp("seeded") / "seeded.duckdb"
     store = Store(path)
     admin = auth.LOCAL_ACTOR
@@ -217,6 +218,11 @@ def test_passwords_are_stored_as_argon2_hashes_only(seeded):
     with pytest.raises(users.UserError) as short:
         users.add_user(seeded, ACTORS["admin"], "x", "viewer", "short")
     assert short.value.code == "short_password"
+
+
+def test_production_hashes_with_the_strong_parameters_the_tests_swap_for_cheap_ones(production_hasher):
+    assert extract_parameters(production_hasher.hash(PASSWORD)) == profiles.RFC_9106_LOW_MEMORY
+    assert extract_parameters(users._hasher.hash(PASSWORD)) == profiles.CHEAPEST  # conftest.py's
 
 
 def test_sign_in_locks_after_repeated_failures_and_unlocks_later(seeded):

@@ -27,7 +27,7 @@ GROUPS = {
 }
 
 
-def planted_features(n=3000, seed=0):
+def planted_features(n=1500, seed=0):
     """Customer features in the shape of analytics.features, drawn around the planted groups."""
     rng = np.random.default_rng(seed)
     names = list(GROUPS)
