@@ -40,7 +40,7 @@ def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = values.size
     shift = max(int(n - 1).bit_length(), 1)
     if shift > _MAX_POSITION_BITS:
-        order = np.argsort(values)
+        order = np.argsort(values, kind="stable")
         ordered = values[order]
         return order, ordered[1:] == ordered[:-1]
     keys = _ordered_keys(values)
@@ -61,7 +61,8 @@ def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def argsort(values) -> np.ndarray:
-    """Positions that sort the finite ``values`` ascending, as ``np.argsort`` (ties in any order)."""
+    """Positions that sort ``values`` (no NaN) ascending, as ``np.argsort(values, kind="stable")``:
+    ties in input order, since the row position is the last part of every sorted key."""
     return _sorted_positions(np.ascontiguousarray(values, dtype=float))[0]
 
 
@@ -82,9 +83,12 @@ def average_ranks(values) -> np.ndarray:
             below = np.cumsum(counts) - counts
             return (below + (counts + 1) / 2.0)[cells]
     order, equal_next = _sorted_positions(values)
+    ranks = np.empty(values.size)
+    if not equal_next.any():  # no ties (money, mostly): the ranks are the sorted positions
+        ranks[order] = np.arange(1.0, values.size + 1.0)
+        return ranks
     starts = np.flatnonzero(np.concatenate(([True], ~equal_next)))
     sizes = np.diff(np.append(starts, values.size))
-    ranks = np.empty(values.size)
     ranks[order] = np.repeat((2 * starts + sizes + 1) / 2.0, sizes)
     return ranks
 

@@ -68,3 +68,9 @@ def test_customer_id_order_sorts_checks_and_returns_python_strings(dtype):
         customer_id_order(pd.DataFrame({"customer_id": pd.Series(["C1", "C2", "C2"], dtype=dtype)}))
     with pytest.raises(ValueError, match="unique"):
         customer_id_order(pd.DataFrame({"customer_id": pd.Series(["C2", "C1", "C2"], dtype=dtype)}))
+
+
+@pytest.mark.parametrize("name", list(cases()))
+def test_argsort_keeps_ties_in_input_order(name):
+    values = cases()[name]
+    np.testing.assert_array_equal(argsort(values), np.argsort(values, kind="stable"))
