@@ -30,7 +30,9 @@ _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 def _ordered_keys(values: np.ndarray) -> np.ndarray:
     """Signed 64-bit integers in the order of the floats (``-0.0`` counted as ``0.0``)."""
     bits = (values + 0.0).view(np.int64)  # a copy, with -0.0 made 0.0
-    bits ^= (bits >> 63) & _LOW_BITS  # negative floats: their other bits reversed
+    negative = bits >> 63
+    negative &= _LOW_BITS
+    bits ^= negative  # negative floats: their other bits reversed
     return bits
 
 
@@ -44,9 +46,13 @@ def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ordered = values[order]
         return order, ordered[1:] == ordered[:-1]
     keys = _ordered_keys(values)
-    packed = np.sort(((keys >> shift) << shift) | np.arange(n, dtype=np.int64))
+    packed = keys >> shift  # each step in place: at 10M rows a new array costs as much as the step
+    packed <<= shift
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
     order = packed & np.int64((1 << shift) - 1)
-    leading = packed >> shift
+    leading = packed
+    leading >>= shift
     equal_next = np.zeros(max(n - 1, 0), dtype=bool)
     shared = np.flatnonzero(leading[1:] == leading[:-1])
     if shared.size:  # rows whose values share their leading bits: order them by the full value
