@@ -2,7 +2,9 @@
 
 A metric (revenue, gross profit, customer value in money) is ranked once, largest first, by
 :func:`rank_metric`; every measure below reads that ranking, so one sort serves the Pareto curve,
-the Gini coefficient, the top-N shares, the HHI and the whale curve alike.
+the Gini coefficient, the top-N shares, the HHI and the whale curve alike. The sort is of the
+values only (``np.sort``, several times faster than an order of the customers at ten million):
+the few customers a curve names are found afterwards (``ordering.positions_at_ranks``).
 
 Conventions, decided once for every measure:
 
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics.ordering import argsort
+from analytics.ordering import positions_at_ranks
 
 HHI_SCALE = 10_000.0
 DEFAULT_TOP_NS = (1, 5, 10, 20)
@@ -52,14 +54,14 @@ class ConcentrationUndefined(ValueError):
 class RankedMetric:
     """One metric over all customers, ranked once, largest first."""
 
-    order: np.ndarray
-    """Positions in the input, largest value first."""
     values: np.ndarray
-    """The input values in that order, signed."""
+    """The input values, largest first, signed."""
     cumulative: np.ndarray
     """Running total of the values clipped at zero: ``cumulative[k - 1]`` is what the top k bring."""
     labels: np.ndarray | pd.api.extensions.ExtensionArray | None
     """Customer names in input order, or None."""
+    metric: np.ndarray
+    """The input values in input order, to find the customers at given ranks."""
 
     @property
     def n_customers(self) -> int:
@@ -69,6 +71,11 @@ class RankedMetric:
     def total(self) -> float:
         """The positive total that shares are taken of."""
         return float(self.cumulative[-1])
+
+    def positions(self, ranks) -> np.ndarray:
+        """Input positions of the customers at the 0-based ``ranks`` (0: the largest); equal values
+        in input order."""
+        return positions_at_ranks(self.metric, self.values, ranks)
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,12 +183,12 @@ def rank_metric(values: Iterable[float], labels: Sequence | None = None) -> Rank
             labels = np.asarray(labels, dtype=object)
         if labels.shape != values.shape:
             raise ValueError(f"got {labels.size} labels for {values.size} values")
-    order = argsort(values)[::-1]
-    ranked = values[order]
-    cumulative = np.cumsum(np.maximum(ranked, 0.0))
+    ranked = np.sort(values)[::-1]
+    cumulative = np.maximum(ranked, 0.0)
+    np.cumsum(cumulative, out=cumulative)
     if cumulative[-1] <= 0.0:
         raise ConcentrationUndefined("conc.error.no_positive_total", "no customer has a positive value")
-    return RankedMetric(order=order, values=ranked, cumulative=cumulative, labels=labels)
+    return RankedMetric(values=ranked, cumulative=cumulative, labels=labels, metric=values)
 
 
 def rank_column(table, column: str) -> RankedMetric:
@@ -287,7 +294,7 @@ def whale_curve(
     if total <= 0.0:
         raise ConcentrationUndefined("conc.error.no_profit", "total gross profit is not positive")
     peak_rank = _count_positive(ranked)
-    loss_makers = n - int(np.searchsorted(-ranked.values, 0.0, side="right"))
+    loss_makers = int(np.searchsorted(ranked.values[::-1], 0.0, side="left"))
     ranks = _curve_ranks(n, max_points, np.append(_mark_ranks(n, marks), peak_rank))
     peak_profit = float(profit[peak_rank - 1])
     return WhaleCurve(
@@ -333,7 +340,7 @@ def _check_share(share: float, name: str) -> None:
 
 def _count_positive(ranked: RankedMetric) -> int:
     """Customers with a positive value: a prefix of the ranking."""
-    return int(np.searchsorted(-ranked.values, 0.0, side="left"))
+    return ranked.n_customers - int(np.searchsorted(ranked.values[::-1], 0.0, side="right"))
 
 
 def _level(value: float, moderate: float, high: float) -> str:
@@ -375,5 +382,5 @@ def _curve(ranked: RankedMetric, ranks: np.ndarray, value_share: np.ndarray) -> 
     if ranked.labels is not None:
         labels = np.empty(ranks.size, dtype=object)
         labels[0] = ""
-        labels[1:] = ranked.labels[ranked.order[ranks[1:] - 1]]
+        labels[1:] = ranked.labels[ranked.positions(ranks[1:] - 1)]
     return Curve(rank=ranks, customer_share=ranks / ranked.n_customers, value_share=value_share, label=labels)

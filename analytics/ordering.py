@@ -6,8 +6,10 @@ vectorized), and the cold paths of the value model and the 80/20 view order a fe
 so one ``np.sort`` orders the rows; only rows whose values share their leading bits (a few
 thousand among ten million, or exact ties) are looked at again and put in value order.
 :func:`average_ranks` ranks values on a small grid (ratings, counts, means of a few ratings) by
-counting, in linear time, and other values from that order. :func:`customer_id_order` puts
-the per-customer rows in id order once, checking the ids on the way.
+counting, in linear time, and other values from that order. :func:`positions_at_ranks` finds
+which rows hold a few ranks of a column already sorted by ``np.sort``, in a few linear passes, so
+a ranking that names only some customers needs no order of all of them.
+:func:`customer_id_order` puts the per-customer rows in id order once, checking the ids on the way.
 """
 
 from __future__ import annotations
@@ -20,12 +22,17 @@ _LOW_BITS = np.int64(0x7FFFFFFFFFFFFFFF)
 GRID = 60
 MAX_GRID_CELLS = 10_000_000
 _MAX_POSITION_BITS = 40
+# positions_at_ranks marks the wanted values in a table of 2**20 hashed slots (1 MB, in cache).
+_HASH_BITS = 20
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _ordered_keys(values: np.ndarray) -> np.ndarray:
     """Signed 64-bit integers in the order of the floats (``-0.0`` counted as ``0.0``)."""
     bits = (values + 0.0).view(np.int64)  # a copy, with -0.0 made 0.0
-    bits ^= (bits >> 63) & _LOW_BITS  # negative floats: their other bits reversed
+    negative = bits >> 63
+    negative &= _LOW_BITS
+    bits ^= negative  # negative floats: their other bits reversed
     return bits
 
 
@@ -35,13 +42,17 @@ def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = values.size
     shift = max(int(n - 1).bit_length(), 1)
     if shift > _MAX_POSITION_BITS:
-        order = np.argsort(values)
+        order = np.argsort(values, kind="stable")
         ordered = values[order]
         return order, ordered[1:] == ordered[:-1]
     keys = _ordered_keys(values)
-    packed = np.sort(((keys >> shift) << shift) | np.arange(n, dtype=np.int64))
+    packed = keys >> shift  # each step in place: at 10M rows a new array costs as much as the step
+    packed <<= shift
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
     order = packed & np.int64((1 << shift) - 1)
-    leading = packed >> shift
+    leading = packed
+    leading >>= shift
     equal_next = np.zeros(max(n - 1, 0), dtype=bool)
     shared = np.flatnonzero(leading[1:] == leading[:-1])
     if shared.size:  # rows whose values share their leading bits: order them by the full value
@@ -56,7 +67,8 @@ def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def argsort(values) -> np.ndarray:
-    """Positions that sort the finite ``values`` ascending, as ``np.argsort`` (ties in any order)."""
+    """Positions that sort ``values`` (no NaN) ascending, as ``np.argsort(values, kind="stable")``:
+    ties in input order, since the row position is the last part of every sorted key."""
     return _sorted_positions(np.ascontiguousarray(values, dtype=float))[0]
 
 
@@ -67,7 +79,9 @@ def average_ranks(values) -> np.ndarray:
         return np.empty(0)
     low, high = float(values.min()), float(values.max())
     if (high - low) * GRID <= min(MAX_GRID_CELLS, max(4 * values.size, 1024)):
-        cells = np.rint((values - low) * GRID).astype(np.int64)  # never decreasing in the value
+        cells = values - low
+        cells *= GRID
+        cells = np.rint(cells, out=cells).astype(np.int64)  # never decreasing in the value
         representative = np.empty(int(cells.max()) + 1)
         representative[cells] = values
         if (representative[cells] == values).all():  # one value per cell: count, no sort
@@ -75,11 +89,44 @@ def average_ranks(values) -> np.ndarray:
             below = np.cumsum(counts) - counts
             return (below + (counts + 1) / 2.0)[cells]
     order, equal_next = _sorted_positions(values)
+    ranks = np.empty(values.size)
+    if not equal_next.any():  # no ties (money, mostly): the ranks are the sorted positions
+        ranks[order] = np.arange(1.0, values.size + 1.0)
+        return ranks
     starts = np.flatnonzero(np.concatenate(([True], ~equal_next)))
     sizes = np.diff(np.append(starts, values.size))
-    ranks = np.empty(values.size)
     ranks[order] = np.repeat((2 * starts + sizes + 1) / 2.0, sizes)
     return ranks
+
+
+def positions_at_ranks(values, descending: np.ndarray, ranks) -> np.ndarray:
+    """Positions in ``values`` of the values at the 0-based ``ranks`` of ``descending`` (``values``
+    sorted largest first): as ``np.argsort(-values, kind="stable")[ranks]``, ties in input order.
+
+    Only rows holding one of the wanted values are looked at: a hashed table of the wanted values
+    picks them out in one pass (with a few rows that merely share a slot, dropped after)."""
+    values = np.ascontiguousarray(values, dtype=float)
+    ranks = np.asarray(ranks, dtype=np.int64)
+    wanted = np.unique(descending[ranks] + 0.0)  # ascending; -0.0 counted as 0.0
+    slots = np.zeros(1 << _HASH_BITS, dtype=bool)
+    slots[_hash_slots(np.append(wanted, -0.0) if (wanted == 0.0).any() else wanted)] = True
+    rows = np.flatnonzero(slots[_hash_slots(values)])
+    found = np.minimum(np.searchsorted(wanted, values[rows]), wanted.size - 1)
+    exact = wanted[found] == values[rows]
+    rows, found = rows[exact], found[exact]
+    rows = rows[np.argsort(-found, kind="stable")]  # largest wanted value first, ties in input order
+    after = np.cumsum(np.bincount(found, minlength=wanted.size)[::-1])[::-1]  # rows with this value or larger
+    at = np.searchsorted(wanted, descending[ranks] + 0.0)
+    larger_in_rows = np.append(after[1:], 0)[at]
+    larger_in_all = descending.size - np.searchsorted(descending[::-1], descending[ranks], side="right")
+    return rows[larger_in_rows + ranks - larger_in_all]
+
+
+def _hash_slots(values: np.ndarray) -> np.ndarray:
+    """Each float's slot in a table of 2**_HASH_BITS: the leading bits of its bits times a constant."""
+    slots = values.view(np.uint64) * _HASH_MULTIPLIER
+    slots >>= np.uint64(64 - _HASH_BITS)
+    return slots
 
 
 def customer_id_order(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
@@ -93,10 +140,15 @@ def customer_id_order(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | 
     ids = features["customer_id"]
     if ids.isna().any():
         raise ValueError("customer_id must not be missing")
-    values = ids.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=False) != "string":
-        values = ids.astype(str).to_numpy(dtype=object)
-    if len(values) < 2 or (values[1:] > values[:-1]).all():  # strictly increasing: sorted and unique
+    if isinstance(ids.dtype, pd.StringDtype):  # compared in the array's own code, not a Python str at a time
+        increasing = len(ids) < 2 or bool((ids.array[1:] > ids.array[:-1]).all())
+        values = ids.to_numpy(dtype=object)
+    else:
+        values = ids.to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(values, skipna=False) != "string":
+            values = ids.astype(str).to_numpy(dtype=object)
+        increasing = len(values) < 2 or bool((values[1:] > values[:-1]).all())
+    if increasing:  # strictly increasing: sorted and unique
         return values, None
     order = np.argsort(values, kind="stable")
     values = values[order]

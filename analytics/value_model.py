@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.dimensions import DIMENSIONS, DimensionScores
+from analytics.ordering import argsort
 from analytics.tiering import TIERS, Tiering, assign_tiers
 
 RANK_FLAGS = ("none", "big_seller_low_value", "small_seller_high_value")  # see rank_comparison
@@ -156,7 +157,7 @@ def value_table(features: pd.DataFrame, model: ValueModel) -> pd.DataFrame:
 def ordinal_rank_desc(values) -> np.ndarray:
     """Rank 1 for the largest value; ties by position; NaN ranked last."""
     values = np.asarray(values, dtype=float)
-    order = np.argsort(np.where(np.isnan(values), np.inf, -values), kind="stable")
+    order = argsort(np.where(np.isnan(values), np.inf, -values))  # stable: ties by position
     ranks = np.empty(len(values), dtype=np.int64)
     ranks[order] = np.arange(1, len(values) + 1)
     return ranks

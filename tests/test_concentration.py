@@ -160,6 +160,17 @@ def test_curve_points_name_the_customer_at_that_rank():
     assert pareto_curve(rank_metric([3.0, 9.0])).label is None
 
 
+def test_equal_values_are_named_in_input_order():
+    ranked = rank_metric([2.0, 5.0, 2.0, 0.0, 2.0, -0.0], labels=["b1", "a", "b2", "z1", "b3", "z2"])
+    assert pareto_curve(ranked).label.tolist() == ["", "a", "b1", "b2", "b3", "z1", "z2"]
+    rng = np.random.default_rng(5)
+    values = np.round(rng.normal(1.0, 1.0, 5_000), 1)
+    ranked = rank_metric(values)
+    np.testing.assert_array_equal(ranked.values, np.sort(values)[::-1])
+    ranks = np.arange(0, values.size, 13)
+    np.testing.assert_array_equal(ranked.positions(ranks), np.argsort(-values, kind="stable")[ranks])
+
+
 @pytest.mark.parametrize(
     "revenue, thresholds, expected",
     [

@@ -16,6 +16,7 @@ from analytics.dimensions import (
     REASONS,
     Dimension,
     Unavailable,
+    _row_mean,
     dimension_scores,
     percentile_scores,
 )
@@ -186,3 +187,13 @@ def test_a_dimension_is_declared_with_a_known_scoring():
     with pytest.raises(ValueError, match="scoring"):
         Dimension("loyalty", ("loyalty",), "no_loyalty", "by_rank")
     assert Dimension("loyalty", ("loyalty",), "no_loyalty", POOL).name == "loyalty"
+
+
+def test_the_mean_of_several_sources_skips_missing_ones_per_customer():
+    rng = np.random.default_rng(2)
+    columns = [np.where(rng.random(1000) < 0.4, np.nan, rng.integers(0, 11, 1000).astype(float)) for _ in range(3)]
+    stacked = np.column_stack(columns)
+    with np.errstate(invalid="ignore"), pytest.warns(RuntimeWarning, match="empty slice"):
+        expected = np.nanmean(stacked, axis=1)
+    assert np.isnan(expected).any()
+    np.testing.assert_array_equal(_row_mean(columns), expected)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.ordering import argsort, average_ranks
+from analytics.ordering import argsort, average_ranks, customer_id_order, positions_at_ranks
 
 
 def cases() -> dict[str, np.ndarray]:
@@ -35,3 +35,42 @@ def test_argsort_sorts_and_ranks_match_pandas(name):
     assert sorted(order.tolist()) == list(range(values.size))
     assert np.all(np.diff(values[order]) >= 0)
     np.testing.assert_array_equal(average_ranks(values), pd.Series(values, dtype=float).rank().to_numpy())
+
+
+@pytest.mark.parametrize("name", [name for name, values in cases().items() if values.size])
+def test_positions_at_ranks_match_a_stable_descending_argsort(name):
+    values = cases()[name]
+    rng = np.random.default_rng(7)
+    ranks = np.unique(np.concatenate([[0, values.size - 1], rng.integers(0, values.size, 300)]))
+    descending = np.sort(values)[::-1]
+    expected = np.argsort(-values, kind="stable")[ranks]  # ties in input order
+    np.testing.assert_array_equal(positions_at_ranks(values, descending, ranks), expected)
+
+
+def test_positions_at_ranks_pick_distinct_customers_within_a_large_tie():
+    values = np.zeros(10_000)
+    values[::7] = -0.0  # counted as 0.0
+    values[5000] = 1.0
+    ranks = np.arange(0, 10_000, 37)
+    positions = positions_at_ranks(values, np.sort(values)[::-1], ranks)
+    np.testing.assert_array_equal(positions, np.argsort(-values, kind="stable")[ranks])
+    assert positions[0] == 5000 and len(set(positions.tolist())) == ranks.size
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string[python]", "string[pyarrow]"])
+def test_customer_id_order_sorts_checks_and_returns_python_strings(dtype):
+    ids = pd.Series(["C3", "C1", "C2"], dtype=dtype)
+    values, order = customer_id_order(pd.DataFrame({"customer_id": ids}))
+    assert values.tolist() == ["C1", "C2", "C3"] and order.tolist() == [1, 2, 0] and values.dtype == object
+    values, order = customer_id_order(pd.DataFrame({"customer_id": ids.sort_values()}))
+    assert values.tolist() == ["C1", "C2", "C3"] and order is None
+    with pytest.raises(ValueError, match="unique"):
+        customer_id_order(pd.DataFrame({"customer_id": pd.Series(["C1", "C2", "C2"], dtype=dtype)}))
+    with pytest.raises(ValueError, match="unique"):
+        customer_id_order(pd.DataFrame({"customer_id": pd.Series(["C2", "C1", "C2"], dtype=dtype)}))
+
+
+@pytest.mark.parametrize("name", list(cases()))
+def test_argsort_keeps_ties_in_input_order(name):
+    values = cases()[name]
+    np.testing.assert_array_equal(argsort(values), np.argsort(values, kind="stable"))
