@@ -75,7 +75,7 @@ def stages_section(dataset) -> pd.DataFrame:
     st.header(t("life.stages_header"))
     _threshold_widgets()
     use_model = st.toggle(t("life.use_p_alive"), help=t("life.use_p_alive_help"),
-                          **settings.widget(settings.USE_P_ALIVE_KEY, True))
+                          **settings.widget(settings.USE_P_ALIVE_KEY, settings.DEFAULT_USE_P_ALIVE))
     fit = models.lifetime_fit(dataset)
     if use_model and fit.purchases is None:
         st.info(t("life.p_alive_unavailable"))
@@ -94,9 +94,9 @@ def _cutoff_widgets(dataset) -> tuple[date, date] | None:
     if dataset.date_min >= dataset.date_max:
         st.info(t("life.migration_one_day", date=fmt.day(dataset.date_max, lang())))
         return None
-    default_before, default_after = migration.default_cutoffs(dataset.date_max)
+    default_before, default_after = models.default_cutoffs(dataset)
     left, right = st.columns(2)
-    before = left.date_input(t("life.cutoff_before"), value=max(default_before, dataset.date_min),
+    before = left.date_input(t("life.cutoff_before"), value=default_before,
                              min_value=dataset.date_min, max_value=dataset.date_max, key="life_before")
     after = right.date_input(t("life.cutoff_after"), value=default_after,
                              min_value=dataset.date_min, max_value=dataset.date_max, key="life_after")

@@ -145,6 +145,7 @@ def lifetime_settings() -> LifetimeSettings:
 
 # -- Lifecycle: the stage rules' thresholds (growth and decline entered in percent) and the model switch.
 USE_P_ALIVE_KEY = "life_use_p_alive"
+DEFAULT_USE_P_ALIVE = True
 STAGE_PERCENT_FIELDS = ("growth", "decline")
 
 
@@ -171,7 +172,7 @@ def stage_settings() -> tuple[StageThresholds, bool]:
         thresholds = StageThresholds(**entered)
     except ValueError:
         thresholds = StageThresholds()
-    return thresholds, bool(st.session_state.get(USE_P_ALIVE_KEY, True))
+    return thresholds, bool(st.session_state.get(USE_P_ALIVE_KEY, DEFAULT_USE_P_ALIVE))
 
 
 # -- Concentration risk: set on the 80/20 page, read by the overview's verdict too.
