@@ -418,28 +418,27 @@ def placements_table(placements: pd.DataFrame, by: str) -> None:
     })
 
 
-def matrix_section(table: pd.DataFrame) -> None:
+def matrix_section(table: pd.DataFrame, dataset) -> None:
     st.subheader(t("value.section.matrix"))
     st.caption(t("value.matrix_note"))
-    thresholds = strategy.margin_thresholds(table)
-    if thresholds is None:
+    if strategy.margin_thresholds(table) is None:
         st.info(t("value.matrix_no_margin"))
     for tab, by in zip(st.tabs([t("value.fig.by_tier"), t("value.fig.by_customer_type")]), ("tier", "customer_type")):
         with tab:
             if by not in table.columns or table[by].isna().all():
                 st.info(t("value.matrix_no_types"))
                 continue
-            placements = strategy.place_in_matrix(table, by, thresholds)
+            placements = models.matrix_placements(dataset, by)
             st.plotly_chart(relationship_matrix_figure(placements, lang(), by=by), width="stretch",
                             key=f"value_matrix_{by}")
             placements_table(placements, by)
 
 
-def ranks_section(table: pd.DataFrame, model: vm.ValueModel) -> None:
+def ranks_section(dataset) -> None:
     st.subheader(t("value.section.ranks"))
     st.markdown(t("value.ranks_explain"))
     top_share, bottom_share = 0.2, 0.5
-    ranks = vm.rank_comparison(table, model, top_share, bottom_share)
+    ranks = models.rank_comparison(dataset, top_share, bottom_share)
     counts = ranks["flag"].value_counts()
     st.info(t("value.ranks_counts", big=int(counts.get("big_seller_low_value", 0)), top=top_share,
               bottom=bottom_share, small=int(counts.get("small_seller_high_value", 0))))
@@ -511,9 +510,9 @@ def sections() -> None:
     st.divider()
     cards = strategy_section(dataset)
     st.divider()
-    matrix_section(table)
+    matrix_section(table, dataset)
     st.divider()
-    ranks_section(table, model)
+    ranks_section(dataset)
     st.divider()
     export_section(table, cards, dataset.dataset_id, model.scores.dimensions)
 

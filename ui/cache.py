@@ -206,6 +206,30 @@ def strategy_cards(dataset: Dataset, choice: ValueChoice, blend: float = 1.0, to
     return _strategy_cards(*dataset_key(dataset), choice, blend, top_n)
 
 
+@_shared_many
+def _matrix_placements(db_path: str, dataset_id: int, version: int, choice: ValueChoice, by: str) -> pd.DataFrame:
+    table = _value_table(db_path, dataset_id, version, choice)
+    return strategy.place_in_matrix(table, by, strategy.margin_thresholds(table))
+
+
+def matrix_placements(dataset: Dataset, choice: ValueChoice, by: str) -> pd.DataFrame:
+    """``strategy.place_in_matrix`` of the whole dataset by ``by``, at its margin terciles."""
+    return _matrix_placements(*dataset_key(dataset), choice, by)
+
+
+@_shared_many
+def _rank_comparison(db_path: str, dataset_id: int, version: int, choice: ValueChoice, top_share: float,
+                     bottom_share: float) -> pd.DataFrame:
+    return value_model_module.rank_comparison(_value_table(db_path, dataset_id, version, choice),
+                                              _value_model(db_path, dataset_id, version, choice), top_share,
+                                              bottom_share)
+
+
+def rank_comparison(dataset: Dataset, choice: ValueChoice, top_share: float, bottom_share: float) -> pd.DataFrame:
+    """``value_model.rank_comparison`` of the whole dataset."""
+    return _rank_comparison(*dataset_key(dataset), choice, top_share, bottom_share)
+
+
 @_shared
 def _selection_dimensions(db_path: str, dataset_id: int, version: int, start: dt.date | None, end: dt.date | None,
                           choices: tuple, settings: LifetimeSettings, referral_value: float | None,
@@ -276,6 +300,26 @@ def stages(dataset: Dataset, thresholds: lifecycle.StageThresholds, use_model: b
            purchase_model: str) -> pd.DataFrame:
     """Every customer's lifecycle inputs and stage."""
     return _stages(*dataset_key(dataset), thresholds, use_model, purchase_model)
+
+
+@_shared_many
+def _tier_migration(db_path: str, dataset_id: int, version: int, before: dt.date, after: dt.date,
+                    choice: ValueChoice) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
+    tiers = [migration.tiers_from_scores(_dimensions_at(db_path, dataset_id, version, cutoff, choice.lifetime,
+                                                        choice.referral_value),
+                                         dict(choice.weights), choice.method, dict(choice.shares))
+             for cutoff in (before, after)]
+    moves = migration.build_migration(*tiers, _period_activity(db_path, dataset_id, version, before, after),
+                                      before, after)
+    return moves, moves.upgrades(), moves.downgrades()
+
+
+def tier_migration(dataset: Dataset, before: dt.date, after: dt.date, choice: ValueChoice
+                   ) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
+    """The moves between the tiers at ``before`` and at ``after`` (scored with ``choice``'s lifetime
+    settings and value per referral, weighed and tiered by it), with its upgrades and downgrades.
+    Raises ``ValueError`` when the weights weigh no dimension the scores have."""
+    return _tier_migration(*dataset_key(dataset), before, after, choice)
 
 
 @_shared

@@ -90,8 +90,8 @@ def value_choice(dataset: Dataset) -> cache.ValueChoice:
     method, shares = settings.tier_settings()
     lifetime = settings.lifetime_settings()
     weights = effective_weights(dimension_scores(dataset))
-    return cache.ValueChoice(lifetime, settings.referral_value(dataset), tuple(sorted(weights.items())), method,
-                             tuple(sorted(shares.items())))
+    return cache.ValueChoice(lifetime, settings.referral_value(dataset), tuple(weights.items()), method,
+                             tuple(shares.items()))
 
 
 def value_model(dataset: Dataset) -> value_model_module.ValueModel:
@@ -111,6 +111,27 @@ def pyramid(dataset: Dataset) -> pd.DataFrame:
 def strategy_cards(dataset: Dataset, blend: float = 1.0, top_n: int = 5) -> list:
     """One strategy card per tier of the whole dataset (``strategy.strategy_cards``)."""
     return cache.strategy_cards(dataset, value_choice(dataset), blend, top_n)
+
+
+def matrix_placements(dataset: Dataset, by: str) -> pd.DataFrame:
+    """The relationship matrix of the whole dataset by tier or customer type (``strategy.place_in_matrix``)."""
+    return cache.matrix_placements(dataset, value_choice(dataset), by)
+
+
+def rank_comparison(dataset: Dataset, top_share: float, bottom_share: float) -> pd.DataFrame:
+    """Revenue rank against value rank of every customer (``value_model.rank_comparison``)."""
+    return cache.rank_comparison(dataset, value_choice(dataset), top_share, bottom_share)
+
+
+def tier_migration(dataset: Dataset, before: dt.date, after: dt.date, weights: dict[str, float]
+                   ) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
+    """The tier migration between the cut-offs under ``weights`` (``cache.tier_migration``), valued like
+    ``dimensions_at``; raises ``ValueError`` when ``weights`` weigh no dimension there."""
+    method, shares = settings.tier_settings()
+    choice = cache.ValueChoice(_lifetime_at(dataset, settings.lifetime_settings()),
+                               dimension_scores(dataset).referral_value, tuple(weights.items()), method,
+                               tuple(shares.items()))
+    return cache.tier_migration(dataset, before, after, choice)
 
 
 def tiers(dataset: Dataset) -> pd.Series:
