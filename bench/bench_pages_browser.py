@@ -10,7 +10,8 @@ port), and in Debian's Chromium measures for every page:
 - the websocket bytes received for the load (CDP ``Network.webSocketFrameReceived``);
 
 then three sessions reloading the same page at once (each's time), and the server's RSS after
-three sessions have each visited every page. Then, without the server: dimension scores and the
+three sessions have each visited every page. The floor first: a one-line Streamlit page, served
+and loaded the same way. Then, without the server: dimension scores and the
 80/20 set at 10,000,000 customers, the latter against numpy floors (``np.sort`` and
 ``np.argsort`` of its three metrics). One table of figures and targets at the end.
 
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.page_bench import build_demo_database  # noqa: E402
 from tests.app_server import serve  # noqa: E402
+from ui.layout import PAGE_END_KEY  # noqa: E402
 
 try:
     from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -46,7 +48,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PAGES = (("Overview", ""), ("Value model", "value_model"), ("80/20 view", "concentration"),
          ("Customer", "customer"), ("Lifecycle", "lifecycle"), ("Lifetime value", "lifetime_value"),
          ("Segments", "segments"), ("Data", "data"))
-PAGE_END = ".st-key-page-end"
+PAGE_END = f".st-key-{PAGE_END_KEY}"
 STATUS = "[data-testid='stStatusWidget']"
 TARGETS = {"warm": 1.0, "cold": 3.0, "mb": 1.0, "together": 3.0, "rss_mb": 600.0, "dimensions": 5.0,
            "pareto": 1.5}
@@ -109,6 +111,22 @@ class Session:
         return time.perf_counter() - start, self.received / 1e6
 
 
+BARE_APP = f"import streamlit as st\n\nst.title('Bare')\nst.container(key='{PAGE_END_KEY}', height=1, border=False)\n"
+
+
+async def bare_loads(url: str) -> tuple[float, float]:
+    """The floor: first and warm load of a one-line Streamlit page, served and measured like the app's."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        session = await Session.open(browser)
+        cold, _ = await session.load(url)
+        warm, _ = await session.load(url)
+        await browser.close()
+    return cold, warm
+
+
 async def browse(url: str, pid: int) -> dict:
     from playwright.async_api import async_playwright
 
@@ -124,7 +142,7 @@ async def browse(url: str, pid: int) -> dict:
                   flush=True)
         section = await one.customers_section()
         await one.page.get_by_role("radio", name="Datasets", exact=True).click()  # away, then back: warm
-        await one.page.locator(".st-key-manage_pick").wait_for(state="visible", timeout=TIMEOUT_MS)
+        await one.page.locator("[class*='st-key-manage_pick']").wait_for(state="visible", timeout=TIMEOUT_MS)
         await one.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
         results["pages"]["Data: customers"] = (*section, *await one.customers_section())
         print(f"  Data: customers section {section[0]:5.2f} s {section[1]:6.2f} MB", flush=True)
@@ -179,6 +197,7 @@ def report(results: dict, big: dict | None, customers: int, n_big: int) -> None:
     print(f"\n== {customers:,} customers, one run; load average (1, 5, 15 min) {os.getloadavg()} on "
           f"{os.cpu_count()} cores ==")
     print(f"{'page':<15} {'cold s':>7} {'warm s':>7} {'cold MB':>8} {'warm MB':>8}")
+    print(f"{'(bare page)':<15} {results['floor'][0]:7.2f} {results['floor'][1]:7.2f}")
     for name, (cold, cold_mb, warm, warm_mb) in results["pages"].items():
         print(f"{name:<15} {cold:7.2f} {warm:7.2f} {cold_mb:8.2f} {warm_mb:8.2f}")
     pages = results["pages"].values()
@@ -224,10 +243,20 @@ def main() -> None:
         database = args.db or Path(folder) / "bench.duckdb"
         if not database.exists():
             build_demo_database(database, args.customers)
+        bare = Path(folder) / "bare.py"
+        bare.write_text(BARE_APP)
+        process, url = serve(database, Path(folder) / "bare.log", seconds=120, script=bare)
+        try:
+            floor = asyncio.run(bare_loads(url))
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        print(f"bare Streamlit page: cold {floor[0]:.2f} s, warm {floor[1]:.2f} s", flush=True)
         process, url = serve(database, Path(folder) / "server.log", seconds=120)
         try:
             print(f"server up, RSS {rss_mb(process.pid):.0f} MB; loading pages", flush=True)
             results = asyncio.run(browse(url, process.pid))
+            results["floor"] = floor
         finally:
             process.terminate()
             process.wait(timeout=30)

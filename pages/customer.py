@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics import lifecycle, migration
-from analytics.strategy import strategy_cards
 from analytics.value_model import CustomerExplanation, explain_customer
 from ui import cache, database, models, settings
 from ui import format as fmt
@@ -153,7 +152,7 @@ def _value_breakdown(explanation: CustomerExplanation) -> None:
 
 def _relationship(dataset, tier: str) -> None:
     st.subheader(t("life.customer.strategy"))
-    card = next(c for c in strategy_cards(models.value_table(dataset)) if c.tier == tier)
+    card = next(c for c in models.strategy_cards(dataset) if c.tier == tier)
     st.markdown(t("value.card.target_level", level=t(f"value.level.{card.target_level}")) + "  \n"
                 + t("value.card.bond", bond=t(f"value.bond.{card.bond}")))
     actions, kpis = st.columns(2)

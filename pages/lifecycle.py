@@ -72,7 +72,7 @@ def stages_section(dataset) -> pd.DataFrame:
     st.header(t("life.stages_header"))
     _threshold_widgets()
     use_model = st.toggle(t("life.use_p_alive"), help=t("life.use_p_alive_help"),
-                          **settings.widget(settings.USE_P_ALIVE_KEY, True))
+                          **settings.widget(settings.USE_P_ALIVE_KEY, settings.DEFAULT_USE_P_ALIVE))
     fit = models.lifetime_fit(dataset)
     if use_model and fit.purchases is None:
         st.info(t("life.p_alive_unavailable"))
@@ -91,9 +91,9 @@ def _cutoff_widgets(dataset) -> tuple[date, date] | None:
     if dataset.date_min >= dataset.date_max:
         st.info(t("life.migration_one_day", date=fmt.day(dataset.date_max, lang())))
         return None
-    default_before, default_after = migration.default_cutoffs(dataset.date_max)
+    default_before, default_after = models.default_cutoffs(dataset)
     left, right = st.columns(2)
-    before = left.date_input(t("life.cutoff_before"), value=max(default_before, dataset.date_min),
+    before = left.date_input(t("life.cutoff_before"), value=default_before,
                              min_value=dataset.date_min, max_value=dataset.date_max, key="life_before")
     after = right.date_input(t("life.cutoff_after"), value=default_after,
                              min_value=dataset.date_min, max_value=dataset.date_max, key="life_after")
@@ -103,14 +103,13 @@ def _cutoff_widgets(dataset) -> tuple[date, date] | None:
     return before, after
 
 
-def _tier_migration(dataset, before: date, after: date) -> migration.Migration | None:
-    """Tiers at both cut-offs, scored and weighted as on the value page, and the moves between
-    them; None, with the reason shown, when there is nothing to draw."""
+def _tier_migration(dataset, before: date, after: date
+                    ) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame] | None:
+    """Tiers at both cut-offs, scored and weighted as on the value page, the moves between them and
+    the upgrades and downgrades; None, with the reason shown, when there is nothing to draw."""
     scores_before, scores_after = (models.dimensions_at(dataset, cutoff) for cutoff in (before, after))
-    method, shares = settings.tier_settings()
     try:
-        weights = models.effective_weights(scores_after)
-        tiers = [migration.tiers_from_scores(scores, weights, method, shares) for scores in (scores_before, scores_after)]
+        migrated = models.tier_migration(dataset, before, after, models.effective_weights(scores_after))
     except ValueError:
         st.warning(t("life.no_weighted_dimension"))
         return None
@@ -121,7 +120,7 @@ def _tier_migration(dataset, before: date, after: date) -> migration.Migration |
                   dimensions=", ".join(t(f"value.dim.{d}") for d in missing)))
     elif scores_before.potential_source != scores_after.potential_source:
         st.info(t("life.potential_differs", **day))
-    moves = migration.build_migration(*tiers, cache.period_activity(dataset, before, after), before, after)
+    moves = migrated[0]
     if moves.customers_before == 0 and moves.customers_after == 0:
         st.info(t("life.no_customers_either", **day))
         return None
@@ -129,16 +128,17 @@ def _tier_migration(dataset, before: date, after: date) -> migration.Migration |
         st.info(t("life.no_customers_before", start=fmt.day(before - (after - before), lang()), before=day["before"]))
     if moves.customers_after == 0:
         st.info(t("life.no_customers_after", **day))
-    return moves
+    return migrated
 
 
 def migration_section(dataset) -> None:
     st.header(t("life.migration_header"))
     st.caption(t("life.migration_help"))
     cutoffs = _cutoff_widgets(dataset)
-    moves = None if cutoffs is None else _tier_migration(dataset, *cutoffs)
-    if moves is None:
+    migrated = None if cutoffs is None else _tier_migration(dataset, *cutoffs)
+    if migrated is None:
         return
+    moves, upgrades, downgrades = migrated
     kinds = {kind: t(f"life.matrix_kind.{kind}") for kind in figures.MATRIX_KINDS}
     kind = st.radio(t("life.matrix_kind"), list(kinds), horizontal=True, format_func=kinds.get,
                     key=translated_options("life_matrix_kind"))
@@ -148,7 +148,6 @@ def migration_section(dataset) -> None:
     heatmap.plotly_chart(figures.transition_heatmap_figure(matrix, lang(), kind))
     st.caption(t("life.matrix_caption", before=fmt.day(moves.before, lang()), after=fmt.day(moves.after, lang())))
     _retention_table(moves)
-    upgrades, downgrades = moves.upgrades(), moves.downgrades()
     tabs = st.tabs([t("life.upgrades", count=fmt.count(len(upgrades), lang())),
                     t("life.downgrades", count=fmt.count(len(downgrades), lang()))])
     for tab, changes, name in zip(tabs, (upgrades, downgrades), ("upgrades", "downgrades")):

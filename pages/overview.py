@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from analytics import concentration, strategy
+from analytics import concentration
 from analytics.kpis import overview_kpis
 from ui import database, filters, settings
 from ui import format as fmt
@@ -82,7 +82,7 @@ def pyramid(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
     labels = {option: t(f"value.fig.{option}") for option in options}
     share = st.radio(t("conc.overview.pyramid_share"), options, horizontal=True, key=translated_options("overview_pyramid_share"),
                      format_func=labels.get)
-    st.plotly_chart(pyramid_figure(strategy.pyramid(table), lang(), share=share))
+    st.plotly_chart(pyramid_figure(filters.pyramid(selection, table), lang(), share=share))
 
 
 def curve(table: pd.DataFrame) -> None:
@@ -97,10 +97,10 @@ def curve(table: pd.DataFrame) -> None:
         st.plotly_chart(pareto_figure(curves, mark_share=0.2, lang=lang()))
 
 
-def strategy_lines(table: pd.DataFrame) -> None:
+def strategy_lines(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
     """One line per tier: its weight in the business, the relationship to aim for, the first action."""
     st.subheader(t("conc.overview.strategy"))
-    for card in strategy.strategy_cards(table, top_n=0):
+    for card in filters.strategy_cards(selection, table, top_n=0):
         swatch = f'<span style="color:{TIER_COLORS[card.tier]}">&#9632;</span>'
         line = t(
             "conc.overview.strategy_line", tier=t(f"value.tier.{card.tier}"), customers=fmt.count(card.customers, lang()),
@@ -133,7 +133,7 @@ def sections() -> None:
     with left:
         verdict = dependency(table, selection)
     with right:
-        strategy_lines(table)
+        strategy_lines(table, selection)
     if verdict is not None:
         largest_customers(table, verdict.top_n)
     report(selection)

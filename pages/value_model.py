@@ -28,7 +28,7 @@ from analytics.presets import (
     save_preset,
     shared_settings,
 )
-from ui import access, cache, database, models, settings, sharing
+from ui import access, database, models, settings, sharing
 from ui import format as fmt
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
@@ -302,12 +302,12 @@ def cutoffs_table(model: vm.ValueModel) -> None:
     st.caption(t("value.total_value", total=money(model.total_value)))
 
 
-def pyramid_section(table: pd.DataFrame, has_profit: bool) -> None:
-    """The pyramid beside the tiers' share of value, revenue or (with cost data) gross profit."""
+def pyramid_section(pyramid: pd.DataFrame, has_profit: bool) -> None:
+    """The pyramid (``strategy.pyramid``) beside the tiers' share of value, revenue or (with cost data) gross profit."""
     shares = ["value_share", "revenue_share"] + (["gross_profit_share"] if has_profit else [])
     share = st.radio(t("value.pyramid_share"), shares, key=translated_options("value_pyramid_share"), horizontal=True,
                      format_func=option_labels("value.fig."))
-    st.plotly_chart(pyramid_figure(strategy.pyramid(table), lang(), share=share), width="stretch")
+    st.plotly_chart(pyramid_figure(pyramid, lang(), share=share), width="stretch")
     st.caption(t("value.pyramid_note"))
 
 
@@ -357,11 +357,11 @@ def strategy_card(card: strategy.StrategyCard) -> None:
     st.markdown(f"**{t('value.card.kpis')}**\n" + "".join(f"\n- {t(kpi)}" for kpi in card.kpis))
 
 
-def strategy_section(table: pd.DataFrame) -> list[strategy.StrategyCard]:
+def strategy_section(dataset) -> list[strategy.StrategyCard]:
     st.subheader(t("value.section.strategy"))
     blend = st.slider(t("value.card.resource_blend"), 0.0, 1.0, 1.0, step=0.1, key="value_blend",
                       help=t("value.card.resource_blend_help"))
-    cards = strategy.strategy_cards(table, blend=blend, top_n=TOP_CUSTOMERS)
+    cards = models.strategy_cards(dataset, blend=blend, top_n=TOP_CUSTOMERS)
     for column, card in zip(st.columns(len(cards)), cards):
         with column, st.container(border=True):
             strategy_card(card)
@@ -398,28 +398,27 @@ def placements_table(placements: pd.DataFrame, by: str) -> None:
     })
 
 
-def matrix_section(table: pd.DataFrame) -> None:
+def matrix_section(table: pd.DataFrame, dataset) -> None:
     st.subheader(t("value.section.matrix"))
     st.caption(t("value.matrix_note"))
-    thresholds = strategy.margin_thresholds(table)
-    if thresholds is None:
+    if strategy.margin_thresholds(table) is None:
         st.info(t("value.matrix_no_margin"))
     for tab, by in zip(st.tabs([t("value.fig.by_tier"), t("value.fig.by_customer_type")]), ("tier", "customer_type")):
         with tab:
             if by not in table.columns or table[by].isna().all():
                 st.info(t("value.matrix_no_types"))
                 continue
-            placements = strategy.place_in_matrix(table, by, thresholds)
+            placements = models.matrix_placements(dataset, by)
             st.plotly_chart(relationship_matrix_figure(placements, lang(), by=by), width="stretch",
                             key=f"value_matrix_{by}")
             placements_table(placements, by)
 
 
-def ranks_section(table: pd.DataFrame, model: vm.ValueModel) -> None:
+def ranks_section(dataset) -> None:
     st.subheader(t("value.section.ranks"))
     st.markdown(t("value.ranks_explain"))
     top_share, bottom_share = 0.2, 0.5
-    ranks = vm.rank_comparison(table, model, top_share, bottom_share)
+    ranks = models.rank_comparison(dataset, top_share, bottom_share)
     counts = ranks["flag"].value_counts()
     st.info(t("value.ranks_counts", big=int(counts.get("big_seller_low_value", 0)), top=top_share,
               bottom=bottom_share, small=int(counts.get("small_seller_high_value", 0))))
@@ -485,15 +484,15 @@ def sections() -> None:
     st.divider()
     tier_controls()
     model = models.value_model(dataset)
-    table = vm.value_table(cache.features(dataset), model)
+    table = models.value_table(dataset)
     cutoffs_table(model)
-    pyramid_section(table, has_profit=dataset.has_cost)
+    pyramid_section(models.pyramid(dataset), has_profit=dataset.has_cost)
     st.divider()
-    cards = strategy_section(table)
+    cards = strategy_section(dataset)
     st.divider()
-    matrix_section(table)
+    matrix_section(table, dataset)
     st.divider()
-    ranks_section(table, model)
+    ranks_section(dataset)
     st.divider()
     export_section(table, cards, dataset.dataset_id, model.scores.dimensions)
 

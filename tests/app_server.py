@@ -22,13 +22,14 @@ def free_port() -> int:
 
 
 def serve(database: Path, log: Path, seconds: float = 60, *options: str, port: int | None = None,
-          **settings: str) -> tuple[subprocess.Popen, str]:
+          script: Path = ROOT / "app.py", **settings: str) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on ``database`` (headless, output to ``log``; ``options``: more Streamlit
-    options, ``settings``: more environment), once it answers its health check: the process and its URL.
+    options, ``script``: another app, e.g. the benchmark's bare page, ``settings``: more environment),
+    once it answers its health check: the process and its URL.
     Raises ``RuntimeError`` with the log when it does not start in time."""
     port = port or free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", *options],
         cwd=ROOT, env={**os.environ, DB_PATH_ENV: str(database), **settings}, stdout=log.open("w"),
         stderr=subprocess.STDOUT,

@@ -52,3 +52,16 @@ def test_a_config_without_the_limit_is_refused_with_its_name(tmp_path):
         sources._upload_limit_bytes(broken)
     broken.write_text("[server]\nmaxUploadSize = 1\n", encoding="utf-8")
     assert sources._upload_limit_bytes(broken) == 1024 * 1024
+
+
+def test_no_page_needs_magic_which_is_off():
+    """Magic is off (every page load would recompile the scripts with it); a bare expression in the
+    entry script or a page would then show nothing instead of its value."""
+    assert project_config()["runner"] == {"magicEnabled": False, "postScriptGC": False}
+    shown_by_magic = [
+        (path.name, node.lineno) for path in [ROOT / "app.py", *sorted(ROOT.glob("pages/*.py"))]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Expr) and not isinstance(node.value, ast.Call)
+        and not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str))  # docstrings
+    ]
+    assert shown_by_magic == []

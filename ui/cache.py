@@ -4,7 +4,7 @@ the store's data (``ui.database`` opens the store and lists datasets).
 One policy: results are computed once and shared read-only by every session of the server
 (``st.cache_resource``: one copy, no per-call copies). Never modify what these functions return.
 One key: results read from a dataset are keyed by ``(database file, dataset id, version)``
-(``_key``); every write to a dataset raises its version, so nothing stale is served. Settings a
+(``dataset_key``); every write to a dataset raises its version, so nothing stale is served. Settings a
 result depends on (lifetime-value settings, value per referral, stage rules, filters) are
 arguments, so the same settings share one result across sessions; this module reads no session
 state itself.
@@ -13,6 +13,7 @@ state itself.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -28,9 +29,11 @@ from analytics import (
     readers,
     segments,
     sources,
+    strategy,
     validation,
     workbooks,
 )
+from analytics import value_model as value_model_module
 from analytics.clv import beta_geo, lifetime_value, summary
 from analytics.datasets import Dataset
 from analytics.dimensions import DimensionScores, dimension_scores
@@ -56,7 +59,8 @@ _shared_many = st.cache_resource(show_spinner=False, max_entries=16)
 CUSTOMER_SEARCH_COLUMNS = ("customer_id", "name")
 
 
-def _key(dataset: Dataset) -> tuple[str, int, int]:
+def dataset_key(dataset: Dataset) -> tuple[str, int, int]:
+    """What every cached result of ``dataset`` is keyed by: database file, dataset id, version."""
     return str(database_path()), dataset.dataset_id, dataset.version
 
 
@@ -70,7 +74,7 @@ def _features(db_path: str, dataset_id: int, version: int, start: dt.date | None
 
 def features(dataset: Dataset, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
     """Per-customer features of the dataset, counting only orders from ``start`` to ``end`` when given."""
-    return _features(*_key(dataset), start, end)
+    return _features(*dataset_key(dataset), start, end)
 
 
 @_shared_many
@@ -83,7 +87,7 @@ def _customer_order(db_path: str, dataset_id: int, version: int, query: str, sor
 def customer_order(dataset: Dataset, query: str, sort_column: str | None, descending: bool) -> np.ndarray:
     """Positions in ``features(dataset)`` of the customers whose id or name contains ``query``, sorted
     (read-only; one integer per match, shared by every session that asks the same)."""
-    return _customer_order(*_key(dataset), query, sort_column, descending)
+    return _customer_order(*dataset_key(dataset), query, sort_column, descending)
 
 
 # -- Lifetime value ----------------------------------------------------------------------------
@@ -96,7 +100,7 @@ def _lifetime_fit(db_path: str, dataset_id: int, version: int, purchase_model: s
 
 def lifetime_fit(dataset: Dataset, purchase_model: str) -> LifetimeFit:
     """The purchase and spend models fitted on the whole history (horizon and rate do not change them)."""
-    return _lifetime_fit(*_key(dataset), purchase_model)
+    return _lifetime_fit(*dataset_key(dataset), purchase_model)
 
 
 @_shared_many
@@ -107,7 +111,7 @@ def _lifetime_values(db_path: str, dataset_id: int, version: int, settings: Life
 def predictions(dataset: Dataset, settings: LifetimeSettings) -> pd.DataFrame | None:
     """Per customer (index customer_id): probability_alive, expected_purchases, expected_spend, clv and
     expected_gross_profit over the horizon; None when the data cannot support a fit."""
-    return _lifetime_values(*_key(dataset), settings)
+    return _lifetime_values(*dataset_key(dataset), settings)
 
 
 @_shared
@@ -120,7 +124,7 @@ def holdout_check(dataset: Dataset, calibration_end: dt.date, purchase_model: st
                   ) -> tuple[lifetime_value.HoldoutCheck, beta_geo.PurchaseModelChoice]:
     """The purchase model fitted up to ``calibration_end`` against what customers bought afterwards.
     Raises ``InsufficientDataError`` when the split leaves too little on either side."""
-    return _holdout_check(*_key(dataset), calibration_end, purchase_model)
+    return _holdout_check(*dataset_key(dataset), calibration_end, purchase_model)
 
 
 # -- Value dimensions --------------------------------------------------------------------------
@@ -140,7 +144,90 @@ def _dimension_scores(db_path: str, dataset_id: int, version: int, settings: Lif
 
 def dimensions(dataset: Dataset, settings: LifetimeSettings, referral_value: float | None) -> DimensionScores:
     """Money and scores per dimension; potential value from the lifetime-value model when it fits."""
-    return _dimension_scores(*_key(dataset), settings, referral_value)
+    return _dimension_scores(*dataset_key(dataset), settings, referral_value)
+
+
+# -- The whole dataset's value model: scored, tabled and summed up once per choice of weights and
+# tiers (the session's sliders), not on every rerun of every page that shows it.
+
+
+@dataclass(frozen=True)
+class ValueChoice:
+    """Everything a value model depends on besides the dataset (hashable: one cache entry per choice)."""
+
+    lifetime: LifetimeSettings
+    referral_value: float | None
+    weights: tuple[tuple[str, float], ...]
+    method: str
+    shares: tuple[tuple[str, float], ...]
+
+
+@_shared_many
+def _value_model(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> value_model_module.ValueModel:
+    scores = _dimension_scores(db_path, dataset_id, version, choice.lifetime, choice.referral_value)
+    return value_model_module.score_customers(scores, dict(choice.weights), choice.method, dict(choice.shares))
+
+
+def value_model(dataset: Dataset, choice: ValueChoice) -> value_model_module.ValueModel:
+    """Value in money and tiers of every customer of the dataset."""
+    return _value_model(*dataset_key(dataset), choice)
+
+
+@_shared_many
+def _value_table(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> pd.DataFrame:
+    return value_model_module.value_table(_features(db_path, dataset_id, version, None, None),
+                                          _value_model(db_path, dataset_id, version, choice))
+
+
+def value_table(dataset: Dataset, choice: ValueChoice) -> pd.DataFrame:
+    """``value_model.value_table`` of the whole dataset (read-only)."""
+    return _value_table(*dataset_key(dataset), choice)
+
+
+@_shared_many
+def _pyramid(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> pd.DataFrame:
+    return strategy.pyramid(_value_table(db_path, dataset_id, version, choice))
+
+
+def pyramid(dataset: Dataset, choice: ValueChoice) -> pd.DataFrame:
+    """``strategy.pyramid`` of the whole dataset's value table."""
+    return _pyramid(*dataset_key(dataset), choice)
+
+
+@_shared_many
+def _strategy_cards(db_path: str, dataset_id: int, version: int, choice: ValueChoice, blend: float,
+                    top_n: int) -> list[strategy.StrategyCard]:
+    return strategy.strategy_cards(_value_table(db_path, dataset_id, version, choice), blend=blend, top_n=top_n)
+
+
+def strategy_cards(dataset: Dataset, choice: ValueChoice, blend: float = 1.0, top_n: int = 5
+                   ) -> list[strategy.StrategyCard]:
+    """``strategy.strategy_cards`` of the whole dataset's value table."""
+    return _strategy_cards(*dataset_key(dataset), choice, blend, top_n)
+
+
+@_shared_many
+def _matrix_placements(db_path: str, dataset_id: int, version: int, choice: ValueChoice, by: str) -> pd.DataFrame:
+    table = _value_table(db_path, dataset_id, version, choice)
+    return strategy.place_in_matrix(table, by, strategy.margin_thresholds(table))
+
+
+def matrix_placements(dataset: Dataset, choice: ValueChoice, by: str) -> pd.DataFrame:
+    """``strategy.place_in_matrix`` of the whole dataset by ``by``, at its margin terciles."""
+    return _matrix_placements(*dataset_key(dataset), choice, by)
+
+
+@_shared_many
+def _rank_comparison(db_path: str, dataset_id: int, version: int, choice: ValueChoice, top_share: float,
+                     bottom_share: float) -> pd.DataFrame:
+    return value_model_module.rank_comparison(_value_table(db_path, dataset_id, version, choice),
+                                              _value_model(db_path, dataset_id, version, choice), top_share,
+                                              bottom_share)
+
+
+def rank_comparison(dataset: Dataset, choice: ValueChoice, top_share: float, bottom_share: float) -> pd.DataFrame:
+    """``value_model.rank_comparison`` of the whole dataset."""
+    return _rank_comparison(*dataset_key(dataset), choice, top_share, bottom_share)
 
 
 @_shared
@@ -156,7 +243,7 @@ def selection_dimensions(dataset: Dataset, start: dt.date | None, end: dt.date |
                          referral_value: float | None) -> DimensionScores:
     """Dimension inputs of a filtered selection (``selected``: the features the window and the
     attribute ``choices`` select); potential value is the whole dataset's forecast."""
-    return _selection_dimensions(*_key(dataset), start, end, choices, settings, referral_value, selected)
+    return _selection_dimensions(*dataset_key(dataset), start, end, choices, settings, referral_value, selected)
 
 
 @_shared
@@ -168,7 +255,7 @@ def _dimensions_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, 
 def dimensions_at(dataset: Dataset, as_of: dt.date, settings: LifetimeSettings,
                   referral_value: float | None) -> DimensionScores:
     """Dimension inputs from the history up to ``as_of``, potential value fitted up to that date."""
-    return _dimensions_at(*_key(dataset), as_of, settings, referral_value)
+    return _dimensions_at(*dataset_key(dataset), as_of, settings, referral_value)
 
 
 # -- Segments ------------------------------------------------------------------------------------
@@ -184,7 +271,7 @@ def _segmentation(db_path: str, dataset_id: int, version: int, settings: Lifetim
 def segmentation(dataset: Dataset, settings: LifetimeSettings, method: str,
                  n_clusters: int | None) -> segments.Segmentation:
     """Customer segments (``n_clusters=None``: best silhouette). Raises ``SegmentationError``."""
-    return _segmentation(*_key(dataset), settings, method, n_clusters)
+    return _segmentation(*dataset_key(dataset), settings, method, n_clusters)
 
 
 @_shared_many
@@ -196,7 +283,7 @@ def _segment_map(db_path: str, dataset_id: int, version: int, settings: Lifetime
 
 def segment_map(dataset: Dataset, settings: LifetimeSettings, method: str, n_clusters: int | None
                 ) -> segments.Projection:
-    return _segment_map(*_key(dataset), settings, method, n_clusters)
+    return _segment_map(*dataset_key(dataset), settings, method, n_clusters)
 
 
 # -- Lifecycle -----------------------------------------------------------------------------------
@@ -212,7 +299,27 @@ def _stages(db_path: str, dataset_id: int, version: int, thresholds: lifecycle.S
 def stages(dataset: Dataset, thresholds: lifecycle.StageThresholds, use_model: bool,
            purchase_model: str) -> pd.DataFrame:
     """Every customer's lifecycle inputs and stage."""
-    return _stages(*_key(dataset), thresholds, use_model, purchase_model)
+    return _stages(*dataset_key(dataset), thresholds, use_model, purchase_model)
+
+
+@_shared_many
+def _tier_migration(db_path: str, dataset_id: int, version: int, before: dt.date, after: dt.date,
+                    choice: ValueChoice) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
+    tiers = [migration.tiers_from_scores(_dimensions_at(db_path, dataset_id, version, cutoff, choice.lifetime,
+                                                        choice.referral_value),
+                                         dict(choice.weights), choice.method, dict(choice.shares))
+             for cutoff in (before, after)]
+    moves = migration.build_migration(*tiers, _period_activity(db_path, dataset_id, version, before, after),
+                                      before, after)
+    return moves, moves.upgrades(), moves.downgrades()
+
+
+def tier_migration(dataset: Dataset, before: dt.date, after: dt.date, choice: ValueChoice
+                   ) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
+    """The moves between the tiers at ``before`` and at ``after`` (scored with ``choice``'s lifetime
+    settings and value per referral, weighed and tiered by it), with its upgrades and downgrades.
+    Raises ``ValueError`` when the weights weigh no dimension the scores have."""
+    return _tier_migration(*dataset_key(dataset), before, after, choice)
 
 
 @_shared
@@ -222,7 +329,7 @@ def _period_activity(db_path: str, dataset_id: int, version: int, before: dt.dat
 
 def period_activity(dataset: Dataset, before: dt.date, after: dt.date) -> pd.DataFrame:
     """Per customer, revenue in the period up to ``before`` and in the period up to ``after``."""
-    return _period_activity(*_key(dataset), before, after)
+    return _period_activity(*dataset_key(dataset), before, after)
 
 
 @_shared_many
@@ -231,7 +338,7 @@ def _order_history(db_path: str, dataset_id: int, version: int, customer_id: str
 
 
 def order_history(dataset: Dataset, customer_id: str, period: str) -> pd.DataFrame:
-    return _order_history(*_key(dataset), customer_id, period)
+    return _order_history(*dataset_key(dataset), customer_id, period)
 
 
 @_shared_many
@@ -240,7 +347,7 @@ def _recent_orders(db_path: str, dataset_id: int, version: int, customer_id: str
 
 
 def recent_orders(dataset: Dataset, customer_id: str) -> pd.DataFrame:
-    return _recent_orders(*_key(dataset), customer_id)
+    return _recent_orders(*dataset_key(dataset), customer_id)
 
 
 # -- Uploads: kept per uploaded file (Streamlit's file_id) and reading options, not by hashing the
@@ -289,7 +396,7 @@ def _preflight(file_id: str, choices_key: tuple, db_path: str, dataset_id: int, 
 def preflight(file_id: str, choices_key: tuple, dataset: Dataset, digest: str, source: sources.Source,
               choices: validation.Choices) -> ingest.Preflight:
     """What an append of the file would meet in the dataset (rows already stored, date overlap)."""
-    return _preflight(file_id, choices_key, *_key(dataset), digest, source, choices)
+    return _preflight(file_id, choices_key, *dataset_key(dataset), digest, source, choices)
 
 
 # -- Report ------------------------------------------------------------------------------------
@@ -307,12 +414,12 @@ def _order_histories(db_path: str, dataset_id: int, version: int, period: str) -
 
 def order_histories(dataset: Dataset, period: str) -> pd.DataFrame:
     """Every customer's order history per ``period`` in one frame (the key-account reviews)."""
-    return _order_histories(*_key(dataset), period)
+    return _order_histories(*dataset_key(dataset), period)
 
 
 def cost_of_service(dataset: Dataset) -> pd.Series:
     """The cost of service recorded per customer (index customer_id; customers without one left out)."""
-    return _cost_of_service(*_key(dataset))
+    return _cost_of_service(*dataset_key(dataset))
 
 
 def upload_history(dataset: Dataset) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import concentration
+from analytics import concentration, strategy
 from analytics import value_model as value_model_module
 from analytics.datasets import Dataset
 from ui import cache, models, settings
@@ -124,8 +124,23 @@ def value_table(selection: CustomerSelection) -> pd.DataFrame:
     Only the columns these pages use: copying the full feature and score columns of 100,000
     customers on every rerun would cost more than everything drawn from them.
     """
-    table = value_model_module.value_table(selection.features[list(TABLE_COLUMNS)], value_model(selection))
+    if selection.is_whole_dataset:  # cached once per choice of weights and tiers
+        table = models.value_table(selection.dataset)
+    else:
+        table = value_model_module.value_table(selection.features[list(TABLE_COLUMNS)], value_model(selection))
     return table[[*TABLE_COLUMNS, "value", "tier"]]
+
+
+def pyramid(selection: CustomerSelection, table: pd.DataFrame) -> pd.DataFrame:
+    """``strategy.pyramid`` of the selection's ``value_table``."""
+    return models.pyramid(selection.dataset) if selection.is_whole_dataset else strategy.pyramid(table)
+
+
+def strategy_cards(selection: CustomerSelection, table: pd.DataFrame, top_n: int) -> list[strategy.StrategyCard]:
+    """``strategy.strategy_cards`` of the selection's ``value_table``."""
+    if selection.is_whole_dataset:
+        return models.strategy_cards(selection.dataset, top_n=top_n)
+    return strategy.strategy_cards(table, top_n=top_n)
 
 
 def ranked(table: pd.DataFrame, column: str) -> concentration.RankedMetric:

@@ -6,16 +6,27 @@ segments and stages, taken from the shared cache (``ui.cache``) with the setting
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from dataclasses import replace
 
 import pandas as pd
+from streamlit.runtime import Runtime
 
-from analytics import presets, segments
+from analytics import migration, presets, segments
 from analytics import value_model as value_model_module
 from analytics.clv import beta_geo, lifetime_value
 from analytics.datasets import Dataset
 from analytics.dimensions import DimensionScores
-from analytics.potential import LifetimeFit, PotentialSource, potential_source, potential_values
+from analytics.lifecycle import StageThresholds
+from analytics.potential import (
+    LifetimeFit,
+    LifetimeSettings,
+    PotentialSource,
+    default_calibration_end,
+    potential_source,
+    potential_values,
+)
 from ui import cache, settings
 from ui import format as fmt
 from ui.language import lang, t
@@ -74,13 +85,53 @@ def score(scores: DimensionScores) -> value_model_module.ValueModel:
     return value_model_module.score_customers(scores, effective_weights(scores), method, shares)
 
 
+def value_choice(dataset: Dataset) -> cache.ValueChoice:
+    """The session's choices the dataset's value model follows (the cache key of what it derives)."""
+    method, shares = settings.tier_settings()
+    lifetime = settings.lifetime_settings()
+    weights = effective_weights(dimension_scores(dataset))
+    return cache.ValueChoice(lifetime, settings.referral_value(dataset), tuple(weights.items()), method,
+                             tuple(shares.items()))
+
+
 def value_model(dataset: Dataset) -> value_model_module.ValueModel:
-    return score(dimension_scores(dataset))
+    return cache.value_model(dataset, value_choice(dataset))
 
 
 def value_table(dataset: Dataset) -> pd.DataFrame:
     """Per-customer identity, revenue and profit, value, value score, tier, ranks and dimension breakdown."""
-    return value_model_module.value_table(cache.features(dataset), value_model(dataset))
+    return cache.value_table(dataset, value_choice(dataset))
+
+
+def pyramid(dataset: Dataset) -> pd.DataFrame:
+    """Per tier of the whole dataset: customers, value, revenue and gross profit with their shares."""
+    return cache.pyramid(dataset, value_choice(dataset))
+
+
+def strategy_cards(dataset: Dataset, blend: float = 1.0, top_n: int = 5) -> list:
+    """One strategy card per tier of the whole dataset (``strategy.strategy_cards``)."""
+    return cache.strategy_cards(dataset, value_choice(dataset), blend, top_n)
+
+
+def matrix_placements(dataset: Dataset, by: str) -> pd.DataFrame:
+    """The relationship matrix of the whole dataset by tier or customer type (``strategy.place_in_matrix``)."""
+    return cache.matrix_placements(dataset, value_choice(dataset), by)
+
+
+def rank_comparison(dataset: Dataset, top_share: float, bottom_share: float) -> pd.DataFrame:
+    """Revenue rank against value rank of every customer (``value_model.rank_comparison``)."""
+    return cache.rank_comparison(dataset, value_choice(dataset), top_share, bottom_share)
+
+
+def tier_migration(dataset: Dataset, before: dt.date, after: dt.date, weights: dict[str, float]
+                   ) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
+    """The tier migration between the cut-offs under ``weights`` (``cache.tier_migration``), valued like
+    ``dimensions_at``; raises ``ValueError`` when ``weights`` weigh no dimension there."""
+    method, shares = settings.tier_settings()
+    choice = cache.ValueChoice(_lifetime_at(dataset, settings.lifetime_settings()),
+                               dimension_scores(dataset).referral_value, tuple(weights.items()), method,
+                               tuple(shares.items()))
+    return cache.tier_migration(dataset, before, after, choice)
 
 
 def tiers(dataset: Dataset) -> pd.Series:
@@ -95,10 +146,20 @@ def dimensions_at(dataset: Dataset, as_of: dt.date) -> DimensionScores:
     the purchase model in use today (chosen once per dataset) fitted up to that date, and today's
     value per referral."""
     lifetime = settings.lifetime_settings()
-    chosen = lifetime_fit(dataset).choice
-    if chosen is not None:
-        lifetime = replace(lifetime, purchase_model=chosen.chosen)
-    return cache.dimensions_at(dataset, as_of, lifetime, dimension_scores(dataset).referral_value)
+    return cache.dimensions_at(dataset, as_of, _lifetime_at(dataset, lifetime),
+                               dimension_scores(dataset).referral_value)
+
+
+def _lifetime_at(dataset: Dataset, lifetime: LifetimeSettings) -> LifetimeSettings:
+    """``lifetime`` with the purchase model its fit on the whole history chose."""
+    chosen = cache.lifetime_fit(dataset, lifetime.purchase_model).choice
+    return lifetime if chosen is None else replace(lifetime, purchase_model=chosen.chosen)
+
+
+def default_cutoffs(dataset: Dataset) -> tuple[dt.date, dt.date]:
+    """The tier migration's dates until chosen: a year before the last order (not before the first), the last."""
+    before, after = migration.default_cutoffs(dataset.date_max)
+    return max(before, dataset.date_min), after
 
 
 def segmentation(dataset: Dataset, method: str, n_clusters: int | None = None) -> segments.Segmentation:
@@ -120,3 +181,47 @@ def potential_by_customer(dataset: Dataset) -> pd.Series | None:
     """Potential value per customer (index customer_id) under the settings in use, or None."""
     return potential_values(predictions(dataset))
 
+
+
+# -- Warming the shared cache: a page's first visit on a fresh server (or after an upload) would
+# otherwise wait for the lifetime-value fits, the stages, the tiers a year ago and the segments.
+_log = logging.getLogger(__name__)
+_warmed: set[tuple[str, int, int]] = set()
+_warmed_lock = threading.Lock()
+
+
+def warm_defaults(dataset: Dataset) -> None:
+    """Compute into the shared cache what the pages show for ``dataset`` under the default settings,
+    the Overview's needs first. Reads no session. A step that fails is left to its page, which
+    computes it again and says why."""
+    lifetime = settings.DEFAULT_LIFETIME
+    before, after = default_cutoffs(dataset)
+    steps = [
+        lambda: cache.dimensions(dataset, lifetime, None),  # features, fits, predictions on the way
+        lambda: cache.stages(dataset, StageThresholds(), settings.DEFAULT_USE_P_ALIVE, lifetime.purchase_model),
+        *(lambda cutoff=cutoff: cache.dimensions_at(dataset, cutoff, _lifetime_at(dataset, lifetime),
+                                                    cache.dimensions(dataset, lifetime, None).referral_value)
+          for cutoff in (before, after)),
+        lambda: cache.period_activity(dataset, before, after),
+        lambda: cache.segment_map(dataset, lifetime, segments.METHODS[0], None),  # and the segmentation
+        lambda: cache.holdout_check(dataset, default_calibration_end(dataset.date_min, dataset.date_max),
+                                    lifetime.purchase_model),
+    ]
+    for step in steps:
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - the page meets the same failure and shows it
+            _log.debug("warming the cache of dataset %s: a step failed", dataset.dataset_id, exc_info=True)
+
+
+def warm_in_background(dataset: Dataset) -> None:
+    """Start ``warm_defaults`` on a thread of its own, once per dataset version and server. Not under
+    AppTest (its runtime is a stand-in), where a test computes only what its page draws."""
+    if type(Runtime.instance()) is not Runtime or dataset.date_min is None:
+        return
+    key = cache.dataset_key(dataset)
+    with _warmed_lock:
+        if key in _warmed:
+            return
+        _warmed.add(key)
+    threading.Thread(target=warm_defaults, args=(dataset,), name="warm-cache", daemon=True).start()

@@ -152,6 +152,7 @@ def lifetime_settings() -> LifetimeSettings:
 
 # -- Lifecycle: the stage rules' thresholds (growth and decline entered in percent) and the model switch.
 USE_P_ALIVE_KEY = "life_use_p_alive"
+DEFAULT_USE_P_ALIVE = True
 STAGE_PERCENT_FIELDS = ("growth", "decline")
 
 
@@ -184,7 +185,7 @@ def entered_stage_thresholds() -> StageThresholds | None:
 def stage_settings() -> tuple[StageThresholds, bool]:
     """The stage thresholds (the defaults while the entries contradict each other) and whether the
     purchase model's probability of being active informs the stages."""
-    return entered_stage_thresholds() or StageThresholds(), bool(st.session_state.get(USE_P_ALIVE_KEY, True))
+    return entered_stage_thresholds() or StageThresholds(), bool(st.session_state.get(USE_P_ALIVE_KEY, DEFAULT_USE_P_ALIVE))
 
 
 # -- Concentration risk: set on the 80/20 page, read by the overview's verdict too.
