@@ -24,7 +24,7 @@ from analytics.concentration import RiskThresholds
 from analytics.dimensions import DIMENSIONS, DimensionScores
 from analytics.lifecycle import StageThresholds
 from analytics.store import Store
-from analytics.tiering import _validate_shares
+from analytics.tiering import DEFAULT_SHARES, TIER_METHODS, _validate_shares
 from analytics.value_model import validate_weights
 
 PRESETS: dict[str, dict[str, float]] = {
@@ -80,12 +80,13 @@ def load_preset(store: Store, name: str) -> dict[str, float]:
     return validate_weights(weights)
 
 
-def _replace_setting(cur, actor: Actor, action: str, key: str, value, **details) -> None:
-    """Put (or, with ``value`` None, remove) one setting and its audit row, before and after."""
+def _replace_setting(cur, actor: Actor, action: str, key: str, value, default=None, **details) -> None:
+    """Put (or, with ``value`` None, remove) one setting and its audit row, before and after; before
+    the first change, ``before`` is ``default``: what applied while nothing was stored."""
     found = cur.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchall()
-    before = json.loads(found[0][0]) if found else None
-    if value is None and before is None:
+    if value is None and not found:
         raise KeyError(f"no setting {key!r}")
+    before = json.loads(found[0][0]) if found else default
     cur.execute("DELETE FROM settings WHERE key = ?", [key])
     if value is not None:
         cur.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [key, json.dumps(value, ensure_ascii=False)])
@@ -121,6 +122,10 @@ class SharedSettings:
     shares: dict[str, float]
 
 
+# What sessions start from while nobody has published: the balanced weights and the first tier method.
+DEFAULT_SHARED = SharedSettings(dict(PRESETS["balanced"]), TIER_METHODS[0], dict(DEFAULT_SHARES[TIER_METHODS[0]]))
+
+
 def shared_settings(store: Store) -> SharedSettings | None:
     """The published shared settings; None until someone publishes (the defaults apply)."""
     value = store.get_setting(SHARED_KEY)
@@ -137,7 +142,7 @@ def publish_shared(store: Store, weights: Mapping[str, float], tier_method: str,
     require(actor, "publish")
     shared = SharedSettings(validate_weights(weights), tier_method, _validate_shares(tier_method, shares))
     with store.transaction() as cur:
-        _replace_setting(cur, actor, "shared_publish", SHARED_KEY, shared.__dict__)
+        _replace_setting(cur, actor, "shared_publish", SHARED_KEY, shared.__dict__, default=DEFAULT_SHARED.__dict__)
     return shared
 
 
@@ -160,7 +165,8 @@ def publish_thresholds(store: Store, thresholds: RiskThresholds | StageThreshold
         raise TypeError(f"not a kind of thresholds: {type(thresholds).__name__}")
     value = {name: entry.item() if hasattr(entry, "item") else entry for name, entry in asdict(thresholds).items()}
     with store.transaction() as cur:
-        _replace_setting(cur, actor, "thresholds_publish", _thresholds_key(kind), value, thresholds=kind)
+        _replace_setting(cur, actor, "thresholds_publish", _thresholds_key(kind), value,
+                         default=asdict(THRESHOLD_KINDS[kind]()), thresholds=kind)
 
 
 def _thresholds_key(kind: str) -> str:

@@ -58,10 +58,13 @@ def users_tab(reason: str | None) -> None:
                      t("admin.user_added", name=md(name.strip())))
     if listed.empty:
         return
+    st.markdown(f"**{t('admin.change_user')}**")
+    # Outside the form, so that picking a user redraws the role box at that user's current role.
+    picked = st.selectbox(t("admin.user"), listed["name"].tolist(), key="admin_pick_user")
+    current_role = listed.loc[listed["name"] == picked, "role"].iloc[0]
     with st.form("admin_change_user", clear_on_submit=True):
-        st.markdown(f"**{t('admin.change_user')}**")
-        picked = st.selectbox(t("admin.user"), listed["name"].tolist())
-        new_role = st.selectbox(t("admin.role"), auth.ROLES, format_func=roles)
+        new_role = st.selectbox(t("admin.role"), auth.ROLES, index=auth.ROLES.index(current_role), format_func=roles,
+                                key=f"admin_role_of_{picked}")
         new_password = st.text_input(t("admin.new_password"), type="password")
         left, middle, right = st.columns(3)
         if left.form_submit_button(t("admin.set_role"), disabled=reason is not None, help=reason):

@@ -160,6 +160,10 @@ def test_the_admin_page_is_for_admins_and_adds_users_with_an_audit_row(team):
         signed_in("uploader", "pages/admin.py")
     app = signed_in("admin", "pages/admin.py")
     assert app.title[0].value == "Admin"
+    for user in ("admin", "strategist"):  # the role box starts at the picked user's role, never demoting by accident
+        app.selectbox(key="admin_pick_user").set_value(user)
+        rerun(app)
+        assert app.selectbox(key=f"admin_role_of_{user}").value == user
     form = [w for w in app.text_input if w.label in ("User name", "Password")]
     form[0].input("newbie")
     form[1].input("short")

@@ -84,7 +84,8 @@ def test_published_thresholds_round_trip_each_kind_on_its_own_with_before_and_af
     changes = [json.loads(details) for (details,) in reopened.rows(
         "SELECT details FROM audit_log WHERE action = 'thresholds_publish' ORDER BY audit_id")]
     assert [change["thresholds"] for change in changes] == ["risk", "stages", "stages"]
-    assert changes[0]["before"] is None and changes[0]["after"]["top_n"] == 3
+    assert changes[0]["before"]["top_n"] == RiskThresholds().top_n and changes[0]["after"]["top_n"] == 3
+    assert changes[1]["before"]["new_days"] == StageThresholds().new_days  # the defaults applied until then
     assert (changes[2]["before"]["new_days"], changes[2]["after"]["new_days"]) == (90, 120)
     reopened.close()
 
