@@ -9,6 +9,14 @@ built-in users of team mode, the first admin among them.
 
     python -m analytics.cli user add NAME --role viewer|strategist|uploader|admin [--db PATH]
 
+    python -m analytics.cli source add NAME --backend pyspark|duckdb|postgres|... --table T
+        --map customer_id=cust_no,order_date=dt,revenue=amount[,...] [--url URL] [--db PATH]
+    python -m analytics.cli source refresh NAME [--db PATH]
+
+``source add`` registers a table in another engine as a read-only dataset (``analytics.external``),
+after checking the mapping against the table; ``source refresh`` recounts it and makes the pages
+compute its results again. Both exit 2 when the source cannot be reached or the mapping is wrong.
+
 Exit codes: 0 imported; 1 rows were rejected and nothing was written (``--accept-rejects``
 imports the valid rows); 2 the file, the mapping or a choice is missing or wrong (nothing written).
 
@@ -36,7 +44,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import datasets, export, ingest, presets, readers, sources, users, validation
+from analytics import datasets, export, external, ingest, presets, readers, sources, users, validation
 from analytics.auth import ROLES, Actor
 from analytics.concentration import ConcentrationUndefined
 from analytics.mapping import ALL_FIELDS, suggest_mapping
@@ -95,6 +103,19 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
+    source = commands.add_parser("source", help="external sources: a table in another engine as a dataset")
+    source_commands = source.add_subparsers(dest="source_command", required=True)
+    add = source_commands.add_parser("add", help="register a table, read where it lives")
+    add.add_argument("name")
+    add.add_argument("--backend", required=True, choices=external.BACKENDS)
+    add.add_argument("--table", required=True, help="table name, or catalog.database.table")
+    add.add_argument("--map", action="append", required=True, metavar="FIELD=COLUMN[,FIELD=COLUMN...]")
+    add.add_argument("--url", help="pyspark: master or Spark Connect URL (default local[*]); duckdb: the file;"
+                     " others: the backend's URL")
+    add.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
+    refresh = source_commands.add_parser("refresh", help="recount a source; the pages compute its results again")
+    refresh.add_argument("name")
+    refresh.add_argument("--db", type=Path, help="database file (default: $CVD_DB_PATH or data/cvd.duckdb)")
     return parser
 
 
@@ -130,6 +151,41 @@ def add_user(args: argparse.Namespace) -> int:
             store.close()
     print(f"added {args.name} ({args.role})")
     return EXIT_OK
+
+
+def source_command(args: argparse.Namespace, out=sys.stdout) -> int:
+    """``source add`` and ``source refresh``, acting as the command line (an admin), audited."""
+    try:
+        store = Store(args.db or database_path())
+    except StoreError as error:
+        print(translate(f"store.error.{error.code}", "en"), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        by_name = {d.name: d.dataset_id for d in datasets.list_datasets(store)}
+        if args.source_command == "add":
+            if args.name in by_name:
+                print(f"{args.name!r} exists", file=sys.stderr)
+                return EXIT_USAGE
+            mapping = _pairs([pair for value in args.map for pair in value.split(",") if pair.strip()], "--map")
+            url = args.url or ("local[*]" if args.backend == "pyspark" else None)
+            if url is None:
+                print(f"--backend {args.backend} needs --url", file=sys.stderr)
+                return EXIT_USAGE
+            dataset_id = external.add_source(store, args.name, args.backend, url, args.table, mapping,
+                                             actor=CLI_ACTOR)
+            print(f"added {args.name!r} (dataset {dataset_id}): {args.backend} table {args.table}", file=out)
+        else:
+            if args.name not in by_name:
+                print(f"no dataset named {args.name!r}", file=sys.stderr)
+                return EXIT_USAGE
+            refreshed = external.refresh(store, by_name[args.name], actor=CLI_ACTOR)
+            print(f"refreshed {args.name!r} at {refreshed:%Y-%m-%d %H:%M:%S}", file=out)
+        return EXIT_OK
+    except external.SourceError as error:
+        print(translate(f"source.error.{error.code}", "en", **error.details), file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        store.close()
 
 
 def _error(error: Exception, lang: str) -> str:
@@ -266,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "user":
         return add_user(args)
+    if args.command == "source":
+        return source_command(args)
     return write_report(args) if args.command == "report" else import_file(args)
 
 

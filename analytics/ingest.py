@@ -22,7 +22,7 @@ from analytics import audit
 from analytics.auth import Actor, acting, require
 from analytics.mapping import CUSTOMER_FIELDS, MASTER_FIELDS, TRANSACTION_FIELDS, customer_type_code
 from analytics.row_plan import Choices, RowPlan
-from analytics.sources import Source
+from analytics.sources import Source, UploadError
 from analytics.store import CUSTOMER_COLUMNS, Store
 from analytics.validation import Report, require_choices
 
@@ -151,6 +151,8 @@ def _with_progress(cur, stage: str, progress: Progress | None, statement: Callab
 def start_upload(cur, mode: str, dataset_id: int | None, dataset_name: str | None, filename: str,
            is_demo: bool, actor: str, sheet: str | None, digest: str | None, kind: str) -> tuple[int, int]:
     """The dataset (created for 'new', emptied for 'replace') and this upload's history row."""
+    if mode != "new" and cur.execute("SELECT 1 FROM sources WHERE dataset_id = ?", [dataset_id]).fetchall():
+        raise UploadError("external_source", filename)  # its rows live in the other engine, never here
     if mode == "new":
         dataset_id = cur.execute(
             "INSERT INTO datasets (name, source_file, is_demo) VALUES (?, ?, ?) RETURNING dataset_id",

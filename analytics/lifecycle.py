@@ -1,8 +1,8 @@
 """Where each customer is in its life with the company: new, growing, stable, declining, dormant, lost.
 
 A customer is judged against its OWN rhythm, not a fixed calendar: a wholesaler that orders every
-two weeks is overdue after a month, a hospital that orders twice a year is not. DuckDB computes,
-as of a date, each customer's tenure, recency (days since its last purchase day) and usual gap
+two weeks is overdue after a month, a hospital that orders twice a year is not. The engine holding
+the transactions (``aggregations.lifecycle``) computes, as of a date, each customer's tenure, recency (days since its last purchase day) and usual gap
 (median days between its purchase days; a purchase day is a day with positive net revenue, so
 returns are not purchases), plus a revenue trend. ``assign_stages`` then applies these rules,
 first match wins (thresholds in ``StageThresholds``):
@@ -41,6 +41,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics import engines
 from analytics.clv.beta_geo import BetaGeoModel
 from analytics.store import Store
 
@@ -81,70 +82,6 @@ class StageThresholds:
             raise ValueError("need p_alive_lost <= p_alive_dormant <= 1")
 
 
-_INPUTS_SQL = """
-WITH bounds AS (SELECT CAST($as_of AS DATE) AS as_of),
-days AS (
-    SELECT t.customer_id, t.order_date, sum(t.revenue) AS revenue, sum(t.gross_profit) AS gross_profit
-    FROM transactions t, bounds b
-    WHERE t.dataset_id = $dataset_id AND t.order_date <= b.as_of
-    GROUP BY t.customer_id, t.order_date
-),
-purchase_gaps AS (
-    SELECT customer_id, order_date,
-           date_diff('day', lag(order_date) OVER (PARTITION BY customer_id ORDER BY order_date), order_date) AS gap
-    FROM days
-    WHERE revenue > 0
-),
-rhythm AS (
-    SELECT customer_id, count(*) AS purchase_days, max(order_date) AS last_purchase,
-           median(gap) AS usual_gap_days, avg(gap) AS mean_gap_days
-    FROM purchase_gaps
-    GROUP BY customer_id
-),
-spans AS (
-    SELECT d.customer_id, min(d.order_date) AS first_order, max(d.order_date) AS last_order,
-           any_value(b.as_of) AS as_of,
-           -- both trend windows fit in the customer's life: 2 x window > tenure
-           CAST(least($trend_window_days, date_diff('day', min(d.order_date), any_value(b.as_of)) // 2 + 1)
-                AS INTEGER) AS trend_window_days
-    FROM days d, bounds b
-    GROUP BY d.customer_id
-),
-money AS (
-    SELECT d.customer_id,
-           sum(d.revenue) AS revenue,
-           sum(d.gross_profit) AS gross_profit,
-           coalesce(sum(d.revenue) FILTER (WHERE d.order_date > s.as_of - s.trend_window_days), 0) AS revenue_recent,
-           coalesce(sum(d.revenue) FILTER (WHERE d.order_date <= s.as_of - s.trend_window_days
-                                            AND d.order_date > s.as_of - 2 * s.trend_window_days), 0) AS revenue_before,
-           coalesce(sum(d.revenue) FILTER (WHERE d.order_date > s.as_of - INTERVAL 12 MONTH), 0) AS revenue_last_12m,
-           CASE WHEN count(d.gross_profit) > 0 THEN coalesce(
-               sum(d.gross_profit) FILTER (WHERE d.order_date > s.as_of - INTERVAL 12 MONTH), 0) END AS gross_profit_last_12m
-    FROM days d JOIN spans s USING (customer_id)
-    GROUP BY d.customer_id
-)
-SELECT s.customer_id,
-       s.first_order,
-       r.last_purchase,
-       date_diff('day', s.first_order, s.as_of) AS tenure_days,
-       date_diff('day', coalesce(r.last_purchase, s.last_order), s.as_of) AS recency_days,
-       coalesce(r.purchase_days, 0) AS purchase_days,
-       r.usual_gap_days,
-       r.mean_gap_days,
-       s.trend_window_days,
-       m.revenue_recent,
-       m.revenue_before,
-       CASE WHEN m.revenue_before > 0 THEN (m.revenue_recent - m.revenue_before) / m.revenue_before END AS trend,
-       m.revenue,
-       m.gross_profit,
-       m.revenue_last_12m,
-       m.gross_profit_last_12m
-FROM spans s
-JOIN money m USING (customer_id)
-LEFT JOIN rhythm r USING (customer_id)
-ORDER BY s.customer_id
-"""
-
 _FLOAT_COLUMNS = (
     "usual_gap_days", "mean_gap_days", "revenue_recent", "revenue_before", "trend", "revenue",
     "gross_profit", "revenue_last_12m", "gross_profit_last_12m",
@@ -161,9 +98,12 @@ def lifecycle_inputs(
     mean_gap_days (NaN with fewer than two purchase days),
     trend_window_days, revenue_recent, revenue_before, trend (NaN when nothing came before),
     revenue, gross_profit, revenue_last_12m, gross_profit_last_12m (NaN without cost data)."""
-    as_of = store.as_of_date(dataset_id, as_of)
-    frame = store.frame(_INPUTS_SQL, {"dataset_id": dataset_id, "as_of": as_of,
-                                      "trend_window_days": int(trend_window_days)})
+    from analytics import aggregations  # Ibis: loaded by the first read, not by importing pages
+
+    # Without transactions there is no last order date, and any date gives the empty table.
+    as_of = store.as_of_date(dataset_id, as_of) or date.today()
+    engine = engines.for_dataset(store, dataset_id)
+    frame = engine.frame(aggregations.lifecycle(engine.transactions, as_of, int(trend_window_days)))
     for column in _FLOAT_COLUMNS:
         frame[column] = frame[column].astype(float)
     for column in _INT_COLUMNS:
@@ -250,19 +190,6 @@ def probability_alive(summary: pd.DataFrame, purchases: BetaGeoModel) -> pd.Seri
     return pd.Series(alive, index=summary.index, name="p_alive")
 
 
-_HISTORY_SQL = """
-SELECT customer_id,
-       date_trunc($period, order_date) AS period,
-       sum(revenue) AS revenue,
-       sum(gross_profit) AS gross_profit,
-       count(DISTINCT coalesce(order_id, CAST(order_date AS VARCHAR))) FILTER (WHERE revenue > 0) AS orders
-FROM transactions
-WHERE dataset_id = $dataset_id AND ($customer_id IS NULL OR customer_id = $customer_id)
-GROUP BY ALL
-ORDER BY customer_id, period
-"""
-
-
 def order_history(store: Store, dataset_id: int, customer_id: str, period: str = "month") -> pd.DataFrame:
     """One customer's revenue, gross profit (NaN without cost data) and orders per ``period``
     (month, quarter or year), oldest first; periods without orders are not listed."""
@@ -274,8 +201,11 @@ def order_histories(store: Store, dataset_id: int, period: str = "year", custome
     column, by customer and period."""
     if period not in HISTORY_PERIODS:
         raise ValueError(f"period must be one of {HISTORY_PERIODS}, got {period!r}")
-    frame = store.frame(_HISTORY_SQL, {"period": period, "dataset_id": dataset_id,
-                                       "customer_id": None if customer_id is None else str(customer_id)})
+    from analytics import aggregations
+
+    engine = engines.for_dataset(store, dataset_id)
+    frame = engine.frame(aggregations.histories(engine.transactions, period,
+                                                None if customer_id is None else str(customer_id)))
     frame["customer_id"] = frame["customer_id"].astype(str)
     frame["period"] = pd.to_datetime(frame["period"])
     for column in ("revenue", "gross_profit"):
@@ -284,15 +214,9 @@ def order_histories(store: Store, dataset_id: int, period: str = "year", custome
     return frame
 
 
-_ORDERS_SQL = """
-SELECT order_date, order_id, product, revenue, gross_profit, quantity, channel
-FROM transactions
-WHERE dataset_id = $dataset_id AND customer_id = $customer_id
-ORDER BY order_date DESC, order_id DESC
-LIMIT $limit
-"""
-
-
 def recent_orders(store: Store, dataset_id: int, customer_id: str, limit: int = 100) -> pd.DataFrame:
     """One customer's latest transaction lines, newest first."""
-    return store.frame(_ORDERS_SQL, {"dataset_id": dataset_id, "customer_id": str(customer_id), "limit": int(limit)})
+    from analytics import aggregations
+
+    engine = engines.for_dataset(store, dataset_id)
+    return engine.frame(aggregations.recent_orders(engine.transactions, str(customer_id), int(limit)))

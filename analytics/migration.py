@@ -32,6 +32,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analytics import engines
 from analytics.dimensions import DimensionScores
 from analytics.store import Store
 from analytics.tiering import TIERS
@@ -132,31 +133,15 @@ def tiers_from_scores(
                          "value": model.value})
 
 
-_ACTIVITY_SQL = """
-WITH periods AS (
-    SELECT customer_id,
-           bool_or(revenue > 0 AND order_date <= $before) AS active_before,
-           bool_or(revenue > 0 AND order_date > $before) AS active_after,
-           coalesce(sum(revenue) FILTER (WHERE order_date <= $before), 0) AS revenue_before,
-           coalesce(sum(revenue) FILTER (WHERE order_date > $before), 0) AS revenue_after
-    FROM transactions
-    WHERE dataset_id = $dataset_id AND order_date > $start AND order_date <= $after
-    GROUP BY customer_id
-)
-SELECT p.*, coalesce(c.name, p.customer_id) AS name
-FROM periods p
-LEFT JOIN customers c ON c.dataset_id = $dataset_id AND c.customer_id = p.customer_id
-WHERE p.active_before OR p.active_after
-ORDER BY p.customer_id
-"""
-
-
 def period_activity(store: Store, dataset_id: int, before: date, after: date) -> pd.DataFrame:
     """Per customer active in either period: customer_id, name, active_before, active_after,
     revenue_before, revenue_after (net revenue of each period)."""
     before, after = _checked_cutoffs(before, after)
     start = before - (after - before)
-    frame = store.frame(_ACTIVITY_SQL, {"dataset_id": dataset_id, "start": start, "before": before, "after": after})
+    from analytics import aggregations  # Ibis: loaded by the first read, not by importing pages
+
+    engine = engines.for_dataset(store, dataset_id)
+    frame = engine.frame(aggregations.activity(engine.transactions, engine.customers, start, before, after))
     frame["customer_id"] = frame["customer_id"].astype(str)
     for column in ("revenue_before", "revenue_after"):
         frame[column] = frame[column].astype(float)

@@ -188,6 +188,14 @@ _MIGRATIONS = (
         created TIMESTAMP NOT NULL DEFAULT current_timestamp, actor VARCHAR NOT NULL, role VARCHAR NOT NULL,
         action VARCHAR NOT NULL, dataset_id INTEGER, dataset_name VARCHAR, details JSON NOT NULL);
     """,
+    # 6: external sources (analytics/external.py): a dataset whose transactions are a table in another
+    # engine, read there through Ibis. Where to reach it (no credentials: those stay in the driver's
+    # environment), the column mapping as JSON, who added it, and when it was last counted.
+    """
+    CREATE TABLE sources (dataset_id INTEGER NOT NULL, backend VARCHAR NOT NULL, url VARCHAR NOT NULL,
+        table_name VARCHAR NOT NULL, mapping JSON NOT NULL, created TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        created_by VARCHAR NOT NULL, refreshed TIMESTAMP);
+    """,
 )
 
 
@@ -256,6 +264,16 @@ class Store:
             self._local.cursor = cursor
         return cursor
 
+    def ibis(self):
+        """This thread's Ibis DuckDB backend, on a cursor of its own: Ibis sets its session options
+        (UTC, no Python-variable scans) there, not on the cursor the other reads share."""
+        backend = getattr(self._local, "ibis", None)
+        if backend is None:
+            import ibis  # here, not at the top: about half a second, paid by the first read of transactions
+
+            backend = self._local.ibis = ibis.duckdb.from_connection(self._connection.cursor())
+        return backend
+
     def rows(self, sql: str, params: Any = None) -> list[tuple]:
         return self.cursor().execute(sql, params).fetchall()
 
@@ -273,7 +291,11 @@ class Store:
     # Reads that several analyses share: they go through here, so no module copies their SQL.
     def last_order_date(self, dataset_id: int) -> date | None:
         """The dataset's last order date; None when it has no transactions."""
-        return self.scalar("SELECT max(order_date) FROM transactions WHERE dataset_id = ?", [dataset_id])
+        from analytics import engines
+
+        engine = engines.for_dataset(self, dataset_id)
+        last = engine.scalar(engine.transactions.order_date.max())
+        return None if last is None or pd.isna(last) else pd.Timestamp(last).date()
 
     def as_of_date(self, dataset_id: int, as_of: Any = None) -> date | None:
         """The date an analysis is measured at: ``as_of`` when given, else the dataset's last order date."""

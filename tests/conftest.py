@@ -1,5 +1,6 @@
-"""Shared fixtures (a real DuckDB file in a temp dir, a demo database built once per run) and the
-``app`` and ``slow`` markers (declared in pyproject.toml), given here so no test module has to."""
+"""Shared fixtures (a real DuckDB file in a temp dir, a demo database built once per run, a local
+Spark session) and the ``app``, ``slow`` and ``spark`` markers (declared in pyproject.toml), given
+here so no test module has to."""
 
 from __future__ import annotations
 
@@ -70,6 +71,20 @@ def app_database(tmp_path, monkeypatch, demo_database) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def spark():
+    """A local Spark session (one core, no UI), made once per test process: the tested distributed engine."""
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master(SPARK_MASTER).appName("cvd-tests")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+               .config("spark.driver.memory", "1g").config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    yield session
+    session.stop()
+
+
+SPARK_MASTER = "local[1]"
+
 HOLD_LOCK = """
 import sys, time
 from analytics.store import Store
@@ -94,6 +109,9 @@ def locked_database(tmp_path):
 # class or fixture of its module it calls) names one of APP_NAMES: the app in AppTest, the browser,
 # or another Python process (servers, the command line, lock holders, kill tests).
 APP_FIXTURES = {"app_database"}
+# Tests on a local Spark session (a JVM: slow to start, needs Java) are ``spark`` tests, and ``app``
+# tests too, so the fast suite (``-m "not app"``) leaves them out.
+SPARK_FIXTURES = {"spark"}
 APP_NAMES = {"AppTest", "open_app", "subprocess", "sync_playwright"}
 # Long by design, longest first (seconds on the 2-core machine, serial): ``slow`` and ``app``, and
 # run first, so that under pytest-xdist they start early while short tests fill the other worker.
@@ -184,6 +202,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.app)
         elif _is_app_test(item):
+            item.add_marker(pytest.mark.app)
+        if SPARK_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.spark)
             item.add_marker(pytest.mark.app)
     stale = [key for key in SLOW if key.split("::")[0] in modules
              and not hasattr(modules[key.split("::")[0]], key.split("::")[1])]

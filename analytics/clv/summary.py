@@ -1,4 +1,5 @@
-"""The per-customer summary the lifetime-value models are fitted on, computed by DuckDB.
+"""The per-customer summary the lifetime-value models are fitted on, computed where the transactions
+live (``aggregations.rfm``: DuckDB, or an external source's engine).
 
 ``rfm_summary`` condenses the transaction log into frequency / recency / age / mean spend per
 customer, following the conventions of Fader, Hardie and Lee and of ``lifetimes``;
@@ -20,64 +21,9 @@ import datetime as dt
 
 import pandas as pd
 
+from analytics import engines
 from analytics.clv.fitting import InsufficientDataError
 from analytics.store import Store
-
-_RFM_SQL = """
-WITH calibration_days AS (
-    SELECT customer_id, order_date, SUM(revenue) AS net_revenue
-    FROM transactions
-    WHERE dataset_id = $dataset_id AND order_date <= $calibration_end
-    GROUP BY customer_id, order_date
-),
-purchases AS (
-    SELECT customer_id, order_date, net_revenue,
-           MIN(order_date) OVER (PARTITION BY customer_id) AS first_purchase
-    FROM calibration_days
-    WHERE net_revenue >= 0
-),
-rfm AS (
-    SELECT customer_id,
-           COUNT(*) - 1 AS frequency,
-           date_diff('day', MIN(order_date), MAX(order_date)) AS recency_days,
-           date_diff('day', MIN(order_date), $calibration_end) AS age_days,
-           COALESCE(AVG(net_revenue) FILTER (WHERE order_date > first_purchase), 0) AS monetary_value
-    FROM purchases
-    GROUP BY customer_id
-),
-margins AS (
-    SELECT customer_id,
-           SUM(gross_profit) / NULLIF(SUM(revenue) FILTER (WHERE gross_profit IS NOT NULL), 0)
-               AS profit_per_revenue,
-           SUM(revenue) FILTER (WHERE gross_profit IS NOT NULL) AS costed_revenue
-    FROM transactions
-    WHERE dataset_id = $dataset_id AND order_date <= $calibration_end
-    GROUP BY customer_id
-),
-holdout AS (
-    SELECT customer_id, COUNT(*) AS frequency_holdout
-    FROM (
-        SELECT customer_id, order_date
-        FROM transactions
-        WHERE dataset_id = $dataset_id
-          AND order_date > $calibration_end AND order_date <= $observation_end
-        GROUP BY customer_id, order_date
-        HAVING SUM(revenue) >= 0
-    )
-    GROUP BY customer_id
-)
-SELECT rfm.customer_id,
-       rfm.frequency,
-       rfm.recency_days / $time_unit_days AS recency,
-       rfm.age_days / $time_unit_days AS "T",
-       rfm.monetary_value,
-       CASE WHEN margins.costed_revenue > 0 THEN margins.profit_per_revenue END AS margin,
-       COALESCE(holdout.frequency_holdout, 0) AS frequency_holdout
-FROM rfm
-LEFT JOIN margins USING (customer_id)
-LEFT JOIN holdout USING (customer_id)
-ORDER BY rfm.customer_id
-"""
 
 
 def rfm_summary(
@@ -109,16 +55,11 @@ def rfm_summary(
     holdout_end = calibration_end if observation_end is None else pd.Timestamp(observation_end).date()
     if holdout_end < calibration_end:
         raise ValueError("observation_end is before calibration_end")
+    from analytics import aggregations  # Ibis: loaded by the first read, not by importing pages
+
+    engine = engines.for_dataset(store, dataset_id)
     summary = (
-        store.frame(
-            _RFM_SQL,
-            {
-                "dataset_id": dataset_id,
-                "calibration_end": calibration_end,
-                "observation_end": holdout_end,
-                "time_unit_days": float(time_unit_days),
-            },
-        )
+        engine.frame(aggregations.rfm(engine.transactions, calibration_end, holdout_end, float(time_unit_days)))
         .astype({"customer_id": str, "frequency": "int64", "frequency_holdout": "int64"})
         .set_index("customer_id")
     )
