@@ -24,7 +24,7 @@ from analytics import audit
 from analytics.store import Store
 
 ROLES = ("viewer", "strategist", "uploader", "admin")
-PERMISSIONS = ("preset", "publish", "upload", "rename", "rollback", "delete_dataset", "users", "audit")
+PERMISSIONS = ("preset", "publish", "upload", "rename", "rollback", "delete_dataset", "sources", "users", "audit")
 GRANTS: dict[str, frozenset[str]] = {
     "viewer": frozenset(),
     "strategist": frozenset({"preset", "publish"}),

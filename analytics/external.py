@@ -189,7 +189,7 @@ def add_source(store: Store, name: str, backend: str, url: str, table: str, mapp
                actor: Actor | None = None) -> int:
     """Register ``table`` as a new dataset named ``name`` after checking its mapping; its dataset id."""
     actor = acting(actor)
-    require(actor, "upload")  # bringing data in, as an upload; the command line acts as an admin
+    require(actor, "sources")  # admins only: a connection to another engine; the command line acts as one
     name = name.strip()
     if not name:
         raise SourceError("no_name")

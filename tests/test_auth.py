@@ -8,10 +8,11 @@ import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from argon2 import extract_parameters, profiles
 
-from analytics import audit, auth, datasets, ingest, presets, table_uploads, users
+from analytics import audit, auth, datasets, external, ingest, presets, table_uploads, users
 from analytics.auth import ROLES, Actor, PermissionDenied
 from analytics.concentration import RiskThresholds
 from analytics.lifecycle import StageThresholds
@@ -86,6 +87,15 @@ def upload_id(store) -> int:
     return store.scalar("SELECT max(upload_id) FROM uploads WHERE rolled_back IS NULL")
 
 
+def lake_file(store: Store) -> Path:
+    """A DuckDB file beside the store's with an ``orders`` table: an external source to register."""
+    path = Path(store.path).with_name("lake.duckdb")
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE OR REPLACE TABLE orders AS SELECT 'k1' AS cust_no, DATE '2024-01-02' AS dt,"
+                           " 10.5 AS amount")
+    return path
+
+
 # Every write the app has: (permission, audit action, the write as the given actor).
 WRITES = {
     "upload_new": ("upload", "upload", lambda s, a: commit_file(s, a, SECOND)),
@@ -106,6 +116,9 @@ WRITES = {
         s, RiskThresholds(top_n=3), actor=a)),
     "publish_stages": ("publish", "thresholds_publish", lambda s, a: presets.publish_thresholds(
         s, StageThresholds(new_days=90), actor=a)),
+    "add_source": ("sources", "source_add", lambda s, a: external.add_source(
+        s, "Lake", "duckdb", str(lake_file(s)), "orders", {"customer_id": "cust_no", "order_date": "dt",
+                                                         "revenue": "amount"}, actor=a)),
     "add_user": ("users", "user_add", lambda s, a: users.add_user(s, a, "newbie", "uploader", PASSWORD)),
     "set_role": ("users", "user_role", lambda s, a: users.set_role(s, a, "reader", "strategist")),
     "set_password": ("users", "user_password", lambda s, a: users.set_password(s, a, "reader", PASSWORD + "!")),

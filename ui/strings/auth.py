@@ -13,6 +13,8 @@ _DENIED = {
                  "撤销上传需要上传员或管理员角色；您当前的角色是{role}。"),
     "delete_dataset": ("Deleting a dataset needs the admin role; you are signed in as {role}.",
                        "删除数据集需要管理员角色；您当前的角色是{role}。"),
+    "sources": ("Registering an external source needs the admin role; you are signed in as {role}.",
+                "注册外部数据源需要管理员角色；您当前的角色是{role}。"),
     "users": ("Managing users and roles needs the admin role; you are signed in as {role}.",
               "管理用户和角色需要管理员角色；您当前的角色是{role}。"),
     "audit": ("The audit trail is for admins; you are signed in as {role}.",
