@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.presets import shared_settings, shared_thresholds
-from ui import access, database, models, settings
+from ui import access, database, settings
 from ui.language import language_selector, t
 
 # A local file: a Material icon or emoji as page icon makes every browser fetch it from Google's servers.
@@ -46,7 +46,6 @@ def main() -> None:
     if store.read_only:
         st.sidebar.warning(t("store.read_only_notice"))
     dataset = database.dataset_selector()
-    models.warm_in_background(dataset)  # a new server, dataset or upload: the pages' first visits find it cached
     if dataset.is_demo:
         st.sidebar.info(t("app.demo_notice"))
     navigation = st.navigation([_page(page) for page in PAGES + ([ADMIN_PAGE] if actor.can("users") else [])])

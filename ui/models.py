@@ -6,24 +6,19 @@ segments and stages, taken from the shared cache (``ui.cache``) with the setting
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from dataclasses import replace
 
 import pandas as pd
-from streamlit.runtime import Runtime
 
 from analytics import migration, presets, segments
 from analytics import value_model as value_model_module
 from analytics.clv import beta_geo, lifetime_value
 from analytics.datasets import Dataset
 from analytics.dimensions import DimensionScores
-from analytics.lifecycle import StageThresholds
 from analytics.potential import (
     LifetimeFit,
     LifetimeSettings,
     PotentialSource,
-    default_calibration_end,
     potential_source,
     potential_values,
 )
@@ -180,48 +175,3 @@ def stages(dataset: Dataset) -> pd.DataFrame:
 def potential_by_customer(dataset: Dataset) -> pd.Series | None:
     """Potential value per customer (index customer_id) under the settings in use, or None."""
     return potential_values(predictions(dataset))
-
-
-
-# -- Warming the shared cache: a page's first visit on a fresh server (or after an upload) would
-# otherwise wait for the lifetime-value fits, the stages, the tiers a year ago and the segments.
-_log = logging.getLogger(__name__)
-_warmed: set[tuple[str, int, int]] = set()
-_warmed_lock = threading.Lock()
-
-
-def warm_defaults(dataset: Dataset) -> None:
-    """Compute into the shared cache what the pages show for ``dataset`` under the default settings,
-    the Overview's needs first. Reads no session. A step that fails is left to its page, which
-    computes it again and says why."""
-    lifetime = settings.DEFAULT_LIFETIME
-    before, after = default_cutoffs(dataset)
-    steps = [
-        lambda: cache.dimensions(dataset, lifetime, None),  # features, fits, predictions on the way
-        lambda: cache.stages(dataset, StageThresholds(), settings.DEFAULT_USE_P_ALIVE, lifetime.purchase_model),
-        *(lambda cutoff=cutoff: cache.dimensions_at(dataset, cutoff, _lifetime_at(dataset, lifetime),
-                                                    cache.dimensions(dataset, lifetime, None).referral_value)
-          for cutoff in (before, after)),
-        lambda: cache.period_activity(dataset, before, after),
-        lambda: cache.segment_map(dataset, lifetime, segments.METHODS[0], None),  # and the segmentation
-        lambda: cache.holdout_check(dataset, default_calibration_end(dataset.date_min, dataset.date_max),
-                                    lifetime.purchase_model),
-    ]
-    for step in steps:
-        try:
-            step()
-        except Exception:  # noqa: BLE001 - the page meets the same failure and shows it
-            _log.debug("warming the cache of dataset %s: a step failed", dataset.dataset_id, exc_info=True)
-
-
-def warm_in_background(dataset: Dataset) -> None:
-    """Start ``warm_defaults`` on a thread of its own, once per dataset version and server. Not under
-    AppTest (its runtime is a stand-in), where a test computes only what its page draws."""
-    if type(Runtime.instance()) is not Runtime or dataset.date_min is None:
-        return
-    key = cache.dataset_key(dataset)
-    with _warmed_lock:
-        if key in _warmed:
-            return
-        _warmed.add(key)
-    threading.Thread(target=warm_defaults, args=(dataset,), name="warm-cache", daemon=True).start()
