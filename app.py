@@ -45,8 +45,7 @@ def main() -> None:
                                    stages=shared_thresholds(store, "stages"))
     if store.read_only:
         st.sidebar.warning(t("store.read_only_notice"))
-    dataset = database.dataset_selector()
-    if dataset.is_demo:
+    if database.dataset_selector().is_demo:
         st.sidebar.info(t("app.demo_notice"))
     navigation = st.navigation([_page(page) for page in PAGES + ([ADMIN_PAGE] if actor.can("users") else [])])
     try:
