@@ -2,9 +2,9 @@
 
 The dashboard needs per-customer rows only: features, the lifetime-value summary, lifecycle inputs,
 activity by period, one customer's history and the dataset's date bounds. Each is built here over
-two tables an engine supplies (``analytics.engines``): the transactions in the standard columns
-(``TRANSACTIONS``) and the customer master (``CUSTOMERS``, None where the engine has none), and is run
-where the transactions live: the embedded DuckDB file by default, Spark or a warehouse for an external
+a dataset's ``Tables``, which an engine supplies (``analytics.engines``): the transactions in the
+standard columns (``TRANSACTIONS``) and the customer master (``CUSTOMERS``, None where the engine has
+none), and is run where the transactions live: the embedded DuckDB file by default, Spark or a warehouse for an external
 source. Dates the queries compare against are computed here in Python and passed as literals, so every
 engine cuts at the same day. Values reach the SQL as typed literals quoted by Ibis (sqlglot), never as
 text pasted into a query.
@@ -13,6 +13,7 @@ text pasted into a query.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import ibis
 import ibis.expr.types as ir
@@ -32,6 +33,14 @@ CUSTOMERS = {
     "new_product_pilot": "float64",
 }
 HISTORY_UNITS = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+class Tables(NamedTuple):
+    """A dataset's transactions (``TRANSACTIONS`` columns) and customer master (None when its engine has
+    none): what every expression below is built over."""
+
+    transactions: ir.Table
+    customers: ir.Table | None
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -57,14 +66,21 @@ def _usual(tx: ir.Table, column: str) -> ir.Table:
     return lines.group_by("customer_id").agg(**{column: lines[column].argmin(key)})
 
 
-def date_bounds(tx: ir.Table) -> ir.Table:
+def last_order(data: Tables) -> ir.Table:
+    """One row: the last order date (NULL without transactions)."""
+    return data.transactions.aggregate(last_order=data.transactions.order_date.max())
+
+
+def date_bounds(data: Tables) -> ir.Table:
     """One row: first and last order date, order lines and customers."""
+    tx = data.transactions
     return tx.aggregate(date_min=tx.order_date.min(), date_max=tx.order_date.max(), rows=tx.count(),
                         customers=tx.customer_id.nunique())
 
 
-def features(tx: ir.Table, customers: ir.Table | None, as_of: dt.date, start: dt.date | None) -> ir.Table:
+def features(data: Tables, as_of: dt.date, start: dt.date | None) -> ir.Table:
     """Per-customer features up to ``as_of`` (``analytics.features`` documents the columns)."""
+    tx = data.transactions
     window = tx.order_date <= as_of
     if start is not None:
         window &= tx.order_date >= start
@@ -82,7 +98,7 @@ def features(tx: ir.Table, customers: ir.Table | None, as_of: dt.date, start: dt
         gross_sales=ibis.greatest(tx.revenue, 0).sum(),
     )
     channels, regions = _usual(tx, "channel"), _usual(tx, "region")
-    joined = _with_master(per, customers).left_join(channels, "customer_id").left_join(regions, "customer_id")
+    joined = _with_master(per, data.customers).left_join(channels, "customer_id").left_join(regions, "customer_id")
     no_number = ibis.null("float64")
     return joined.select(
         "customer_id",
@@ -122,9 +138,10 @@ def _with_master(table: ir.Table, customers: ir.Table | None) -> ir.Table:
     return table.left_join(master, table.customer_id == master.c_customer_id).drop("c_customer_id")
 
 
-def rfm(tx: ir.Table, calibration_end: dt.date, observation_end: dt.date, time_unit_days: float) -> ir.Table:
+def rfm(data: Tables, calibration_end: dt.date, observation_end: dt.date, time_unit_days: float) -> ir.Table:
     """Frequency, recency, T, mean repeat spend, margin and holdout purchases per customer
     (``analytics.clv.summary`` documents the conventions)."""
+    tx = data.transactions
     calibration = tx.filter(tx.order_date <= calibration_end)
     days = calibration.group_by(["customer_id", "order_date"]).agg(net_revenue=_.revenue.sum())
     purchases = days.filter(days.net_revenue >= 0)
@@ -157,8 +174,9 @@ def rfm(tx: ir.Table, calibration_end: dt.date, observation_end: dt.date, time_u
     ).order_by("customer_id")
 
 
-def lifecycle(tx: ir.Table, as_of: dt.date, trend_window_days: int) -> ir.Table:
+def lifecycle(data: Tables, as_of: dt.date, trend_window_days: int) -> ir.Table:
     """Tenure, recency, buying rhythm and revenue trend per customer (``analytics.lifecycle``)."""
+    tx = data.transactions
     days = tx.filter(tx.order_date <= as_of).group_by(["customer_id", "order_date"]).agg(
         revenue=_.revenue.sum(), gross_profit=_.gross_profit.sum())
     bought = days.filter(days.revenue > 0)
@@ -208,8 +226,9 @@ def lifecycle(tx: ir.Table, as_of: dt.date, trend_window_days: int) -> ir.Table:
     ).order_by("customer_id")
 
 
-def histories(tx: ir.Table, period: str, customer_id: str | None) -> ir.Table:
+def histories(data: Tables, period: str, customer_id: str | None) -> ir.Table:
     """Revenue, gross profit and orders per customer and ``period`` (month, quarter, year)."""
+    tx = data.transactions
     if customer_id is not None:
         tx = tx.filter(tx.customer_id == customer_id)
     tx = tx.mutate(period=tx.order_date.truncate(HISTORY_UNITS[period]), order_key=_order_key(tx))
@@ -219,15 +238,17 @@ def histories(tx: ir.Table, period: str, customer_id: str | None) -> ir.Table:
     ).order_by(["customer_id", "period"])
 
 
-def recent_orders(tx: ir.Table, customer_id: str, limit: int) -> ir.Table:
+def recent_orders(data: Tables, customer_id: str, limit: int) -> ir.Table:
     """One customer's latest lines, newest first."""
+    tx = data.transactions
     lines = tx.filter(tx.customer_id == customer_id)
     return lines.select("order_date", "order_id", "product", "revenue", "gross_profit", "quantity", "channel").order_by(
         [ibis.desc("order_date"), ibis.desc("order_id")]).limit(limit)
 
 
-def activity(tx: ir.Table, customers: ir.Table | None, start: dt.date, before: dt.date, after: dt.date) -> ir.Table:
+def activity(data: Tables, start: dt.date, before: dt.date, after: dt.date) -> ir.Table:
     """Per customer active (buying) in (start, before] or (before, after]: net revenue of each period."""
+    tx = data.transactions
     tx = tx.filter((tx.order_date > start) & (tx.order_date <= after))
     early = tx.order_date <= before
     periods = tx.group_by("customer_id").agg(
@@ -236,7 +257,7 @@ def activity(tx: ir.Table, customers: ir.Table | None, start: dt.date, before: d
         revenue_before=tx.revenue.sum(where=early).fill_null(0),
         revenue_after=tx.revenue.sum(where=~early).fill_null(0),
     )
-    periods = _with_master(periods.filter(periods.active_before | periods.active_after), customers)
+    periods = _with_master(periods.filter(periods.active_before | periods.active_after), data.customers)
     return periods.select(
         "customer_id", "active_before", "active_after", "revenue_before", "revenue_after",
         name=periods.c_name.fill_null(periods.customer_id),

@@ -179,7 +179,8 @@ def _measure(connection, transactions) -> dict:
     """Rows, customers and date range of a source's transactions, counted by its engine."""
     from analytics import aggregations
 
-    frame = engines.Engine(connection, transactions, None).frame(aggregations.date_bounds(transactions))
+    frame = engines.Engine(connection, transactions, None).frame(aggregations.date_bounds(
+        aggregations.Tables(transactions, None)))
     row = frame.iloc[0]
     days = {name: None if pd.isna(row[name]) else pd.Timestamp(row[name]).date() for name in ("date_min", "date_max")}
     return {"rows": int(row["rows"]), "customers": int(row["customers"]), **days}

@@ -43,8 +43,7 @@ def customer_features(
     # Without transactions there is no last order date, and any date gives the empty table.
     as_of = store.as_of_date(dataset_id, as_of) or date.today()
     start = None if start is None else pd.Timestamp(start).date()
-    engine = engines.for_dataset(store, dataset_id)
-    frame = engine.frame(aggregations.features(engine.transactions, engine.customers, as_of, start))
+    frame = engines.read(store, dataset_id, aggregations.features, as_of, start)
     for column in _FLOAT_COLUMNS:
         frame[column] = frame[column].astype(float)
     for column in ("tenure_days", "recency_days", "orders"):

@@ -102,8 +102,7 @@ def lifecycle_inputs(
 
     # Without transactions there is no last order date, and any date gives the empty table.
     as_of = store.as_of_date(dataset_id, as_of) or date.today()
-    engine = engines.for_dataset(store, dataset_id)
-    frame = engine.frame(aggregations.lifecycle(engine.transactions, as_of, int(trend_window_days)))
+    frame = engines.read(store, dataset_id, aggregations.lifecycle, as_of, int(trend_window_days))
     for column in _FLOAT_COLUMNS:
         frame[column] = frame[column].astype(float)
     for column in _INT_COLUMNS:
@@ -203,9 +202,8 @@ def order_histories(store: Store, dataset_id: int, period: str = "year", custome
         raise ValueError(f"period must be one of {HISTORY_PERIODS}, got {period!r}")
     from analytics import aggregations
 
-    engine = engines.for_dataset(store, dataset_id)
-    frame = engine.frame(aggregations.histories(engine.transactions, period,
-                                                None if customer_id is None else str(customer_id)))
+    frame = engines.read(store, dataset_id, aggregations.histories, period,
+                         None if customer_id is None else str(customer_id))
     frame["customer_id"] = frame["customer_id"].astype(str)
     frame["period"] = pd.to_datetime(frame["period"])
     for column in ("revenue", "gross_profit"):
@@ -218,5 +216,4 @@ def recent_orders(store: Store, dataset_id: int, customer_id: str, limit: int = 
     """One customer's latest transaction lines, newest first."""
     from analytics import aggregations
 
-    engine = engines.for_dataset(store, dataset_id)
-    return engine.frame(aggregations.recent_orders(engine.transactions, str(customer_id), int(limit)))
+    return engines.read(store, dataset_id, aggregations.recent_orders, str(customer_id), int(limit))

@@ -140,8 +140,7 @@ def period_activity(store: Store, dataset_id: int, before: date, after: date) ->
     start = before - (after - before)
     from analytics import aggregations  # Ibis: loaded by the first read, not by importing pages
 
-    engine = engines.for_dataset(store, dataset_id)
-    frame = engine.frame(aggregations.activity(engine.transactions, engine.customers, start, before, after))
+    frame = engines.read(store, dataset_id, aggregations.activity, start, before, after)
     frame["customer_id"] = frame["customer_id"].astype(str)
     for column in ("revenue_before", "revenue_after"):
         frame[column] = frame[column].astype(float)

@@ -18,10 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
-from sklearn.metrics import silhouette_score
-from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
 CLUSTER_FEATURES = (
@@ -121,6 +117,9 @@ def standardize_features(features: pd.DataFrame) -> pd.DataFrame:
 
 
 def _model(method: str, n_clusters: int, random_state: int):
+    from sklearn.cluster import KMeans  # scikit-learn takes about a second to import: only pages that cluster pay
+    from sklearn.mixture import GaussianMixture
+
     if method == "kmeans":
         return KMeans(n_clusters=n_clusters, n_init=4, random_state=random_state)
     return GaussianMixture(n_components=n_clusters, covariance_type="full", n_init=1,
@@ -145,6 +144,8 @@ def segment_customers(
     ``random_state``, same result. Raises ``SegmentationError`` when there are fewer than
     ``MIN_CUSTOMERS`` customers or no usable feature.
     """
+    from sklearn.metrics import silhouette_score
+
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
     features = _indexed(features)
@@ -257,6 +258,8 @@ def projection_2d(segmentation: Segmentation, max_points: int = 3_000, random_st
     Each cluster keeps at least min(its size, 30) points so that small clusters stay visible; the
     rest of the budget is shared in proportion to cluster size.
     """
+    from sklearn.decomposition import PCA
+
     standardized = segmentation.standardized
     labels = segmentation.labels
     components = min(2, standardized.shape[1])

@@ -249,11 +249,11 @@ class Store:
         except duckdb.Error as error:
             raise _open_error(error) from error
         self._local = threading.local()
-        if read_only:
-            if self.schema_version < len(_MIGRATIONS):
+        # Checked before any write: an up-to-date file opens without a transaction and its checkpoint.
+        if self.schema_version < len(_MIGRATIONS):
+            if read_only:
                 self._connection.close()
                 raise StoreError("needs_upgrade")
-        else:
             self._migrate()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -291,10 +291,9 @@ class Store:
     # Reads that several analyses share: they go through here, so no module copies their SQL.
     def last_order_date(self, dataset_id: int) -> date | None:
         """The dataset's last order date; None when it has no transactions."""
-        from analytics import engines
+        from analytics import aggregations, engines
 
-        engine = engines.for_dataset(self, dataset_id)
-        last = engine.scalar(engine.transactions.order_date.max())
+        last = engines.read(self, dataset_id, aggregations.last_order).iloc[0, 0]
         return None if last is None or pd.isna(last) else pd.Timestamp(last).date()
 
     def as_of_date(self, dataset_id: int, as_of: Any = None) -> date | None:

@@ -130,6 +130,13 @@ SLOW = (
     "test_browser.py::test_company_sign_in_through_a_local_openid_provider_maps_the_e_mail_to_a_role",  # 20-90 s
     "test_auth_pages.py::test_first_admin_from_the_command_line_reads_the_password_from_stdin",  # 2 processes: 12 s
     "test_auth_pages.py::test_a_published_setting_is_where_new_sessions_start_and_sliders_stay_private",  # 10 s
+    # Whole-pipeline checks of a second or more: the full run keeps them, the fast unit run does not.
+    "test_report.py::test_report_in_both_languages_has_every_section_and_the_numbers_of_the_analytics",  # 3-4 s
+    "test_lifetime_value.py::test_demo_fits_at_every_split_date",  # 9 fits: 2 s
+    "test_report.py::test_report_shows_user_text_as_text",  # 2-3 s
+    "test_store.py::test_concurrent_readers_and_a_writer",  # threads: 1.6 s
+    "test_concentration_figures.py::test_figure_payloads_stay_small_at_a_million_customers",  # 1.5 s
+    "test_report.py::test_return_on_account_resources_when_a_cost_of_service_is_recorded",  # 1-1.7 s
 )
 
 # Modules that hold only ``app`` tests (each run that collects one checks it still does): the fast

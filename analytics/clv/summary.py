@@ -57,9 +57,8 @@ def rfm_summary(
         raise ValueError("observation_end is before calibration_end")
     from analytics import aggregations  # Ibis: loaded by the first read, not by importing pages
 
-    engine = engines.for_dataset(store, dataset_id)
     summary = (
-        engine.frame(aggregations.rfm(engine.transactions, calibration_end, holdout_end, float(time_unit_days)))
+        engines.read(store, dataset_id, aggregations.rfm, calibration_end, holdout_end, float(time_unit_days))
         .astype({"customer_id": str, "frequency": "int64", "frequency_holdout": "int64"})
         .set_index("customer_id")
     )
