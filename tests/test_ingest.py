@@ -126,12 +126,12 @@ def test_row_key_is_pinned_so_stored_keys_stay_comparable():
             " NULL AS product, NULL AS channel, NULL AS region, NULL AS sales_rep)"
         ).fetchall()[0][0]
     assert key == 3061320778967719083
-    assert ingest.ROW_KEY_SQL.replace(" ", "") in store_module._MIGRATIONS[3].replace(" ", "").replace("\n", "")
+    assert ingest.ROW_KEY_SQL.replace(" ", "") in store_module.MIGRATIONS[3].replace(" ", "").replace("\n", "")
 
 
 def test_old_database_migrates_with_history_and_keys(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
-    monkeypatch.setattr(store_module, "_MIGRATIONS", store_module._MIGRATIONS[:3])
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:3])
     old = Store(path)
     old.cursor().execute("INSERT INTO datasets (name, source_file, rows, file_hashes) VALUES ('Old', 'o.csv', 2, ['abc'])")
     old.cursor().execute("INSERT INTO transactions (dataset_id, customer_id, order_date, revenue, cost, gross_profit)"
@@ -139,7 +139,7 @@ def test_old_database_migrates_with_history_and_keys(tmp_path, monkeypatch):
     old.close()
     monkeypatch.undo()
     migrated = Store(path)
-    assert migrated.schema_version == len(store_module._MIGRATIONS)
+    assert migrated.schema_version == len(store_module.MIGRATIONS)
     history = upload_history(migrated, 1)
     assert history[["upload_id", "file_name", "mode", "rows_inserted"]].values.tolist() == [[1, "o.csv", "new", 2]]
     upload(migrated, "customer,date,amount,cost\nA,2024-01-01,100,60\nC,2024-01-03,7,1\n", mode="append", dataset_id=1)

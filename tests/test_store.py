@@ -13,7 +13,8 @@ import pytest
 from analytics import table_uploads
 from analytics.datasets import list_datasets
 from analytics.rejects import REJECT_COLUMNS
-from analytics.store import _MIGRATIONS, Store, StoreError
+from analytics.schema import MIGRATIONS
+from analytics.store import Store, StoreError
 from analytics.table_uploads import ValidatedUpload
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,11 +24,11 @@ DATA = Path(__file__).resolve().parent / "data"
 def test_schema_is_created_once_and_versioned(tmp_path):
     path = tmp_path / "s.duckdb"
     first = Store(path)
-    assert first.schema_version == len(_MIGRATIONS)
+    assert first.schema_version == len(MIGRATIONS)
     first.close()
     again = Store(path)
-    assert again.schema_version == len(_MIGRATIONS)
-    assert again.cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(_MIGRATIONS)
+    assert again.schema_version == len(MIGRATIONS)
+    assert again.cursor().execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
     tables = {row[0] for row in again.cursor().execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"datasets", "transactions", "customers", "settings", "schema_version"} <= tables
     again.close()
@@ -37,7 +38,7 @@ def version_1_database(path: Path) -> duckdb.DuckDBPyConnection:
     """A database file as schema version 1 left it (the caller closes the connection)."""
     old = duckdb.connect(str(path))
     old.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    old.execute(_MIGRATIONS[0])
+    old.execute(MIGRATIONS[0])
     old.execute("INSERT INTO schema_version VALUES (1)")
     return old
 
@@ -50,7 +51,7 @@ def test_a_version_1_database_is_upgraded_in_place(tmp_path):
                     "VALUES (1, 'A', DATE '2024-01-01', 10, 3), (2, 'B', DATE '2024-01-01', 10, NULL)")
         old.execute("INSERT INTO settings (key, value) VALUES ('preset:Mine', '{\"economic\": 2}')")
     upgraded = Store(path)
-    assert upgraded.schema_version == len(_MIGRATIONS)
+    assert upgraded.schema_version == len(MIGRATIONS)
     assert [(d.dataset_id, d.name, d.has_cost) for d in list_datasets(upgraded)] == [(1, "with cost", True), (2, "without", False)]
     assert upgraded.get_setting("preset:Mine") == {"economic": 2}
     upgraded.put_setting("preset:Mine", {"economic": 3})
@@ -141,7 +142,7 @@ def test_a_database_written_by_duckdb_1_2_2_opens_and_keeps_its_data(tmp_path):
     path = tmp_path / "old.duckdb"
     path.write_bytes(gzip.decompress((DATA / "store_written_by_duckdb_1_2_2.duckdb.gz").read_bytes()))
     store = Store(path)
-    assert store.schema_version == len(_MIGRATIONS)
+    assert store.schema_version == len(MIGRATIONS)
     assert [(d.name, d.rows, d.customers, d.has_cost) for d in list_datasets(store)] == [
         ("Sales 2024 (1.2.2)", 400, 40, True)]
     assert store.row("SELECT sum(revenue), sum(gross_profit) FROM transactions") == (299350.0, 195550.0)
