@@ -83,3 +83,12 @@ def test_analytics_runs_without_streamlit():
              "assert 'streamlit' not in sys.modules, sorted(m for m in sys.modules if 'streamlit' in m)[:5]")
     done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_only_the_store_applies_the_schema():
+    """analytics/schema.py is DDL text; the store is the one module that runs it."""
+    sources = [ROOT / "app.py"] + sorted(ROOT.glob("pages/*.py")) + sorted(ROOT.glob("ui/**/*.py")) + sorted(
+        ROOT.glob("analytics/**/*.py"))
+    importers = {path.relative_to(ROOT).as_posix() for path in sources
+                 if imports_of("analytics.schema", path.read_text(encoding="utf-8"))}
+    assert importers == {"analytics/store.py"}
