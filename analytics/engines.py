@@ -11,6 +11,8 @@ this module or the analyses: a page that reads none does not pay for it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,26 +32,39 @@ CHUNK_ROWS = 1_000_000
 @dataclass(frozen=True)
 class Engine:
     """A dataset's transactions (``TRANSACTIONS`` columns) and customer master (None when the engine
-    has none) as Ibis tables, and the backend that runs expressions over them."""
+    has none) as Ibis tables, and the backend that runs expressions over them. With ``one_read`` (a
+    DuckDB source file) the backend is closed after the first read, so the file's owner can write to
+    it between reads (opening costs 30-60 ms, and the read starts without DuckDB's block cache)."""
 
     backend: object
     transactions: ir.Table
     customers: ir.Table | None
+    one_read: bool = False
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            if self.one_read:
+                self.backend.disconnect()
 
     def frame(self, expr: ir.Table) -> pd.DataFrame:
         """Run ``expr`` and fetch it in full, in Arrow batches; dates become datetime64[us], strings
         pandas' Arrow-backed ``str`` (no Python objects per id)."""
-        if self.backend.name == "duckdb":
-            # Ibis 12's to_pyarrow_batches calls DuckDB's fetch_record_batch, gone in DuckDB 2; its
-            # successor is a relation's to_arrow_reader, on the backend's cursor, over Ibis's SQL.
-            reader = self.backend.con.sql(self.backend.compile(expr)).to_arrow_reader(CHUNK_ROWS)
-        else:
-            reader = self.backend.to_pyarrow_batches(expr, chunk_size=CHUNK_ROWS)
-        table = pa.Table.from_batches(list(reader), schema=reader.schema)
+        with self._reading():
+            if self.backend.name == "duckdb":
+                # Ibis 12's to_pyarrow_batches calls DuckDB's fetch_record_batch, gone in DuckDB 2; its
+                # successor is a relation's to_arrow_reader, on the backend's cursor, over Ibis's SQL.
+                reader = self.backend.con.sql(self.backend.compile(expr)).to_arrow_reader(CHUNK_ROWS)
+            else:
+                reader = self.backend.to_pyarrow_batches(expr, chunk_size=CHUNK_ROWS)
+            table = pa.Table.from_batches(list(reader), schema=reader.schema)
         return arrow_to_frame(table)
 
     def scalar(self, expr: ir.Scalar):
-        return self.backend.execute(expr)
+        with self._reading():
+            return self.backend.execute(expr)
 
 
 def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
