@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.presets import shared_settings, shared_thresholds
-from ui import access, database, settings
+from ui import access, database, external, settings
 from ui.language import language_selector, t
 
 # A local file: a Material icon or emoji as page icon makes every browser fetch it from Google's servers.
@@ -45,11 +45,16 @@ def main() -> None:
                                    stages=shared_thresholds(store, "stages"))
     if store.read_only:
         st.sidebar.warning(t("store.read_only_notice"))
-    if database.dataset_selector().is_demo:
+    dataset = database.dataset_selector()
+    if dataset.is_demo:
         st.sidebar.info(t("app.demo_notice"))
     navigation = st.navigation([_page(page) for page in PAGES + ([ADMIN_PAGE] if actor.can("users") else [])])
     try:
-        navigation.run()
+        with external.loading(dataset):  # an external source's first read can take minutes: say why
+            external.source_line(dataset)
+            navigation.run()
+    except external.SourceError as error:  # unreachable, its file gone or being written
+        st.error(external.error_text(error))
     except Exception as error:
         if not database.connection_lost(error):
             raise

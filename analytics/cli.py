@@ -9,13 +9,15 @@ built-in users of team mode, the first admin among them.
 
     python -m analytics.cli user add NAME --role viewer|strategist|uploader|admin [--db PATH]
 
-    python -m analytics.cli source add NAME --backend pyspark|duckdb|postgres|... --table T
+    python -m analytics.cli source add NAME --backend pyspark|duckdb|postgres|... (--table T | --file PATH)
         --map customer_id=cust_no,order_date=dt,revenue=amount[,...] [--url URL] [--db PATH]
     python -m analytics.cli source refresh NAME [--db PATH]
 
 ``source add`` registers a table in another engine as a read-only dataset (``analytics.external``),
-after checking the mapping against the table; ``source refresh`` recounts it and makes the pages
-compute its results again. Both exit 2 when the source cannot be reached or the mapping is wrong.
+after checking the mapping against the table; ``--file`` (pyspark) reads a local Parquet file or
+folder, or a ``.csv`` file, instead of a catalog table. ``source refresh`` recounts it and makes the
+pages compute its results again. Both exit 2 when the source cannot be reached or the mapping is
+wrong; the source is checked before the database file is created, so a failed first ``add`` leaves none.
 
 Exit codes: 0 imported; 1 rows were rejected and nothing was written (``--accept-rejects``
 imports the valid rows); 2 the file, the mapping or a choice is missing or wrong (nothing written).
@@ -108,7 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     add = source_commands.add_parser("add", help="register a table, read where it lives")
     add.add_argument("name")
     add.add_argument("--backend", required=True, choices=external.BACKENDS)
-    add.add_argument("--table", required=True, help="table name, or catalog.database.table")
+    where = add.add_mutually_exclusive_group(required=True)
+    where.add_argument("--table", help="table name, or catalog.database.table")
+    where.add_argument("--file", type=Path, help="pyspark: a local Parquet file or folder, or a .csv file")
     add.add_argument("--map", action="append", required=True, metavar="FIELD=COLUMN[,FIELD=COLUMN...]")
     add.add_argument("--url", help="pyspark: master or Spark Connect URL (default local[*]); duckdb: the file;"
                      " others: the backend's URL")
@@ -154,38 +158,46 @@ def add_user(args: argparse.Namespace) -> int:
 
 
 def source_command(args: argparse.Namespace, out=sys.stdout) -> int:
-    """``source add`` and ``source refresh``, acting as the command line (an admin), audited."""
+    """``source add`` and ``source refresh``, acting as the command line (an admin), audited. A missing
+    database file is made only once the new source has passed its check."""
+    path = args.db or database_path()
+    store = None
     try:
-        store = Store(args.db or database_path())
-    except StoreError as error:
-        print(translate(f"store.error.{error.code}", "en"), file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        by_name = {d.name: d.dataset_id for d in datasets.list_datasets(store)}
-        if args.source_command == "add":
-            if args.name in by_name:
-                print(f"{args.name!r} exists", file=sys.stderr)
-                return EXIT_USAGE
-            mapping = _pairs([pair for value in args.map for pair in value.split(",") if pair.strip()], "--map")
-            url = args.url or ("local[*]" if args.backend == "pyspark" else None)
-            if url is None:
-                print(f"--backend {args.backend} needs --url", file=sys.stderr)
-                return EXIT_USAGE
-            dataset_id = external.add_source(store, args.name, args.backend, url, args.table, mapping,
-                                             actor=CLI_ACTOR)
-            print(f"added {args.name!r} (dataset {dataset_id}): {args.backend} table {args.table}", file=out)
-        else:
+        store = Store(path) if path.exists() else None
+        by_name = {} if store is None else {d.name: d.dataset_id for d in datasets.list_datasets(store)}
+        if args.source_command == "refresh":
             if args.name not in by_name:
                 print(f"no dataset named {args.name!r}", file=sys.stderr)
                 return EXIT_USAGE
             refreshed = external.refresh(store, by_name[args.name], actor=CLI_ACTOR)
             print(f"refreshed {args.name!r} at {refreshed:%Y-%m-%d %H:%M:%S}", file=out)
+            return EXIT_OK
+        if args.name in by_name:
+            print(f"{args.name!r} exists", file=sys.stderr)
+            return EXIT_USAGE
+        if args.file is not None and args.backend != "pyspark":
+            print("--file needs --backend pyspark", file=sys.stderr)
+            return EXIT_USAGE
+        mapping = _pairs([pair for value in args.map for pair in value.split(",") if pair.strip()], "--map")
+        url = args.url or ("local[*]" if args.backend == "pyspark" else None)
+        if url is None:
+            print(f"--backend {args.backend} needs --url", file=sys.stderr)
+            return EXIT_USAGE
+        table = args.table if args.file is None else str(args.file.resolve())
+        checked = external.check_source(args.backend, url, table, mapping)
+        store = store or Store(path)
+        dataset_id = external.add_source(store, args.name, checked, actor=CLI_ACTOR)
+        print(f"added {args.name!r} (dataset {dataset_id}): {args.backend} table {table}", file=out)
         return EXIT_OK
+    except StoreError as error:
+        print(translate(f"store.error.{error.code}", "en"), file=sys.stderr)
+        return EXIT_USAGE
     except external.SourceError as error:
         print(translate(f"source.error.{error.code}", "en", **error.details), file=sys.stderr)
         return EXIT_USAGE
     finally:
-        store.close()
+        if store is not None:
+            store.close()
 
 
 def _error(error: Exception, lang: str) -> str:

@@ -133,10 +133,10 @@ def run_path(folder: Path, path: str) -> dict:
         spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
                  .config("spark.driver.memory", "6g").getOrCreate())
         spark.read.parquet(str(folder / "transactions.parquet")).createOrReplaceTempView("bench_sales")
-        source = external.add_source(store, "spark", "pyspark", "local[2]", "bench_sales",
-                                     {"customer_id": "customer_id", "order_date": "order_date", "revenue": "revenue",
-                                      "order_id": "order_id", "cost": "cost", "channel": "channel",
-                                      "region": "region"})
+        source = external.add_source(store, "spark", external.check_source(
+            "pyspark", "local[2]", "bench_sales",
+            {"customer_id": "customer_id", "order_date": "order_date", "revenue": "revenue", "order_id": "order_id",
+             "cost": "cost", "channel": "channel", "region": "region"}))
         started = time.perf_counter()
         frame = customer_features(store, source)
     seconds = time.perf_counter() - started

@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import datasets as datasets_module
 from analytics import export, ingest, locales, mapping, sniffing, sources, validation, workbooks
 from analytics.auth import PermissionDenied
-from ui import access, cache, database, tables
+from ui import access, cache, database, external, tables
 from ui import format as fmt
 from ui.language import lang, option_labels, t, translated_options
 from ui.layout import page_end
@@ -141,10 +141,9 @@ def _report(report: validation.Report) -> None:
         )
 
 
-def _preflight(file_id: str, choices_key: tuple, source, choices, current, data: bytes) -> None:
+def _preflight(mode: str, file_id: str, choices_key: tuple, source, choices, current, data: bytes) -> None:
     """What an append or replace would meet, said before the import button (once per file,
     choices and dataset version)."""
-    mode = st.session_state["upload_mode"]
     if mode == "new":
         return
     found = cache.preflight(file_id, choices_key, current, cache.upload_digest(file_id, data), source,
@@ -157,13 +156,12 @@ def _preflight(file_id: str, choices_key: tuple, source, choices, current, data:
         st.info(t("upload.same_file", name=md(found.same_file_in)))
 
 
-def _import(file_id, source, choices, report, kind, data, current) -> None:
+def _import(mode, file_id, source, choices, report, kind, data, current) -> None:
     store = database.get_store()
     if kind == "customers":
         count = ingest.commit_customer_master(store, source, choices, report, current.dataset_id, actor=access.actor())
         st.success(t("upload.done_master", count=count, name=md(current.name), file=md(source.filename)))
         return
-    mode = st.session_state["upload_mode"]
     bar = st.progress(0.0, text=t("upload.stage_writing"))
     outcome = ingest.commit(
         store, source, choices, report, mode=mode, dataset_id=None if mode == "new" else current.dataset_id,
@@ -186,8 +184,16 @@ def upload_tab(current: datasets_module.Dataset) -> None:
     if reason := access.blocked("upload"):
         st.info(reason)
         return
-    kinds = {kind: t(f"upload.kind_{kind}") for kind in ("transactions", "customers")}
-    kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key=translated_options("upload_kind"), format_func=kinds.get)
+    # An external source is read where it lives: a file can only start a new dataset beside it.
+    read_only = external.source_of(current)
+    if read_only is not None:
+        st.info(t("upload.source_read_only", name=md(current.name), backend=md(read_only.backend),
+                  table=md(read_only.table)))
+        kind = "transactions"
+    else:
+        kinds = {kind: t(f"upload.kind_{kind}") for kind in ("transactions", "customers")}
+        kind = st.radio(t("upload.kind"), list(kinds), horizontal=True, key=translated_options("upload_kind"),
+                        format_func=kinds.get)
     # A new uploader after each import: the imported file leaves, and with it its warnings and button.
     uploaded = st.file_uploader(t("upload.file"), type=["csv", "txt", "xlsx", "xls"], help=t("upload.help"),
                                 key=f"upload_file_{st.session_state.get('upload_round', 0)}")
@@ -228,17 +234,20 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         return
     _report(report)
 
+    mode = "new"
     if kind == "transactions":
-        modes = {mode: t(f"upload.mode_{mode}", name=md(current.name)) for mode in ingest.MODES}
-        st.radio(t("upload.destination"), list(modes), key=translated_options("upload_mode"), horizontal=True, format_func=modes.get)
-        if st.session_state["upload_mode"] == "new":
+        if read_only is None:
+            modes = {choice: t(f"upload.mode_{choice}", name=md(current.name)) for choice in ingest.MODES}
+            mode = st.radio(t("upload.destination"), list(modes), key=translated_options("upload_mode"),
+                            horizontal=True, format_func=modes.get)
+        if mode == "new":
             st.text_input(t("upload.dataset_name"), value=uploaded.name.rsplit(".", 1)[0], key="upload_name")
-        _preflight(uploaded.file_id, choices_key, source, choices, current, data)
+        _preflight(mode, uploaded.file_id, choices_key, source, choices, current, data)
     else:
         st.info(t("upload.master_target", name=md(current.name)))
     if st.button(t("upload.import"), type="primary", key="upload_import"):
         try:
-            _import(uploaded.file_id, source, choices, report, kind, data, current)
+            _import(mode, uploaded.file_id, source, choices, report, kind, data, current)
         except (ingest.DuplicateUploadError, ingest.NothingToWriteError) as error:
             st.error(_error_text(error) + " " + t("upload.nothing_changed"))
         except Exception as error:  # noqa: BLE001 - the transaction rolled back; say so instead of a traceback

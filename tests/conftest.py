@@ -85,6 +85,16 @@ def spark():
 
 SPARK_MASTER = "local[1]"
 
+
+@pytest.fixture
+def spinners(monkeypatch) -> list[str]:
+    """The text of every spinner the app opens (AppTest runs it in this process)."""
+    import streamlit as st
+
+    shown, spinner = [], st.spinner
+    monkeypatch.setattr(st, "spinner", lambda text="", **options: shown.append(text) or spinner(text, **options))
+    return shown
+
 HOLD_LOCK = """
 import sys, time
 from analytics.store import Store

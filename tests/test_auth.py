@@ -126,9 +126,9 @@ WRITES = {
         s, RiskThresholds(top_n=3), actor=a)),
     "publish_stages": ("publish", "thresholds_publish", lambda s, a: presets.publish_thresholds(
         s, StageThresholds(new_days=90), actor=a)),
-    "add_source": ("sources", "source_add", lambda s, a: external.add_source(
-        s, "Lake", "duckdb", str(lake_file(s)), "orders", {"customer_id": "cust_no", "order_date": "dt",
-                                                         "revenue": "amount"}, actor=a)),
+    "add_source": ("sources", "source_add", lambda s, a: external.add_source(s, "Lake", external.check_source(
+        "duckdb", str(lake_file(s)), "orders", {"customer_id": "cust_no", "order_date": "dt", "revenue": "amount"}),
+        actor=a)),
     "add_user": ("users", "user_add", lambda s, a: users.add_user(s, a, "newbie", "uploader", PASSWORD)),
     "set_role": ("users", "user_role", lambda s, a: users.set_role(s, a, "reader", "strategist")),
     "set_password": ("users", "user_password", lambda s, a: users.set_password(s, a, "reader", PASSWORD + "!")),

@@ -1,5 +1,6 @@
 """The same generated transactions in the embedded DuckDB file and in local Spark (an external source):
-every per-customer read gives the same numbers, and so do the tiers and 80/20 readouts on top."""
+every per-customer read gives the same numbers, and so do the tiers and 80/20 readouts on top. A local
+Parquet or CSV file is a Spark source too, read again by a new session and after it changes."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 from app_harness import open_app
 
-from analytics import concentration, external, lifecycle, migration
+from analytics import cli, concentration, external, lifecycle, migration
 from analytics.clv.summary import calibration_holdout_summary, rfm_summary
 from analytics.demo import generate_demo
 from analytics.dimensions import dimension_scores
 from analytics.features import customer_features
-from analytics.store import open_store
+from analytics.store import Store, open_store
 from analytics.table_uploads import ValidatedUpload, write_upload
 from analytics.value_model import score_customers
 
@@ -53,7 +54,7 @@ def both(tmp_path_factory, spark):
     pq.write_table(stored.rename_columns([MAPPING[name] for name in stored.column_names]),
                    folder / "sales.parquet")
     spark.read.parquet(str(folder / "sales.parquet")).createOrReplaceTempView("sales")
-    remote = external.add_source(store, "lake", "pyspark", "local[1]", "sales", MAPPING)
+    remote = external.add_source(store, "lake", external.check_source("pyspark", "local[1]", "sales", MAPPING))
     return store, local, remote
 
 
@@ -98,23 +99,59 @@ def test_a_mapping_is_checked_before_anything_is_written(both):
     store, _, _ = both
     datasets = store.scalar("SELECT count(*) FROM datasets")
     with pytest.raises(external.SourceError) as missing:
-        external.add_source(store, "bad", "pyspark", "local[1]", "sales", {**MAPPING, "revenue": "amt"})
+        external.check_source("pyspark", "local[1]", "sales", {**MAPPING, "revenue": "amt"})
     assert missing.value.code == "no_column" and "amount" in missing.value.details["columns"]
     with pytest.raises(external.SourceError) as wrong:
-        external.add_source(store, "bad", "pyspark", "local[1]", "sales", {**MAPPING, "revenue": "sku"})
+        external.check_source("pyspark", "local[1]", "sales", {**MAPPING, "revenue": "sku"})
     assert wrong.value.code == "wrong_type"
     assert store.scalar("SELECT count(*) FROM datasets") == datasets
 
 
-def test_a_page_on_a_spark_source_shows_its_numbers_and_last_refresh(app_database, spark, tmp_path):
+def write_orders(path, customers: list[str]) -> None:
+    """One order of 10.0 per customer, on consecutive January days, as Parquet or (by suffix) CSV."""
+    days = [dt.date(2024, 1, 1 + i) for i in range(len(customers))]
+    if path.suffix == ".csv":
+        path.write_text("cust,day,amount\n" + "".join(f"{c},{d},10.0\n" for c, d in zip(customers, days)))
+    else:
+        pq.write_table(pa.table({"cust": customers, "day": days, "amount": [10.0] * len(customers)}), path)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_local_file_is_a_spark_source_after_a_restart_and_a_rewrite(spark, tmp_path, monkeypatch, suffix):
+    path, db = tmp_path / f"orders{suffix}", tmp_path / "app.duckdb"
+    write_orders(path, ["a", "b", "b"])
+    assert cli.main(["source", "add", "Files", "--backend", "pyspark", "--url", "local[1]", "--file", str(path),
+                     "--map", "customer_id=cust,order_date=day,revenue=amount", "--db", str(db)]) == cli.EXIT_OK
+    store = Store(db)
+    dataset_id = store.scalar("SELECT dataset_id FROM datasets WHERE name = 'Files'")
+    assert external.source_of(store, dataset_id).table == str(path)  # what a new process reads again
+    before = customer_features(store, dataset_id)
+    assert before.set_index("customer_id")["revenue"].to_dict() == {"a": 10.0, "b": 20.0}
+    # A restarted server: a new session without the view, nothing remembered in the process.
+    for table in spark.catalog.listTables():
+        if table.isTemporary and table.name.startswith("cvd_file_"):
+            spark.catalog.dropTempView(table.name)
+    monkeypatch.setattr(external, "_files", {})
+    same(customer_features(store, dataset_id), before)
+    # Rewritten in place: Spark would read the old listing as empty; the changed file is read again.
+    write_orders(path, ["a", "b", "b", "c", "d"])
+    assert cli.main(["source", "refresh", "Files", "--db", str(db)]) == cli.EXIT_OK
+    assert sorted(customer_features(store, dataset_id)["customer_id"]) == ["a", "b", "c", "d"]
+    store.close()
+
+
+def test_a_page_on_a_spark_source_shows_its_numbers_and_last_refresh(app_database, spark, tmp_path, monkeypatch,
+                                                                     spinners):
     store = open_store(str(app_database))
     table = pa.table({"cust": ["a", "b", "b", "c"], "day": pa.array([dt.date(2024, 1, d) for d in (2, 3, 9, 5)]),
                       "amount": [100.0, 40.0, 60.0, 7.5]})
     pq.write_table(table, tmp_path / "page.parquet")
     spark.read.parquet(str(tmp_path / "page.parquet")).createOrReplaceTempView("page_sales")
-    remote = external.add_source(store, "Spark sales", "pyspark", "local[1]", "page_sales",
-                                 {"customer_id": "cust", "order_date": "day", "revenue": "amount"})
+    remote = external.add_source(store, "Spark sales", external.check_source(
+        "pyspark", "local[1]", "page_sales", {"customer_id": "cust", "order_date": "day", "revenue": "amount"}))
+    monkeypatch.setattr(external, "_connections", {})  # as in a new server process: no Spark session yet
     app = open_app(active_dataset_id=remote)
     shown = {metric.label: metric.value for metric in app.metric}
     assert shown["Customers"] == "3"
     assert any("last refreshed" in caption.value and "pyspark" in caption.value for caption in app.sidebar.caption)
+    assert "Starting pyspark and reading page\\_sales: the first load can take minutes." in spinners  # as Markdown

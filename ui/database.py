@@ -17,7 +17,6 @@ from analytics.datasets import Dataset, list_datasets
 from analytics.demo import DEMO_NAME, seed_demo_if_empty
 from analytics.store import Store, StoreError, database_path, is_fatal, open_store, read_only_requested
 from ui.language import t, translated_options
-from ui.markup import md
 
 # Every run must start in app.py, which signs people in (team mode) before any page draws. Streamlit
 # still knows the older way of multipage apps: a fresh server, while st.navigation has not been
@@ -120,25 +119,7 @@ def dataset_selector() -> Dataset:
         t("app.dataset"), ids, index=ids.index(current.dataset_id), format_func=labels.get, key=key,
         on_change=lambda: set_active_dataset(st.session_state[key]),
     )
-    source_line(current)
     return active_dataset()
-
-
-def source_line(dataset: Dataset) -> None:
-    """For an external source: where it lives, when it was last counted, and refresh on demand
-    (a new dataset version, so every cached result is computed again)."""
-    from analytics import external
-    from ui import access  # it imports this module
-
-    source = external.source_of(get_store(), dataset.dataset_id)
-    if source is None:
-        return
-    refreshed = source.refreshed.strftime("%Y-%m-%d %H:%M") if source.refreshed else "-"
-    st.sidebar.caption(t("source.caption", backend=md(source.backend), table=md(source.table), refreshed=refreshed))
-    reason = access.blocked("upload")
-    if st.sidebar.button(t("source.refresh"), disabled=reason is not None, help=reason, key="source_refresh"):
-        external.refresh(get_store(), dataset.dataset_id, actor=access.actor())
-        st.rerun()
 
 
 def connection_lost(error: Exception) -> bool:

@@ -1,4 +1,5 @@
-"""External sources (analytics/external.py): the sidebar's line about one, and why one is refused."""
+"""External sources (analytics/external.py): the sidebar's line about one, the notices while one is
+read, and why one is refused."""
 
 STRINGS = {
     "source.caption": {
@@ -6,6 +7,27 @@ STRINGS = {
         "zh": "外部数据源：{backend} 上的 {table}，最近刷新于 {refreshed}。",
     },
     "source.refresh": {"en": "Refresh from the source", "zh": "从数据源刷新"},
+    "source.starting": {
+        "en": "Starting {backend} and reading {table}: the first load can take minutes.",
+        "zh": "正在启动 {backend} 并读取 {table}：首次加载可能需要几分钟。",
+    },
+    "source.reading": {
+        "en": "Reading {table} on {backend}: the first load after a start or a refresh can take a while.",
+        "zh": "正在读取 {backend} 上的 {table}：启动或刷新后的首次加载可能需要一些时间。",
+    },
+    "source.changed": {
+        "en": "The source has changed since the last refresh ({then} order lines up to {until} then, {now} up to"
+              " {latest} now). The pages leave out orders dated after {until}; changes to earlier orders may"
+              " already show. Refresh to bring every figure up to date.",
+        "zh": "自上次刷新以来数据源已变化（当时 {then} 行，截至 {until}；现在 {now} 行，截至 {latest}）。"
+              "各页面不含 {until} 之后的订单；对更早订单的修改可能已经显示。请刷新以更新所有数字。",
+    },
+    "upload.source_read_only": {
+        "en": "{name} is an external source and read-only: its data lives in {table} on {backend}. A file"
+              " uploaded here becomes a new dataset; nothing can be appended to, replaced in or merged into {name}.",
+        "zh": "{name} 是外部数据源，只读：其数据位于 {backend} 上的 {table}。在此上传的文件会成为新的数据集；"
+              "不能向 {name} 追加、替换或合并数据。",
+    },
     "upload.error_external_source": {
         "en": "{file}: the chosen dataset is an external source, read where it lives; it takes no uploads.",
         "zh": "{file}：所选数据集是外部数据源，只在其所在处读取，不接受上传。",
@@ -17,6 +39,18 @@ STRINGS = {
     "source.error.unreachable": {
         "en": "Could not connect to the {backend} source ({reason}).",
         "zh": "无法连接到 {backend} 数据源（{reason}）。",
+    },
+    "source.error.no_file": {
+        "en": "There is no file at {path}.",
+        "zh": "路径 {path} 下没有文件。",
+    },
+    "source.error.unreadable_file": {
+        "en": "Could not read {path} as Parquet or CSV ({reason}).",
+        "zh": "无法将 {path} 读取为 Parquet 或 CSV（{reason}）。",
+    },
+    "source.error.busy": {
+        "en": "{path} is open for writing in another program; try again when it has finished.",
+        "zh": "{path} 正被另一个程序以写入方式打开；请在其完成后重试。",
     },
     "source.error.no_table": {
         "en": "The source has no table {table} ({reason}).",
