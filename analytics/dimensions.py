@@ -217,7 +217,7 @@ class DimensionScores:
     ``default_referral_value`` what it is unless the user sets it.
     """
 
-    customer_ids: np.ndarray
+    customer_ids: pd.api.extensions.ExtensionArray  # Arrow-backed str, ascending
     dimensions: tuple[str, ...]
     money: np.ndarray
     matrix: np.ndarray
