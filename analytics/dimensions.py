@@ -48,10 +48,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.ordering import average_ranks, customer_id_order
+from analytics.ordering import MIDDLE_PERCENTILE, customer_id_order, percentile_scores
 
 # A customer without data for a dimension gets the middle score: unknown counts as average.
-NEUTRAL_SCORE = 50.0
+NEUTRAL_SCORE = MIDDLE_PERCENTILE
 # A customer is new for the default value per referral when its first order is this recent.
 NEW_CUSTOMER_DAYS = 365
 
@@ -243,30 +243,6 @@ class DimensionScores:
         """``potential_value`` (model-based), ``growth`` (the proxy), or None when unavailable."""
         sources = self.sources.get("potential")
         return sources[0] if sources else None
-
-
-def percentile_scores(values) -> np.ndarray:
-    """0-100 percentile rank by average rank: robust to outliers, ties share a score.
-
-    NaN values are excluded from the ranking and stay NaN. The lowest value scores 0, the
-    highest 100; a single or constant value scores ``NEUTRAL_SCORE``.
-    """
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1:
-        raise ValueError(f"expected a 1-d array, got shape {values.shape}")
-    known = ~np.isnan(values)
-    valid = np.count_nonzero(known)
-    if valid <= 1:
-        return np.where(known, NEUTRAL_SCORE, np.nan)
-    if valid == values.size:
-        ranks = average_ranks(values)
-    else:
-        ranks = np.full(values.size, np.nan)
-        ranks[known] = average_ranks(values[known])
-    ranks -= 1.0  # in place: (ranks - 1) / (valid - 1) * 100 without two more 10M-row temporaries
-    ranks /= valid - 1
-    ranks *= 100.0
-    return ranks
 
 
 def dimension_scores(features: pd.DataFrame, referral_value: float | None = None) -> DimensionScores:

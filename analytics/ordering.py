@@ -6,7 +6,8 @@ vectorized), and the cold paths of the value model and the 80/20 view order a fe
 so one ``np.sort`` orders the rows; only rows whose values share their leading bits (a few
 thousand among ten million, or exact ties) are looked at again and put in value order.
 :func:`average_ranks` ranks values on a small grid (ratings, counts, means of a few ratings) by
-counting, in linear time, and other values from that order. :func:`positions_at_ranks` finds
+counting, in linear time, and other values from that order; :func:`percentile_scores` turns
+those ranks into 0-100 scores (the value dimensions' scores). :func:`positions_at_ranks` finds
 which rows hold a few ranks of a column already sorted by ``np.sort``, in a few linear passes, so
 a ranking that names only some customers needs no order of all of them.
 :func:`customer_id_order` puts the per-customer rows in id order once, checking the ids on the way
@@ -26,6 +27,8 @@ _MAX_POSITION_BITS = 40
 # positions_at_ranks marks the wanted values in a table of 2**20 hashed slots (1 MB, in cache).
 _HASH_BITS = 20
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+# The 0-100 score of a value with nothing to rank it against: the middle.
+MIDDLE_PERCENTILE = 50.0
 
 
 def _ordered_keys(values: np.ndarray) -> np.ndarray:
@@ -97,6 +100,30 @@ def average_ranks(values) -> np.ndarray:
     starts = np.flatnonzero(np.concatenate(([True], ~equal_next)))
     sizes = np.diff(np.append(starts, values.size))
     ranks[order] = np.repeat((2 * starts + sizes + 1) / 2.0, sizes)
+    return ranks
+
+
+def percentile_scores(values) -> np.ndarray:
+    """0-100 percentile rank by average rank: robust to outliers, ties share a score.
+
+    NaN values are excluded from the ranking and stay NaN. The lowest value scores 0, the
+    highest 100; a single or constant value scores ``MIDDLE_PERCENTILE``.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1:
+        raise ValueError(f"expected a 1-d array, got shape {values.shape}")
+    known = ~np.isnan(values)
+    valid = np.count_nonzero(known)
+    if valid <= 1:
+        return np.where(known, MIDDLE_PERCENTILE, np.nan)
+    if valid == values.size:
+        ranks = average_ranks(values)
+    else:
+        ranks = np.full(values.size, np.nan)
+        ranks[known] = average_ranks(values[known])
+    ranks -= 1.0  # in place: (ranks - 1) / (valid - 1) * 100 without two more 10M-row temporaries
+    ranks /= valid - 1
+    ranks *= 100.0
     return ranks
 
 

@@ -250,7 +250,9 @@ def test_passwords_are_stored_as_argon2_hashes_only(seeded):
 
 
 def test_production_hashes_with_the_strong_parameters_the_tests_swap_for_cheap_ones(production_hasher):
-    assert extract_parameters(production_hasher.hash(PASSWORD)) == profiles.RFC_9106_LOW_MEMORY
+    strong = profiles.RFC_9106_LOW_MEMORY
+    assert (production_hasher.type, production_hasher.time_cost, production_hasher.memory_cost,
+            production_hasher.parallelism) == (strong.type, strong.time_cost, strong.memory_cost, strong.parallelism)
     assert extract_parameters(users._hasher.hash(PASSWORD)) == profiles.CHEAPEST  # conftest.py's
 
 

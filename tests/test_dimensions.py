@@ -18,8 +18,8 @@ from analytics.dimensions import (
     Unavailable,
     _row_mean,
     dimension_scores,
-    percentile_scores,
 )
+from analytics.ordering import percentile_scores
 from analytics.presets import PRESETS
 from analytics.value_model import score_customers
 
@@ -28,20 +28,6 @@ BALANCED = PRESETS["balanced"]
 
 def money(scores, dimension: str) -> np.ndarray:
     return scores.money[:, scores.dimensions.index(dimension)]
-
-
-# ---------------------------------------------------------------------------------------------
-# Percentile scores
-
-
-def test_percentile_scores_use_average_ranks_and_skip_nan():
-    scores = percentile_scores([10.0, 20.0, 20.0, np.nan, 1e9])
-    np.testing.assert_allclose(scores, [0.0, 50.0, 50.0, np.nan, 100.0])
-
-
-def test_percentile_scores_are_neutral_for_constant_or_single_values():
-    np.testing.assert_allclose(percentile_scores([3.0, 3.0, 3.0]), [NEUTRAL_SCORE] * 3)
-    np.testing.assert_allclose(percentile_scores([np.nan, 7.0]), [np.nan, NEUTRAL_SCORE])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Fast orders and average ranks agree with numpy and pandas on ties, signs and near-equal values."""
+"""Fast orders and average ranks agree with numpy and pandas on ties, signs and near-equal values; percentile
+scores follow the average ranks."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.ordering import argsort, average_ranks, customer_id_order, positions_at_ranks
+from analytics.ordering import (
+    MIDDLE_PERCENTILE,
+    argsort,
+    average_ranks,
+    customer_id_order,
+    percentile_scores,
+    positions_at_ranks,
+)
 
 
 def cases() -> dict[str, np.ndarray]:
@@ -74,3 +82,13 @@ def test_customer_id_order_sorts_checks_and_keeps_arrow_strings(dtype):
 def test_argsort_keeps_ties_in_input_order(name):
     values = cases()[name]
     np.testing.assert_array_equal(argsort(values), np.argsort(values, kind="stable"))
+
+
+def test_percentile_scores_use_average_ranks_and_skip_nan():
+    scores = percentile_scores([10.0, 20.0, 20.0, np.nan, 1e9])
+    np.testing.assert_allclose(scores, [0.0, 50.0, 50.0, np.nan, 100.0])
+
+
+def test_percentile_scores_are_the_middle_for_constant_or_single_values():
+    np.testing.assert_allclose(percentile_scores([3.0, 3.0, 3.0]), [MIDDLE_PERCENTILE] * 3)
+    np.testing.assert_allclose(percentile_scores([np.nan, 7.0]), [np.nan, MIDDLE_PERCENTILE])

@@ -16,8 +16,9 @@ from analytics.clv.gamma_gamma import fit_gamma_gamma
 from analytics.clv.lifetime_value import customer_lifetime_value
 from analytics.clv.summary import rfm_summary
 from analytics.datasets import list_datasets
-from analytics.dimensions import NEUTRAL_SCORE, percentile_scores
+from analytics.dimensions import NEUTRAL_SCORE
 from analytics.features import customer_features
+from analytics.ordering import percentile_scores
 from analytics.readers import open_upload
 from analytics.store import open_store
 from analytics.table_uploads import validate_transactions

@@ -4,16 +4,20 @@ the store's data (``ui.database`` opens the store and lists datasets).
 One policy: results are computed once and shared read-only by every session of the server
 (``st.cache_resource``: one copy, no per-call copies). Never modify what these functions return.
 One key: results read from a dataset are keyed by ``(database file, dataset id, version)``
-(``dataset_key``); every write to a dataset raises its version, so nothing stale is served. Settings a
-result depends on (lifetime-value settings, value per referral, stage rules, filters) are
-arguments, so the same settings share one result across sessions; this module reads no session
-state itself.
+(``dataset_key``), the first arguments of each cached function, which pages call with the dataset
+in their place (``DatasetLoader``); every write to a dataset raises its version, so nothing stale
+is served. Settings a result depends on (lifetime-value settings, value per referral, stage rules,
+filters) are arguments, so the same settings share one result across sessions; this module reads
+no session state itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Concatenate, Generic, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -57,6 +61,8 @@ PARSE_BUDGET_SECONDS = 120.0
 _shared = st.cache_resource(show_spinner=False, max_entries=8)
 _shared_many = st.cache_resource(show_spinner=False, max_entries=16)
 CUSTOMER_SEARCH_COLUMNS = ("customer_id", "name")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def dataset_key(dataset: Dataset) -> tuple[str, int, int]:
@@ -64,67 +70,69 @@ def dataset_key(dataset: Dataset) -> tuple[str, int, int]:
     return str(database_path()), dataset.dataset_id, dataset.version
 
 
+class DatasetLoader(Generic[P, R]):
+    """A cached function called with a dataset where it takes the dataset's key (``dataset_key``) as
+    its first three arguments, so the key stays among the arguments Streamlit hashes. Arguments go in
+    by position, defaults filled in, so calls written differently share one cache entry. Cached
+    functions call each other ``by_key``, with the key they were given."""
+
+    def __init__(self, by_key: Callable[Concatenate[str, int, int, P], R]):
+        self.by_key = by_key
+        self.__doc__ = by_key.__doc__
+        self._signature = inspect.signature(by_key)
+
+    def __call__(self, dataset: Dataset, *args: P.args, **kwargs: P.kwargs) -> R:
+        call = self._signature.bind(*dataset_key(dataset), *args, **kwargs)
+        call.apply_defaults()
+        return self.by_key(*call.args, **call.kwargs)
+
+
 # -- Per-customer features ------------------------------------------------------------------
 
 
+@DatasetLoader
 @_shared_many
-def _features(db_path: str, dataset_id: int, version: int, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+def features(db_path: str, dataset_id: int, version: int, start: dt.date | None = None,
+             end: dt.date | None = None) -> pd.DataFrame:
+    """Per-customer features of the dataset, counting only orders from ``start`` to ``end`` when given."""
     return customer_features(open_store(db_path), dataset_id, as_of=end, start=start)
 
 
-def features(dataset: Dataset, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
-    """Per-customer features of the dataset, counting only orders from ``start`` to ``end`` when given."""
-    return _features(*dataset_key(dataset), start, end)
-
-
+@DatasetLoader
 @_shared_many
-def _customer_order(db_path: str, dataset_id: int, version: int, query: str, sort_column: str | None,
-                    descending: bool) -> np.ndarray:
-    frame = _features(db_path, dataset_id, version, None, None)
-    return paging.matching_order(frame, query, CUSTOMER_SEARCH_COLUMNS, sort_column, descending)
-
-
-def customer_order(dataset: Dataset, query: str, sort_column: str | None, descending: bool) -> np.ndarray:
+def customer_order(db_path: str, dataset_id: int, version: int, query: str, sort_column: str | None,
+                   descending: bool) -> np.ndarray:
     """Positions in ``features(dataset)`` of the customers whose id or name contains ``query``, sorted
     (read-only; one integer per match, shared by every session that asks the same)."""
-    return _customer_order(*dataset_key(dataset), query, sort_column, descending)
+    frame = features.by_key(db_path, dataset_id, version, None, None)
+    return paging.matching_order(frame, query, CUSTOMER_SEARCH_COLUMNS, sort_column, descending)
 
 
 # -- Lifetime value ----------------------------------------------------------------------------
 
 
+@DatasetLoader
 @_shared
-def _lifetime_fit(db_path: str, dataset_id: int, version: int, purchase_model: str) -> LifetimeFit:
+def lifetime_fit(db_path: str, dataset_id: int, version: int, purchase_model: str) -> LifetimeFit:
+    """The purchase and spend models fitted on the whole history (horizon and rate do not change them)."""
     return fit_lifetime(summary.rfm_summary(open_store(db_path), dataset_id), purchase_model)
 
 
-def lifetime_fit(dataset: Dataset, purchase_model: str) -> LifetimeFit:
-    """The purchase and spend models fitted on the whole history (horizon and rate do not change them)."""
-    return _lifetime_fit(*dataset_key(dataset), purchase_model)
-
-
+@DatasetLoader
 @_shared_many
-def _lifetime_values(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings) -> pd.DataFrame | None:
-    return lifetime_values(_lifetime_fit(db_path, dataset_id, version, settings.purchase_model), settings)
-
-
-def predictions(dataset: Dataset, settings: LifetimeSettings) -> pd.DataFrame | None:
+def predictions(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings) -> pd.DataFrame | None:
     """Per customer (index customer_id): probability_alive, expected_purchases, expected_spend, clv and
     expected_gross_profit over the horizon; None when the data cannot support a fit."""
-    return _lifetime_values(*dataset_key(dataset), settings)
+    return lifetime_values(lifetime_fit.by_key(db_path, dataset_id, version, settings.purchase_model), settings)
 
 
+@DatasetLoader
 @_shared
-def _holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date, purchase_model: str
-                   ) -> tuple[lifetime_value.HoldoutCheck, beta_geo.PurchaseModelChoice]:
-    return holdout(open_store(db_path), dataset_id, calibration_end, purchase_model)
-
-
-def holdout_check(dataset: Dataset, calibration_end: dt.date, purchase_model: str
+def holdout_check(db_path: str, dataset_id: int, version: int, calibration_end: dt.date, purchase_model: str
                   ) -> tuple[lifetime_value.HoldoutCheck, beta_geo.PurchaseModelChoice]:
     """The purchase model fitted up to ``calibration_end`` against what customers bought afterwards.
     Raises ``InsufficientDataError`` when the split leaves too little on either side."""
-    return _holdout_check(*dataset_key(dataset), calibration_end, purchase_model)
+    return holdout(open_store(db_path), dataset_id, calibration_end, purchase_model)
 
 
 # -- Value dimensions --------------------------------------------------------------------------
@@ -132,19 +140,36 @@ def holdout_check(dataset: Dataset, calibration_end: dt.date, purchase_model: st
 
 def _scoring_features(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings) -> pd.DataFrame:
     """The features plus ``potential_value`` when the lifetime-value model fits."""
-    return with_potential(_features(db_path, dataset_id, version, None, None),
-                          potential_values(_lifetime_values(db_path, dataset_id, version, settings)))
+    return with_potential(features.by_key(db_path, dataset_id, version, None, None),
+                          potential_values(predictions.by_key(db_path, dataset_id, version, settings)))
 
 
+@DatasetLoader
 @_shared
-def _dimension_scores(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings,
-                      referral_value: float | None) -> DimensionScores:
+def dimensions(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings,
+               referral_value: float | None) -> DimensionScores:
+    """Money and scores per dimension; potential value from the lifetime-value model when it fits."""
     return dimension_scores(_scoring_features(db_path, dataset_id, version, settings), referral_value)
 
 
-def dimensions(dataset: Dataset, settings: LifetimeSettings, referral_value: float | None) -> DimensionScores:
-    """Money and scores per dimension; potential value from the lifetime-value model when it fits."""
-    return _dimension_scores(*dataset_key(dataset), settings, referral_value)
+@DatasetLoader
+@_shared
+def selection_dimensions(db_path: str, dataset_id: int, version: int, start: dt.date | None, end: dt.date | None,
+                         choices: tuple, _selected: pd.DataFrame, settings: LifetimeSettings,
+                         referral_value: float | None) -> DimensionScores:
+    """Dimension inputs of a filtered selection (``_selected``: the features the window and the
+    attribute ``choices`` select, not hashed: they are keyed by those); potential value is the whole
+    dataset's forecast."""
+    potential = potential_values(predictions.by_key(db_path, dataset_id, version, settings))
+    return dimension_scores(with_potential(_selected, potential), referral_value)
+
+
+@DatasetLoader
+@_shared
+def dimensions_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, settings: LifetimeSettings,
+                  referral_value: float | None) -> DimensionScores:
+    """Dimension inputs from the history up to ``as_of``, potential value fitted up to that date."""
+    return dimension_scores(scoring_features_at(open_store(db_path), dataset_id, as_of, settings), referral_value)
 
 
 # -- The whole dataset's value model: scored, tabled and summed up once per choice of weights and
@@ -162,192 +187,123 @@ class ValueChoice:
     shares: tuple[tuple[str, float], ...]
 
 
+@DatasetLoader
 @_shared_many
-def _value_model(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> value_model_module.ValueModel:
-    scores = _dimension_scores(db_path, dataset_id, version, choice.lifetime, choice.referral_value)
+def value_model(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> value_model_module.ValueModel:
+    """Value in money and tiers of every customer of the dataset."""
+    scores = dimensions.by_key(db_path, dataset_id, version, choice.lifetime, choice.referral_value)
     return value_model_module.score_customers(scores, dict(choice.weights), choice.method, dict(choice.shares))
 
 
-def value_model(dataset: Dataset, choice: ValueChoice) -> value_model_module.ValueModel:
-    """Value in money and tiers of every customer of the dataset."""
-    return _value_model(*dataset_key(dataset), choice)
-
-
+@DatasetLoader
 @_shared_many
-def _value_table(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> pd.DataFrame:
-    return value_model_module.value_table(_features(db_path, dataset_id, version, None, None),
-                                          _value_model(db_path, dataset_id, version, choice))
-
-
-def value_table(dataset: Dataset, choice: ValueChoice) -> pd.DataFrame:
+def value_table(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> pd.DataFrame:
     """``value_model.value_table`` of the whole dataset (read-only)."""
-    return _value_table(*dataset_key(dataset), choice)
+    return value_model_module.value_table(features.by_key(db_path, dataset_id, version, None, None),
+                                          value_model.by_key(db_path, dataset_id, version, choice))
 
 
+@DatasetLoader
 @_shared_many
-def _pyramid(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> pd.DataFrame:
-    return strategy.pyramid(_value_table(db_path, dataset_id, version, choice))
-
-
-def pyramid(dataset: Dataset, choice: ValueChoice) -> pd.DataFrame:
+def pyramid(db_path: str, dataset_id: int, version: int, choice: ValueChoice) -> pd.DataFrame:
     """``strategy.pyramid`` of the whole dataset's value table."""
-    return _pyramid(*dataset_key(dataset), choice)
+    return strategy.pyramid(value_table.by_key(db_path, dataset_id, version, choice))
 
 
+@DatasetLoader
 @_shared_many
-def _strategy_cards(db_path: str, dataset_id: int, version: int, choice: ValueChoice, blend: float,
-                    top_n: int) -> list[strategy.StrategyCard]:
-    return strategy.strategy_cards(_value_table(db_path, dataset_id, version, choice), blend=blend, top_n=top_n)
-
-
-def strategy_cards(dataset: Dataset, choice: ValueChoice, blend: float = 1.0, top_n: int = 5
-                   ) -> list[strategy.StrategyCard]:
+def strategy_cards(db_path: str, dataset_id: int, version: int, choice: ValueChoice, blend: float = 1.0,
+                   top_n: int = 5) -> list[strategy.StrategyCard]:
     """``strategy.strategy_cards`` of the whole dataset's value table."""
-    return _strategy_cards(*dataset_key(dataset), choice, blend, top_n)
+    return strategy.strategy_cards(value_table.by_key(db_path, dataset_id, version, choice), blend=blend, top_n=top_n)
 
 
+@DatasetLoader
 @_shared_many
-def _matrix_placements(db_path: str, dataset_id: int, version: int, choice: ValueChoice, by: str) -> pd.DataFrame:
-    table = _value_table(db_path, dataset_id, version, choice)
+def matrix_placements(db_path: str, dataset_id: int, version: int, choice: ValueChoice, by: str) -> pd.DataFrame:
+    """``strategy.place_in_matrix`` of the whole dataset by ``by``, at its margin terciles."""
+    table = value_table.by_key(db_path, dataset_id, version, choice)
     return strategy.place_in_matrix(table, by, strategy.margin_thresholds(table))
 
 
-def matrix_placements(dataset: Dataset, choice: ValueChoice, by: str) -> pd.DataFrame:
-    """``strategy.place_in_matrix`` of the whole dataset by ``by``, at its margin terciles."""
-    return _matrix_placements(*dataset_key(dataset), choice, by)
-
-
+@DatasetLoader
 @_shared_many
-def _rank_comparison(db_path: str, dataset_id: int, version: int, choice: ValueChoice, top_share: float,
-                     bottom_share: float) -> pd.DataFrame:
-    return value_model_module.rank_comparison(_value_table(db_path, dataset_id, version, choice),
-                                              _value_model(db_path, dataset_id, version, choice), top_share,
-                                              bottom_share)
-
-
-def rank_comparison(dataset: Dataset, choice: ValueChoice, top_share: float, bottom_share: float) -> pd.DataFrame:
+def rank_comparison(db_path: str, dataset_id: int, version: int, choice: ValueChoice, top_share: float,
+                    bottom_share: float) -> pd.DataFrame:
     """``value_model.rank_comparison`` of the whole dataset."""
-    return _rank_comparison(*dataset_key(dataset), choice, top_share, bottom_share)
-
-
-@_shared
-def _selection_dimensions(db_path: str, dataset_id: int, version: int, start: dt.date | None, end: dt.date | None,
-                          choices: tuple, settings: LifetimeSettings, referral_value: float | None,
-                          _features: pd.DataFrame) -> DimensionScores:
-    potential = potential_values(_lifetime_values(db_path, dataset_id, version, settings))
-    return dimension_scores(with_potential(_features, potential), referral_value)
-
-
-def selection_dimensions(dataset: Dataset, start: dt.date | None, end: dt.date | None, choices: tuple,
-                         selected: pd.DataFrame, settings: LifetimeSettings,
-                         referral_value: float | None) -> DimensionScores:
-    """Dimension inputs of a filtered selection (``selected``: the features the window and the
-    attribute ``choices`` select); potential value is the whole dataset's forecast."""
-    return _selection_dimensions(*dataset_key(dataset), start, end, choices, settings, referral_value, selected)
-
-
-@_shared
-def _dimensions_at(db_path: str, dataset_id: int, version: int, as_of: dt.date, settings: LifetimeSettings,
-                   referral_value: float | None) -> DimensionScores:
-    return dimension_scores(scoring_features_at(open_store(db_path), dataset_id, as_of, settings), referral_value)
-
-
-def dimensions_at(dataset: Dataset, as_of: dt.date, settings: LifetimeSettings,
-                  referral_value: float | None) -> DimensionScores:
-    """Dimension inputs from the history up to ``as_of``, potential value fitted up to that date."""
-    return _dimensions_at(*dataset_key(dataset), as_of, settings, referral_value)
+    return value_model_module.rank_comparison(value_table.by_key(db_path, dataset_id, version, choice),
+                                              value_model.by_key(db_path, dataset_id, version, choice), top_share,
+                                              bottom_share)
 
 
 # -- Segments ------------------------------------------------------------------------------------
 
 
+@DatasetLoader
 @_shared_many
-def _segmentation(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings, method: str,
-                  n_clusters: int | None) -> segments.Segmentation:
+def segmentation(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings, method: str,
+                 n_clusters: int | None) -> segments.Segmentation:
+    """Customer segments (``n_clusters=None``: best silhouette). Raises ``SegmentationError``."""
     return segments.segment_customers(_scoring_features(db_path, dataset_id, version, settings), method=method,
                                       n_clusters=n_clusters, random_state=SEGMENT_SEED)
 
 
-def segmentation(dataset: Dataset, settings: LifetimeSettings, method: str,
-                 n_clusters: int | None) -> segments.Segmentation:
-    """Customer segments (``n_clusters=None``: best silhouette). Raises ``SegmentationError``."""
-    return _segmentation(*dataset_key(dataset), settings, method, n_clusters)
-
-
+@DatasetLoader
 @_shared_many
-def _segment_map(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings, method: str,
-                 n_clusters: int | None) -> segments.Projection:
-    clusters = _segmentation(db_path, dataset_id, version, settings, method, n_clusters)
+def segment_map(db_path: str, dataset_id: int, version: int, settings: LifetimeSettings, method: str,
+                n_clusters: int | None) -> segments.Projection:
+    """``segments.projection_2d`` of ``segmentation``: the customers drawn on the segment map."""
+    clusters = segmentation.by_key(db_path, dataset_id, version, settings, method, n_clusters)
     return segments.projection_2d(clusters, random_state=SEGMENT_SEED)
-
-
-def segment_map(dataset: Dataset, settings: LifetimeSettings, method: str, n_clusters: int | None
-                ) -> segments.Projection:
-    return _segment_map(*dataset_key(dataset), settings, method, n_clusters)
 
 
 # -- Lifecycle -----------------------------------------------------------------------------------
 
 
+@DatasetLoader
 @_shared
-def _stages(db_path: str, dataset_id: int, version: int, thresholds: lifecycle.StageThresholds, use_model: bool,
-            purchase_model: str) -> pd.DataFrame:
-    alive = p_alive(_lifetime_fit(db_path, dataset_id, version, purchase_model)) if use_model else None
+def stages(db_path: str, dataset_id: int, version: int, thresholds: lifecycle.StageThresholds, use_model: bool,
+           purchase_model: str) -> pd.DataFrame:
+    """Every customer's lifecycle inputs and stage."""
+    alive = p_alive(lifetime_fit.by_key(db_path, dataset_id, version, purchase_model)) if use_model else None
     return lifecycle.customer_stages(open_store(db_path), dataset_id, thresholds=thresholds, p_alive=alive)
 
 
-def stages(dataset: Dataset, thresholds: lifecycle.StageThresholds, use_model: bool,
-           purchase_model: str) -> pd.DataFrame:
-    """Every customer's lifecycle inputs and stage."""
-    return _stages(*dataset_key(dataset), thresholds, use_model, purchase_model)
-
-
+@DatasetLoader
 @_shared_many
-def _tier_migration(db_path: str, dataset_id: int, version: int, before: dt.date, after: dt.date,
-                    choice: ValueChoice) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
-    tiers = [migration.tiers_from_scores(_dimensions_at(db_path, dataset_id, version, cutoff, choice.lifetime,
-                                                        choice.referral_value),
-                                         dict(choice.weights), choice.method, dict(choice.shares))
+def tier_migration(db_path: str, dataset_id: int, version: int, before: dt.date, after: dt.date,
+                   choice: ValueChoice) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
+    """The moves between the tiers at ``before`` and at ``after`` (scored with ``choice``'s lifetime
+    settings and value per referral, weighed and tiered by it), with its upgrades and downgrades.
+    Raises ``ValueError`` when the weights weigh no dimension the scores have."""
+    tiers = [migration.tiers_from_scores(
+                 dimensions_at.by_key(db_path, dataset_id, version, cutoff, choice.lifetime, choice.referral_value),
+                 dict(choice.weights), choice.method, dict(choice.shares))
              for cutoff in (before, after)]
-    moves = migration.build_migration(*tiers, _period_activity(db_path, dataset_id, version, before, after),
+    moves = migration.build_migration(*tiers, period_activity.by_key(db_path, dataset_id, version, before, after),
                                       before, after)
     return moves, moves.upgrades(), moves.downgrades()
 
 
-def tier_migration(dataset: Dataset, before: dt.date, after: dt.date, choice: ValueChoice
-                   ) -> tuple[migration.Migration, pd.DataFrame, pd.DataFrame]:
-    """The moves between the tiers at ``before`` and at ``after`` (scored with ``choice``'s lifetime
-    settings and value per referral, weighed and tiered by it), with its upgrades and downgrades.
-    Raises ``ValueError`` when the weights weigh no dimension the scores have."""
-    return _tier_migration(*dataset_key(dataset), before, after, choice)
-
-
+@DatasetLoader
 @_shared
-def _period_activity(db_path: str, dataset_id: int, version: int, before: dt.date, after: dt.date) -> pd.DataFrame:
+def period_activity(db_path: str, dataset_id: int, version: int, before: dt.date, after: dt.date) -> pd.DataFrame:
+    """Per customer, revenue in the period up to ``before`` and in the period up to ``after``."""
     return migration.period_activity(open_store(db_path), dataset_id, before, after)
 
 
-def period_activity(dataset: Dataset, before: dt.date, after: dt.date) -> pd.DataFrame:
-    """Per customer, revenue in the period up to ``before`` and in the period up to ``after``."""
-    return _period_activity(*dataset_key(dataset), before, after)
-
-
+@DatasetLoader
 @_shared_many
-def _order_history(db_path: str, dataset_id: int, version: int, customer_id: str, period: str) -> pd.DataFrame:
+def order_history(db_path: str, dataset_id: int, version: int, customer_id: str, period: str) -> pd.DataFrame:
+    """One customer's revenue, gross profit and orders per ``period`` (``lifecycle.order_history``)."""
     return lifecycle.order_history(open_store(db_path), dataset_id, customer_id, period)
 
 
-def order_history(dataset: Dataset, customer_id: str, period: str) -> pd.DataFrame:
-    return _order_history(*dataset_key(dataset), customer_id, period)
-
-
+@DatasetLoader
 @_shared_many
-def _recent_orders(db_path: str, dataset_id: int, version: int, customer_id: str) -> pd.DataFrame:
+def recent_orders(db_path: str, dataset_id: int, version: int, customer_id: str) -> pd.DataFrame:
+    """One customer's latest transaction lines, newest first."""
     return lifecycle.recent_orders(open_store(db_path), dataset_id, customer_id)
-
-
-def recent_orders(dataset: Dataset, customer_id: str) -> pd.DataFrame:
-    return _recent_orders(*dataset_key(dataset), customer_id)
 
 
 # -- Uploads: kept per uploaded file (Streamlit's file_id) and reading options, not by hashing the
@@ -402,24 +358,18 @@ def preflight(file_id: str, choices_key: tuple, dataset: Dataset, digest: str, s
 # -- Report ------------------------------------------------------------------------------------
 
 
+@DatasetLoader
 @_shared_many
-def _cost_of_service(db_path: str, dataset_id: int, version: int) -> pd.Series:
-    return account.cost_of_service(open_store(db_path), dataset_id)
-
-
-@_shared_many
-def _order_histories(db_path: str, dataset_id: int, version: int, period: str) -> pd.DataFrame:
+def order_histories(db_path: str, dataset_id: int, version: int, period: str) -> pd.DataFrame:
+    """Every customer's order history per ``period`` in one frame (the key-account reviews)."""
     return lifecycle.order_histories(open_store(db_path), dataset_id, period)
 
 
-def order_histories(dataset: Dataset, period: str) -> pd.DataFrame:
-    """Every customer's order history per ``period`` in one frame (the key-account reviews)."""
-    return _order_histories(*dataset_key(dataset), period)
-
-
-def cost_of_service(dataset: Dataset) -> pd.Series:
+@DatasetLoader
+@_shared_many
+def cost_of_service(db_path: str, dataset_id: int, version: int) -> pd.Series:
     """The cost of service recorded per customer (index customer_id; customers without one left out)."""
-    return _cost_of_service(*dataset_key(dataset))
+    return account.cost_of_service(open_store(db_path), dataset_id)
 
 
 def upload_history(dataset: Dataset) -> pd.DataFrame:
