@@ -183,9 +183,14 @@ def rank_metric(values: Iterable[float], labels: Sequence | None = None) -> Rank
             labels = np.asarray(labels, dtype=object)
         if labels.shape != values.shape:
             raise ValueError(f"got {labels.size} labels for {values.size} values")
-    ranked = np.sort(values)[::-1]
-    cumulative = np.maximum(ranked, 0.0)
-    np.cumsum(cumulative, out=cumulative)
+    ascending = np.sort(values)
+    ranked = ascending[::-1]
+    # The running total of the positive values, a prefix; after it the total stays as it is (the
+    # same sums as a running total of every value clipped at zero, without clipping ten million).
+    positive = values.size - int(np.searchsorted(ascending, 0.0, side="right"))
+    cumulative = np.empty(values.size)
+    np.cumsum(ranked[:positive], out=cumulative[:positive])
+    cumulative[positive:] = cumulative[positive - 1] if positive else 0.0
     if cumulative[-1] <= 0.0:
         raise ConcentrationUndefined("conc.error.no_positive_total", "no customer has a positive value")
     return RankedMetric(values=ranked, cumulative=cumulative, labels=labels, metric=values)
@@ -248,7 +253,8 @@ def top_n_shares(ranked: RankedMetric, ns: Iterable[int] = DEFAULT_TOP_NS) -> di
 
 def hhi(ranked: RankedMetric) -> float:
     """Herfindahl-Hirschman index of the customers' shares, on the 0-10,000 scale."""
-    positive = ranked.values[: _count_positive(ranked)]
+    ascending = ranked.values[::-1]  # np.sort's array: np.dot of the reversed view took ten times as long
+    positive = ascending[ranked.n_customers - _count_positive(ranked):]
     return float(HHI_SCALE * np.dot(positive, positive) / ranked.total**2)
 
 
