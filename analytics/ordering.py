@@ -27,6 +27,7 @@ _MAX_POSITION_BITS = 40
 # positions_at_ranks marks the wanted values in a table of 2**20 hashed slots (1 MB, in cache).
 _HASH_BITS = 20
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_HASH_BLOCK = 1 << 16
 # The 0-100 score of a value with nothing to rank it against: the middle.
 MIDDLE_PERCENTILE = 50.0
 
@@ -138,7 +139,9 @@ def positions_at_ranks(values, descending: np.ndarray, ranks) -> np.ndarray:
     wanted = np.unique(descending[ranks] + 0.0)  # ascending; -0.0 counted as 0.0
     slots = np.zeros(1 << _HASH_BITS, dtype=bool)
     slots[_hash_slots(np.append(wanted, -0.0) if (wanted == 0.0).any() else wanted)] = True
-    rows = np.flatnonzero(slots[_hash_slots(values)])
+    # A block of rows at a time: the hashes stay in cache, and no 10M-row array is made for them.
+    rows = np.concatenate([np.flatnonzero(slots[_hash_slots(values[start:start + _HASH_BLOCK])]) + start
+                           for start in range(0, values.size, _HASH_BLOCK)] or [np.empty(0, dtype=np.int64)])
     found = np.minimum(np.searchsorted(wanted, values[rows]), wanted.size - 1)
     exact = wanted[found] == values[rows]
     rows, found = rows[exact], found[exact]
