@@ -295,16 +295,20 @@ def whale_curve(
     nothing. The curve keeps the peak among its at most ``max_points`` points.
     """
     n = ranked.n_customers
-    profit = np.cumsum(ranked.values)
-    total = float(profit[-1])
+    peak_rank = _count_positive(ranked)  # at least 1: rank_metric takes no metric without a positive value
+    peak_profit = float(ranked.cumulative[peak_rank - 1])
+    # Up to the peak the running profit is the clipped running total (the same sums); after it the
+    # losses (and zeros) are added on from there, so only they are summed again.
+    after_peak = np.append(peak_profit, ranked.values[peak_rank:])
+    np.cumsum(after_peak, out=after_peak)
+    total = float(after_peak[-1])
     if total <= 0.0:
         raise ConcentrationUndefined("conc.error.no_profit", "total gross profit is not positive")
-    peak_rank = _count_positive(ranked)
     loss_makers = int(np.searchsorted(ranked.values[::-1], 0.0, side="left"))
     ranks = _curve_ranks(n, max_points, np.append(_mark_ranks(n, marks), peak_rank))
-    peak_profit = float(profit[peak_rank - 1])
+    profit = np.where(ranks <= peak_rank, _prefixed(ranked.cumulative, ranks), after_peak[np.maximum(ranks - peak_rank, 0)])
     return WhaleCurve(
-        curve=_curve(ranked, ranks, _prefixed(profit, ranks) / total),
+        curve=_curve(ranked, ranks, profit / total),
         total_profit=total,
         peak_share=peak_profit / total,
         peak_rank=peak_rank,
