@@ -261,8 +261,8 @@ def rank_comparison(
     ids = features["customer_id"]
     names = features["name"].where(features["name"].notna(), ids) if "name" in features.columns else ids
     return pd.DataFrame({
-        "customer_id": ids.to_numpy(),
-        "name": names.to_numpy(),
+        "customer_id": ids.array,  # kept in Arrow: no round trip through Python strings
+        "name": names.array,
         "tier": model.tiering.labels,
         "revenue": revenue,
         "value": model.value,
@@ -273,11 +273,19 @@ def rank_comparison(
 
 
 def _tied_rank_range(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Best and worst rank (1 = largest, NaN last) each value can take among its ties."""
+    """Best and worst rank (1 = largest, NaN last) each value can take among its ties, read off one
+    order of the values: a binary search per value, twice, took a minute and a half at 10M."""
     descending = -np.asarray(values, dtype=float)
-    ordered = np.sort(descending)  # NaN sorts last, and searchsorted orders NaN the same way
-    best = np.searchsorted(ordered, descending, side="left") + 1
-    worst = np.searchsorted(ordered, descending, side="right")
+    known = ~np.isnan(descending)
+    best, worst = np.full(descending.size, np.count_nonzero(known) + 1), np.full(descending.size, descending.size)
+    ranked = descending if known.all() else descending[known]
+    order = argsort(ranked)
+    ordered = ranked[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))  # where each tie begins
+    sizes = np.diff(np.append(starts, ordered.size))
+    best_known, worst_known = np.empty(ordered.size, dtype=np.int64), np.empty(ordered.size, dtype=np.int64)
+    best_known[order], worst_known[order] = np.repeat(starts + 1, sizes), np.repeat(starts + sizes, sizes)
+    best[known], worst[known] = best_known, worst_known
     return best, worst
 
 
