@@ -217,7 +217,7 @@ class DimensionScores:
     ``default_referral_value`` what it is unless the user sets it.
     """
 
-    customer_ids: np.ndarray
+    customer_ids: pd.api.extensions.ExtensionArray  # Arrow-backed str, ascending
     dimensions: tuple[str, ...]
     money: np.ndarray
     matrix: np.ndarray
@@ -265,43 +265,41 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
 
     data = None if realized is None else _Data(columns, realized, realized_measure)
 
-    used: list[tuple[Dimension, Figure, np.ndarray]] = []
+    # Filled a dimension at a time, straight into (dimensions x customers) arrays handed out
+    # transposed: a customer per row, each dimension's column contiguous (Fortran order), with no
+    # copy. A row per declared dimension, the unused ones sliced off (memory never written takes none).
+    rows = (len(DIMENSION_TABLE), n)
+    money, matrix, missing = np.empty(rows), np.empty(rows), np.empty(rows, dtype=bool)
+    used: list[tuple[Dimension, Figure]] = []
     unavailable: list[Unavailable] = []
     for dimension in DIMENSION_TABLE:
         if data is None:
             unavailable.append(Unavailable(dimension.name, None, NO_REVENUE))
             continue
         figure = dimension.measure(data)
-        if figure.values is None or np.isnan(figure.values).all():
+        row = len(used)
+        if figure.values is None or np.isnan(figure.values, out=missing[row]).all():
             unavailable.append(Unavailable(dimension.name, None, figure.reason or dimension.empty_reason))
             continue
-        money, reason = _money(dimension.scoring, figure.values, pool, value_per_referral)
+        reason = _money(dimension.scoring, figure.values, missing[row], pool, value_per_referral, money[row])
         if reason is None:
-            used.append((dimension, figure, money))
+            used.append((dimension, figure))
+            matrix[row] = percentile_scores(figure.values)
+            np.copyto(matrix[row], NEUTRAL_SCORE, where=missing[row])
         else:
             unavailable.append(Unavailable(dimension.name, None, reason))
         unavailable.extend(Unavailable(dimension.name, source, why) for source, why in figure.missing_sources)
-
-    # Filled a dimension at a time into (dimensions x customers) arrays, handed out transposed: a
-    # customer per row, each dimension's column contiguous (Fortran order), with no copy.
-    money, matrix = np.empty((len(used), n)), np.empty((len(used), n))
-    missing = np.empty((len(used), n), dtype=bool)
-    for row, (_, figure, amounts) in enumerate(used):
-        np.isnan(figure.values, out=missing[row])
-        money[row] = amounts
-        matrix[row] = percentile_scores(figure.values)
-        np.copyto(matrix[row], NEUTRAL_SCORE, where=missing[row])
-    money, matrix, missing = money.T, matrix.T, missing.T
+    money, matrix, missing = money[:len(used)].T, matrix[:len(used)].T, missing[:len(used)].T
     for array in (money, matrix, missing):  # shared read-only by every session (ui/cache.py)
         array.flags.writeable = False
-    priced = any(dimension.scoring == PER_REFERRAL for dimension, _, _ in used)
+    priced = any(dimension.scoring == PER_REFERRAL for dimension, _ in used)
     return DimensionScores(
         customer_ids=customer_ids,
-        dimensions=tuple(dimension.name for dimension, _, _ in used),
+        dimensions=tuple(dimension.name for dimension, _ in used),
         money=money,
         matrix=matrix,
         missing=missing,
-        sources={dimension.name: figure.sources for dimension, figure, _ in used},
+        sources={dimension.name: figure.sources for dimension, figure in used},
         unavailable=tuple(unavailable),
         realized_measure=realized_measure,
         estimated_realized=estimated,
@@ -311,20 +309,26 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
     )
 
 
-def _money(scoring: str, figure: np.ndarray, pool: float,
-           value_per_referral: float | None) -> tuple[np.ndarray | None, str | None]:
-    """A dimension's money per customer from its figure, or the reason it has none."""
-    if scoring == AMOUNT:
-        return _filled(figure), None
+def _money(scoring: str, figure: np.ndarray, unknown: np.ndarray, pool: float, value_per_referral: float | None,
+           out: np.ndarray) -> str | None:
+    """A dimension's money per customer from its figure (NaN where ``unknown``), written to ``out``
+    in place (a 10M-row temporary costs as much as the step), or the reason it has none."""
+    if scoring == POOL:
+        if pool <= 0:
+            return NO_POOL
+        np.maximum(figure, 0.0, out=out)  # ratings are >= 0; profit per head counts from 0
+    else:
+        np.copyto(out, figure)
+    _fill(out, unknown)
     if scoring == PER_REFERRAL:
-        return _filled(figure) * value_per_referral, None
-    shares_by = _filled(np.maximum(figure, 0.0))  # ratings are >= 0; profit per head counts from 0
-    if pool <= 0:
-        return None, NO_POOL
-    total = shares_by.sum()
-    if total <= 0:
-        return None, NOTHING_TO_SHARE_BY
-    return pool * shares_by / total, None
+        out *= value_per_referral
+    elif scoring == POOL:
+        total = out.sum()
+        if total <= 0:
+            return NOTHING_TO_SHARE_BY
+        out *= pool  # pool * share / total, as the sums go
+        out /= total
+    return None
 
 
 def _realized_value(columns: _Columns) -> tuple[np.ndarray | None, str | None, int]:
@@ -364,10 +368,10 @@ def _default_referral_value(columns: _Columns, realized: np.ndarray) -> float:
     return max(float(chosen.mean()), 0.0) if len(chosen) else 0.0
 
 
-def _filled(values: np.ndarray) -> np.ndarray:
-    """Missing figures replaced by the average of the known ones (unknown counts as average)."""
-    missing = np.isnan(values)
-    return np.where(missing, values[~missing].mean(), values) if missing.any() else values
+def _fill(values: np.ndarray, unknown: np.ndarray) -> None:
+    """Missing figures replaced, in place, by the average of the known ones (unknown counts as average)."""
+    if unknown.any():
+        np.copyto(values, values[~unknown].mean(), where=unknown)
 
 
 def _row_mean(columns: list[np.ndarray]) -> np.ndarray:

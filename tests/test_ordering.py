@@ -66,10 +66,10 @@ def test_positions_at_ranks_pick_distinct_customers_within_a_large_tie():
 
 
 @pytest.mark.parametrize("dtype", [object, "str", "string[python]", "string[pyarrow]"])
-def test_customer_id_order_sorts_checks_and_returns_python_strings(dtype):
+def test_customer_id_order_sorts_checks_and_keeps_arrow_strings(dtype):
     ids = pd.Series(["C3", "C1", "C2"], dtype=dtype)
     values, order = customer_id_order(pd.DataFrame({"customer_id": ids}))
-    assert values.tolist() == ["C1", "C2", "C3"] and order.tolist() == [1, 2, 0] and values.dtype == object
+    assert values.tolist() == ["C1", "C2", "C3"] and order.tolist() == [1, 2, 0] and values.dtype == "str"
     values, order = customer_id_order(pd.DataFrame({"customer_id": ids.sort_values()}))
     assert values.tolist() == ["C1", "C2", "C3"] and order is None
     with pytest.raises(ValueError, match="unique"):
