@@ -4,10 +4,11 @@ The dashboard needs per-customer rows only: features, the lifetime-value summary
 activity by period, one customer's history and the dataset's date bounds. Each is built here over
 a dataset's ``Tables``, which an engine supplies (``analytics.engines``): the transactions in the
 standard columns (``TRANSACTIONS``) and the customer master (``CUSTOMERS``, None where the engine has
-none), and is run where the transactions live: the embedded DuckDB file by default, Spark or a warehouse for an external
-source. Dates the queries compare against are computed here in Python and passed as literals, so every
-engine cuts at the same day. Values reach the SQL as typed literals quoted by Ibis (sqlglot), never as
-text pasted into a query.
+none), and is run where the transactions live: the embedded DuckDB file by default, Spark or a
+warehouse for an external source. Dates the queries compare against are computed here in Python and passed as literals, so every
+engine cuts at the same day. Numbers and dates reach the SQL as typed literals quoted by Ibis
+(sqlglot), never as text pasted into a query; text from the data (a customer id) is passed as
+``engines.Text`` and bound as a parameter on the store's DuckDB.
 """
 
 from __future__ import annotations

@@ -58,41 +58,61 @@ class Engine:
             return _frame(self.backend.to_pyarrow_batches(expr, chunk_size=CHUNK_ROWS))
 
 
+@dataclass(frozen=True)
+class Text:
+    """A text value from the data or a person (a customer id): bound as a parameter in the store's
+    SQL, never written into it. External engines get it as an Ibis literal (quoted by Ibis)."""
+
+    value: str
+
+
 def read(store: Store, dataset_id: int, builder: Callable[..., ir.Table], *args) -> pd.DataFrame:
     """``builder(tables, *args)`` (an ``analytics.aggregations`` function) over ``dataset_id``'s
-    transactions, run where they live.
+    transactions, run where they live; ``Text`` arguments reach the builder as their ``str``.
 
-    For the store's own datasets the SQL is compiled once per (dataset, builder, arguments) and kept:
-    building and compiling an Ibis expression costs 0.05-0.2 s of Python, more than DuckDB takes to
-    run it on a few million lines, and pages, reports and past cut-offs ask for the same reads.
+    For the store's own datasets the SQL is compiled once per (dataset, builder, arguments other than
+    ``Text``) and kept: building and compiling an Ibis expression costs 0.05-0.2 s of Python, more
+    than DuckDB takes to run it on a few million lines, and pages, reports and past cut-offs ask for
+    the same reads. ``Text`` values are bound to it as parameters.
     """
     from analytics import external
 
     source = external.source_of(store, dataset_id)
     if source is not None:
         engine = external.engine(source)
-        return engine.frame(builder(engine, *args))
-    return _fetch(store.ibis().con.sql(local_sql(int(dataset_id), builder, args)))
+        return engine.frame(builder(engine, *(arg.value if isinstance(arg, Text) else arg for arg in args)))
+    shape = tuple(Text if isinstance(arg, Text) else arg for arg in args)
+    params = {f"p{i}": arg.value for i, arg in enumerate(args) if isinstance(arg, Text)}
+    return _fetch(store.ibis().con.sql(local_sql(int(dataset_id), builder, shape), params=params or None))
 
 
 @functools.lru_cache(maxsize=1024)
 def local_sql(dataset_id: int, builder: Callable[..., ir.Table], args: tuple) -> str:
     """DuckDB SQL for ``builder(tables, *args)`` over the store's tables: it names them, not a file,
-    so one text serves every store; values are typed literals quoted by Ibis."""
+    so one text serves every store. An argument given as the class ``Text`` becomes the parameter
+    ``$p<position>``; other values are typed literals quoted by Ibis (dates and numbers the code computed)."""
     import ibis
 
     from analytics.aggregations import CUSTOMERS, TRANSACTIONS, Tables
 
     def table(name: str, columns: dict[str, str]):
-        # The store's column types, NOT NULL as "!" (analytics/store.py's schema)
+        # The store's column types, NOT NULL as "!" (analytics/schema.py)
         required = {"dataset_id", "customer_id", "order_date", "revenue"}
         schema = {"dataset_id": "int32", **columns}
         stored = ibis.table({column: ("!" if column in required else "") + kind for column, kind in schema.items()},
                             name=name)
         return stored.filter(stored.dataset_id == dataset_id).select(*columns)
 
+    # Each Text argument is built as a marker literal, which the compiled text then names as a parameter.
+    markers = {i: f"cvd_parameter_marker_{i}" for i, arg in enumerate(args) if arg is Text}
+    values = [markers.get(i, arg) for i, arg in enumerate(args)]
     tables = Tables(table("transactions", TRANSACTIONS), table("customers", CUSTOMERS))
-    return ibis.to_sql(builder(tables, *args), dialect="duckdb", pretty=False)
+    sql = ibis.to_sql(builder(tables, *values), dialect="duckdb", pretty=False)
+    for i, marker in markers.items():
+        if f"'{marker}'" not in sql:
+            raise RuntimeError(f"{builder.__name__}: argument {i} did not reach the SQL as one literal")
+        sql = sql.replace(f"'{marker}'", f"$p{i}")
+    return sql
 
 
 def _fetch(relation) -> pd.DataFrame:

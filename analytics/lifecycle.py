@@ -203,7 +203,7 @@ def order_histories(store: Store, dataset_id: int, period: str = "year", custome
     from analytics import aggregations
 
     frame = engines.read(store, dataset_id, aggregations.histories, period,
-                         None if customer_id is None else str(customer_id))
+                         None if customer_id is None else engines.Text(str(customer_id)))
     frame["customer_id"] = frame["customer_id"].astype(str)
     frame["period"] = pd.to_datetime(frame["period"])
     for column in ("revenue", "gross_profit"):
@@ -216,4 +216,4 @@ def recent_orders(store: Store, dataset_id: int, customer_id: str, limit: int = 
     """One customer's latest transaction lines, newest first."""
     from analytics import aggregations
 
-    return engines.read(store, dataset_id, aggregations.recent_orders, str(customer_id), int(limit))
+    return engines.read(store, dataset_id, aggregations.recent_orders, engines.Text(str(customer_id)), int(limit))
