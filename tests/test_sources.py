@@ -23,7 +23,7 @@ from analytics.features import customer_features
 from analytics.sources import UploadError
 from analytics.store import Store, open_store
 from analytics.table_uploads import write_upload
-from ui import external as ui_external
+from ui import cache as ui_cache
 
 MAP = "customer_id=cust_no,order_date=dt,revenue=amount,cost=cost"
 
@@ -213,7 +213,7 @@ def test_a_source_page_says_it_reads_the_source_and_when_it_changed(app_database
                                                                " start or a refresh can take a while."]
     assert not app.sidebar.warning
     orders(lake[1], n_extra=3)
-    ui_external._change.clear()  # the sidebar asks again after CHANGE_CHECK_SECONDS
+    ui_cache.source_change.by_key.clear()  # the sidebar asks again after CHANGE_CHECK_SECONDS
     app = open_app(active_dataset_id=source)  # AppTest keeps app.py's sidebar on the first run only
     assert len([text for text in spinners if "orders" in text]) == 1  # read once: the cache answers now
     (warning,) = app.sidebar.warning

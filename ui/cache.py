@@ -26,6 +26,7 @@ import streamlit as st
 from analytics import (
     background,
     datasets,
+    external,
     ingest,
     lifecycle,
     migration,
@@ -61,6 +62,8 @@ PARSE_BUDGET_SECONDS = 120.0
 _shared = st.cache_resource(show_spinner=False, max_entries=8)
 _shared_many = st.cache_resource(show_spinner=False, max_entries=16)
 CUSTOMER_SEARCH_COLUMNS = ("customer_id", "name")
+# How often the sidebar asks an external source whether it changed since its refresh (a count of its rows).
+CHANGE_CHECK_SECONDS = 300
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -375,3 +378,11 @@ def cost_of_service(db_path: str, dataset_id: int, version: int) -> pd.Series:
 def upload_history(dataset: Dataset) -> pd.DataFrame:
     """Every upload into the dataset (not kept: it is one small read)."""
     return datasets.upload_history(open_store(str(database_path())), dataset.dataset_id)
+
+
+@DatasetLoader
+@st.cache_resource(ttl=CHANGE_CHECK_SECONDS, show_spinner=False, max_entries=8)
+def source_change(db_path: str, dataset_id: int, version: int) -> external.Change | None:
+    """How an external source differs from its latest refresh (None when it does not), asked again
+    after CHANGE_CHECK_SECONDS."""
+    return external.change_since_refresh(open_store(db_path), dataset_id)

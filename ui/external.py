@@ -15,13 +15,9 @@ import streamlit as st
 
 from analytics import external
 from analytics.datasets import Dataset
-from ui import access, database
-from ui.cache import dataset_key
+from ui import access, cache, database
 from ui.language import t
 from ui.markup import md
-
-# How often the sidebar asks the source whether it changed since the refresh (a count of its rows).
-CHANGE_CHECK_SECONDS = 300
 
 # Dataset versions whose pages have run once in this process: their results are cached from then on.
 _loaded: set[tuple[str, int, int]] = set()
@@ -41,7 +37,7 @@ def error_text(error: external.SourceError) -> str:
 def loading(dataset: Dataset) -> Iterator[None]:
     """Around a read of ``dataset``: when it is an external source not yet loaded by this process (or
     not since its refresh), a spinner saying the engine starts or the source is read."""
-    key = dataset_key(dataset)
+    key = cache.dataset_key(dataset)
     source = None if key in _loaded else source_of(dataset)
     if source is None:
         yield
@@ -53,11 +49,6 @@ def loading(dataset: Dataset) -> Iterator[None]:
     finally:
         with _loaded_lock:
             _loaded.add(key)
-
-
-@st.cache_resource(ttl=CHANGE_CHECK_SECONDS, show_spinner=False, max_entries=8)
-def _change(db_path: str, dataset_id: int, version: int) -> external.Change | None:
-    return external.change_since_refresh(database.get_store(), dataset_id)
 
 
 def source_line(dataset: Dataset) -> None:
@@ -75,7 +66,7 @@ def source_line(dataset: Dataset) -> None:
             with st.spinner(t("source.reading", backend=md(source.backend), table=md(source.table)), show_time=True):
                 external.refresh(database.get_store(), dataset.dataset_id, actor=access.actor())
             st.rerun()
-        change = _change(*dataset_key(dataset))  # in ``loading``, as every read of the page
+        change = cache.source_change(dataset)  # in ``loading``, as every read of the page
     except external.SourceError as error:
         st.sidebar.error(error_text(error))
         return
