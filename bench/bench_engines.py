@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+FLOAT_RTOL = 1e-9
 TARGET_RATIO = 1.1
 
 # The previous release's features query (analytics/features.py before Ibis), the baseline.
@@ -179,13 +180,15 @@ def main() -> None:
         for path, found in runs.items():
             print(f"{path:5}: {medians[path]:.2f} s median of {[round(run['seconds'], 2) for run in found]}, "
                   f"peak {max(run['peak_mb'] for run in found):.0f} MB, {found[0]['customers']:,} customers")
+        ratio = medians["ibis"] / medians["sql"]
+        print(f"ibis / hand-written SQL: {ratio:.2f}x (target {TARGET_RATIO}x): {'met' if ratio <= TARGET_RATIO else 'NOT met'}")
         hand_written, ibis_path = pd.read_pickle(folder / "sql.pkl"), pd.read_pickle(folder / "ibis.pkl")
         for column in hand_written.select_dtypes(include="object").columns:  # DuckDB gives all-NULL text as object
             hand_written[column] = hand_written[column].astype(ibis_path[column].dtype)
-        pd.testing.assert_frame_equal(hand_written, ibis_path, check_exact=False, rtol=1e-12)
-        ratio = medians["ibis"] / medians["sql"]
-        print(f"ibis / hand-written SQL: {ratio:.2f}x (target {TARGET_RATIO}x): {'met' if ratio <= TARGET_RATIO else 'NOT met'}; "
-              "same frame")
+        # Parallel sums add in a different order per plan: a margin over a revenue that nearly cancels
+        # out moves at 1e-12 (seen at 100M rows); the tolerance is 1e-9 relative.
+        pd.testing.assert_frame_equal(hand_written, ibis_path, check_exact=False, rtol=FLOAT_RTOL)
+        print(f"same frame (floats within {FLOAT_RTOL:g} relative)")
         if not args.no_spark:
             spark = child(folder, "spark")
             print(f"spark (local[2], reference): {spark['seconds']:.2f} s, driver process peak {spark['peak_mb']:.0f} MB "

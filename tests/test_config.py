@@ -24,6 +24,17 @@ def test_no_usage_statistics_and_no_deploy_button():
     assert settings["client"]["toolbarMode"] == "viewer"
 
 
+def test_the_server_does_not_watch_the_checkout_for_changes(monkeypatch):
+    """Watching the repository (and its .venv) slowed every page load; developers opt in per run."""
+    assert project_config()["server"]["fileWatcherType"] == "none"
+    monkeypatch.chdir(ROOT)
+    try:
+        streamlit_config.get_config_options(force_reparse=True)
+        assert streamlit_config.get_option("server.fileWatcherType") == "none"
+    finally:
+        streamlit_config.get_config_options(force_reparse=True)
+
+
 def test_streamlit_and_the_readers_enforce_the_one_upload_limit(monkeypatch):
     megabytes = project_config()["server"]["maxUploadSize"]
     assert sources.STREAMLIT_CONFIG == CONFIG
