@@ -138,6 +138,10 @@ def test_duckdb_never_fetches_extensions(store):
     assert settings == (False, False, False)
 
 
+def test_duckdb_returns_freed_query_memory_in_the_background(store):
+    assert store.row("SELECT current_setting('allocator_background_threads')") == (True,)
+
+
 def test_a_database_written_by_duckdb_1_2_2_opens_and_keeps_its_data(tmp_path):
     path = tmp_path / "old.duckdb"
     path.write_bytes(gzip.decompress((DATA / "store_written_by_duckdb_1_2_2.duckdb.gz").read_bytes()))
