@@ -403,15 +403,16 @@ def matrix_section(table: pd.DataFrame, dataset) -> None:
     st.caption(t("value.matrix_note"))
     if strategy.margin_thresholds(table) is None:
         st.info(t("value.matrix_no_margin"))
-    for tab, by in zip(st.tabs([t("value.fig.by_tier"), t("value.fig.by_customer_type")]), ("tier", "customer_type")):
-        with tab:
-            if by not in table.columns or table[by].isna().all():
-                st.info(t("value.matrix_no_types"))
-                continue
-            placements = models.matrix_placements(dataset, by)
-            st.plotly_chart(relationship_matrix_figure(placements, lang(), by=by), width="stretch",
-                            key=f"value_matrix_{by}")
-            placements_table(placements, by)
+    # One grouping drawn at a time (st.tabs would compute and ship both).
+    groupings = {"tier": t("value.fig.by_tier"), "customer_type": t("value.fig.by_customer_type")}
+    by = st.radio(t("value.matrix_by"), list(groupings), format_func=groupings.get, horizontal=True,
+                  key=translated_options("value_matrix_by"), label_visibility="collapsed")
+    if by not in table.columns or table[by].isna().all():
+        st.info(t("value.matrix_no_types"))
+        return
+    placements = models.matrix_placements(dataset, by)
+    st.plotly_chart(relationship_matrix_figure(placements, lang(), by=by), width="stretch", key="value_matrix")
+    placements_table(placements, by)
 
 
 def ranks_section(dataset) -> None:

@@ -231,6 +231,8 @@ def test_bare_transactions_give_reasons_and_messages_instead_of_errors(app_datab
     disabled = {s.key for s in app.slider if s.key and s.key.startswith("weight_") and s.disabled}
     assert disabled == {f"weight_{d}" for d in ("influence", "strategic", "social", "per_head", "satisfaction")}
     assert any("margin is unknown" in i.value for i in app.info)
+    assert not any("no customer types" in i.value for i in app.info)  # the matrix by tier comes first
+    app.radio(key="value_matrix_by").set_value("customer_type").run()
     assert any("no customer types" in i.value for i in app.info)
     assert shown_top_customers(app) == expected(scoring_features(app_database), PRESETS["balanced"])[1]
     # The flagged customers' tables name the tiers, not their codes.

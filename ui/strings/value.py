@@ -334,6 +334,7 @@ STRINGS = {
         "zh": "没有成本数据就无法得知利润率，因此无法将各组客户放入矩阵。",
     },
     "value.matrix_no_types": {"en": "The dataset has no customer types.", "zh": "数据集中没有客户类型。"},
+    "value.matrix_by": {"en": "Group the matrix by", "zh": "矩阵分组方式"},
     "value.col.group": {"en": "Group", "zh": "客户组"},
     "value.ranks_explain": {
         "en": "A customer with high sales is not necessarily a high-value customer: margin, cost to serve, growth and the relationship matter too. Points far from the diagonal rank very differently by revenue and by value.",
