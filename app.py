@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.external import SourceError
 from analytics.presets import shared_settings, shared_thresholds
 from ui import access, database, external, settings
 from ui.language import language_selector, t
@@ -53,7 +54,7 @@ def main() -> None:
         with external.loading(dataset):  # an external source's first read can take minutes: say why
             external.source_line(dataset)
             navigation.run()
-    except external.SourceError as error:  # unreachable, its file gone or being written
+    except SourceError as error:  # unreachable, its file gone or being written
         st.error(external.error_text(error))
     except Exception as error:
         if not database.connection_lost(error):

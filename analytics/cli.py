@@ -137,6 +137,12 @@ def read_password(stdin=None) -> str:
     return first
 
 
+def _store_error_key(error: StoreError) -> str:
+    """The message for a database this command cannot open: a server holding it is to be stopped
+    (the server's own message would suggest starting it read-only)."""
+    return "store.error.locked_command" if error.code == "locked" else f"store.error.{error.code}"
+
+
 def add_user(args: argparse.Namespace) -> int:
     store = None
     try:
@@ -148,7 +154,7 @@ def add_user(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     except StoreError as error:
-        print(translate(f"store.error.{error.code}", "en"), file=sys.stderr)
+        print(translate(_store_error_key(error), "en"), file=sys.stderr)
         return EXIT_USAGE
     finally:
         if store is not None:
@@ -190,7 +196,7 @@ def source_command(args: argparse.Namespace, out=sys.stdout) -> int:
         print(f"added {args.name!r} (dataset {dataset_id}): {args.backend} table {table}", file=out)
         return EXIT_OK
     except StoreError as error:
-        print(translate(f"store.error.{error.code}", "en"), file=sys.stderr)
+        print(translate(_store_error_key(error), "en"), file=sys.stderr)
         return EXIT_USAGE
     except external.SourceError as error:
         print(translate(f"source.error.{error.code}", "en", **error.details), file=sys.stderr)
@@ -236,7 +242,7 @@ def import_file(args: argparse.Namespace, out=sys.stdout) -> int:
     try:
         store = Store(args.db or database_path())
     except StoreError as error:  # a running dashboard server holds the file: stop it for the import
-        print(translate(f"store.error.{error.code}", lang) + " " + translate("upload.nothing_changed", lang),
+        print(translate(_store_error_key(error), lang) + " " + translate("upload.nothing_changed", lang),
               file=sys.stderr)
         return EXIT_USAGE
     source = None
@@ -297,7 +303,7 @@ def write_report(args: argparse.Namespace, out=sys.stdout) -> int:
     try:
         store = Store(args.db or database_path(), read_only=True)
     except StoreError as error:
-        print(translate(f"store.error.{error.code}", lang), file=sys.stderr)
+        print(translate(_store_error_key(error), lang), file=sys.stderr)
         return EXIT_USAGE
     try:
         dataset = next((d for d in datasets.list_datasets(store) if d.name == args.dataset), None)

@@ -171,6 +171,8 @@ def _open(backend: str, url: str):
     except Exception as error:  # every driver has its own errors: say which backend failed, and how
         if backend == "duckdb" and "lock" in str(error):  # its owner has it open for writing
             raise SourceError("busy", path=url) from error
+        if isinstance(error, ModuleNotFoundError):  # the backend's driver is not installed next to the app
+            raise SourceError("no_driver", backend=backend, package=(error.name or "").split(".")[0]) from error
         raise SourceError("unreachable", backend=backend, reason=type(error).__name__) from error
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import audit, auth, users
-from ui import access, database
+from ui import access, database, tables
 from ui.language import option_labels, t
 from ui.layout import page_end
 from ui.markup import md
@@ -42,7 +42,7 @@ def _attempt(action, success: str) -> None:
 def users_tab(reason: str | None) -> None:
     store = database.get_store()
     listed = users.list_users(store)
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         t("admin.user"): listed["name"], t("admin.role"): listed["role"].map(lambda r: t(f"auth.role.{r}")),
         t("admin.created"): listed["created"], t("admin.locked_until"): listed["locked_until"],
     }), hide_index=True)
@@ -80,7 +80,7 @@ def mappings_tab(reason: str | None) -> None:
     store = database.get_store()
     st.caption(t("admin.mapping_help"))
     mappings = auth.role_mappings(store)
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         t("admin.pattern"): mappings["pattern"], t("admin.role"): mappings["role"].map(lambda r: t(f"auth.role.{r}")),
         t("admin.created"): mappings["created"], t("admin.by"): mappings["created_by"],
     }), hide_index=True)
@@ -99,7 +99,7 @@ def audit_tab() -> None:
     actor = access.actor()
     trail = audit.audit_frame(store, actor, limit=AUDIT_SHOWN)
     st.caption(t("admin.audit_help", count=AUDIT_SHOWN))
-    st.dataframe(trail, hide_index=True)
+    tables.dataframe(trail, hide_index=True)
     st.download_button(t("admin.audit_export"), audit.audit_csv(store, actor), file_name="audit_trail.csv",
                        mime="text/csv", key="admin_audit_csv")
 

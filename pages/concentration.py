@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import concentration
-from ui import database, filters, settings, sharing
+from ui import database, filters, settings, sharing, tables
 from ui import format as fmt
 from ui.figures.concentration import (
     customer_table,
@@ -62,7 +62,7 @@ def measures(ranked: dict[str, concentration.RankedMetric]) -> None:
     for n in concentration.DEFAULT_TOP_NS:
         rows[fmt.counted(n, "top_customers", lang())] = [fmt.share(s.top_shares[n], lang()) for s in summaries.values()]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=[t(f"conc.metric.{m}") for m in summaries])
-    st.dataframe(table.rename_axis(t("conc.page.measure")).reset_index(), hide_index=True)
+    tables.dataframe(table.rename_axis(t("conc.page.measure")).reset_index(), hide_index=True)
     st.caption(t("conc.page.measures_help", gini=t("conc.kpi.gini"), gini_help=t("conc.kpi.gini_help"),
                  hhi=t("conc.kpi.hhi"), hhi_help=t("conc.kpi.hhi_help")))
 
@@ -106,7 +106,7 @@ def top_customers(table: pd.DataFrame, revenue: concentration.RankedMetric | Non
     top = table.nlargest(TOP_CUSTOMERS, "revenue")
     st.subheader(t("conc.page.top_customers", n=len(top)))
     shares = None if revenue is None else top["revenue"].clip(lower=0) / revenue.total
-    st.dataframe(customer_table(top, lang(), shares), hide_index=True)
+    tables.dataframe(customer_table(top, lang(), shares), hide_index=True)
 
 
 def loss_makers(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
@@ -120,7 +120,7 @@ def loss_makers(table: pd.DataFrame, selection: filters.CustomerSelection) -> No
         return
     shown = losing.nsmallest(LOSS_MAKERS_SHOWN, "gross_profit")
     st.caption(t("conc.page.loss_makers_shown", shown=fmt.count(len(shown), lang()), total=fmt.count(len(losing), lang())))
-    st.dataframe(customer_table(shown, lang()), hide_index=True)
+    tables.dataframe(customer_table(shown, lang()), hide_index=True)
 
 
 def sections() -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics import lifecycle, migration
 from analytics.value_model import CustomerExplanation, explain_customer
-from ui import cache, database, models, settings
+from ui import cache, database, models, settings, tables
 from ui import format as fmt
 from ui.figures import lifecycle as figures
 from ui.figures.value import dimension_breakdown_figure
@@ -123,7 +123,7 @@ def _order_history(dataset, customer_id: str) -> None:
     with st.expander(t("life.customer.recent_orders")):
         lines = cache.recent_orders(dataset, customer_id).dropna(axis="columns", how="all")  # e.g. no cost in the file
         money = st.column_config.NumberColumn(format="localized")
-        st.dataframe(lines.rename(columns=lambda c: t(f"field.{c}")), hide_index=True, column_config={
+        tables.dataframe(lines.rename(columns=lambda c: t(f"field.{c}")), hide_index=True, column_config={
             t("field.order_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
             t("field.revenue"): money, t("field.gross_profit"): money,
         })
@@ -138,7 +138,7 @@ def _value_breakdown(explanation: CustomerExplanation) -> None:
     sinks.markdown(f"**{t('value.explain.sinks')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.sinks) or none))
     breakdown = explanation.breakdown
     columns = {name: t(f"value.col.{name}") for name in ("dimension", "weight_share", "dimension_score", "value")}
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         columns["dimension"]: [t(f"value.dim.{d}") for d in breakdown["dimension"]],
         columns["weight_share"]: breakdown["weight_share"] * 100,
         columns["dimension_score"]: breakdown["score"],
@@ -162,7 +162,8 @@ def _relationship(dataset, tier: str) -> None:
 
 def profile(dataset, features: pd.DataFrame, customer_id: str) -> None:
     row = features.set_index("customer_id").loc[customer_id]
-    st.subheader(f"{md(row['name'])} · {md(customer_id)}")
+    # Without a customer master the name is the id: said once.
+    st.subheader(md(customer_id) if row["name"] == customer_id else f"{md(row['name'])} · {md(customer_id)}")
     details = [row[column] for column in ("customer_type", "industry", "region", "channel") if isinstance(row[column], str)]
     st.caption(" · ".join(t(f"ctype.{d}") if f"ctype.{d}" in TABLE else md(d) for d in details))
     if models.weights_fall_back(dataset):

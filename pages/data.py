@@ -127,12 +127,12 @@ def _report(report: validation.Report) -> None:
         st.info(t("upload.returns_note", count=fmt.count(report.returns, lang())))
     if report.rows_rejected:
         st.markdown(f"**{t('upload.reasons')}**")
-        st.dataframe(pd.DataFrame({
+        tables.dataframe(pd.DataFrame({
             t("reject.reason"): [t(f"reason.{code}") for code in report.reasons.index],
             t("reject.count"): _counts(report.reasons),
         }), hide_index=True)
         shown = report.rejects.head(MAX_REJECTS_SHOWN).assign(reason=lambda f: f["reason"].map(lambda c: t(f"reason.{c}")))
-        st.dataframe(shown.rename(columns={
+        tables.dataframe(shown.rename(columns={
             "row": t("reject.row"), "column": t("reject.column"), "reason": t("reject.reason"), "value": t("reject.value"),
         }).drop(columns="field"), hide_index=True)
         st.download_button(
@@ -211,7 +211,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         return
     _describe(source)
     with st.expander(t("upload.preview"), expanded=True):
-        st.dataframe(source.preview, hide_index=True)
+        tables.dataframe(source.preview, hide_index=True)
 
     st.subheader(t("upload.mapping"))
     st.caption(t("upload.mapping_help"))
@@ -270,7 +270,7 @@ def _history(store, picked: int, names: dict) -> None:
     """The picked dataset's uploads: who loaded what and when; any one can be rolled back."""
     st.markdown(f"**{t('data.history')}**")
     history = datasets_module.upload_history(store, picked)
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         t("history.upload"): history["upload_id"], t("history.file"): history["file_name"],
         t("history.mode"): history["mode"].map(lambda m: t(f"history.mode_{m}")),
         t("history.rows"): _counts(history["rows_inserted"]), t("history.rejected"): _counts(history["rows_rejected"]),
@@ -300,7 +300,7 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
     if message := st.session_state.pop("datasets_message", None):
         st.success(message)
     frame = datasets_module.datasets_frame(store)
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         t("data.col_name"): frame["name"], t("data.col_rows"): _counts(frame["rows"]),
         t("data.col_customers"): _counts(frame["customers"]), t("data.col_from"): frame["date_min"],
         t("data.col_to"): frame["date_max"], t("data.col_source"): frame["source_file"],

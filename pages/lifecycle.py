@@ -172,7 +172,7 @@ def _retention_table(moves: migration.Migration) -> None:
         columns["revenue_retention"]: retention["revenue_retention"] * 100,
     })
     percent, localized = st.column_config.NumberColumn(format="%.1f%%"), st.column_config.NumberColumn(format="localized")
-    st.dataframe(shown, hide_index=True, column_config={
+    tables.dataframe(shown, hide_index=True, column_config={
         columns["retention"]: percent, columns["revenue_retention"]: percent,
         **{columns[name]: localized for name in ("customers_before", "retained", "revenue_before", "revenue_after")},
     })

@@ -18,7 +18,7 @@ from analytics.clv.lifetime_value import value_by_tier
 from analytics.datasets import Dataset
 from analytics.potential import LifetimeFit, default_calibration_end
 from analytics.value_model import TIERS
-from ui import cache, database, models, settings
+from ui import cache, database, models, settings, tables
 from ui import format as fmt
 from ui.figures.clv import choice_text as figure_choice_text
 from ui.figures.clv import distribution_figure, fit_rows, holdout_figure, tier_value_figure
@@ -46,7 +46,7 @@ def settings_inputs() -> None:
 
 def model_summary(summary: FitSummary) -> None:
     st.markdown(f"**{t(f'clv.model.{summary.model}')}**")
-    st.dataframe(fit_rows(summary, lang()), hide_index=True)
+    tables.dataframe(fit_rows(summary, lang()), hide_index=True)
 
 
 def choice_text(choice: PurchaseModelChoice) -> str:
@@ -118,7 +118,7 @@ def tier_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool)
     labels = {"tier": t("clv.tier.tier"), **{c: t(f"clv.tier.{c}") for c in columns}}
     formats = {c: "%.1f%%" if c in percents else "localized" for c in columns}
     st.plotly_chart(tier_value_figure(table, lang()), width="stretch", key="clv_tier_value")
-    st.dataframe(shown.rename(columns=labels), hide_index=True, column_config={
+    tables.dataframe(shown.rename(columns=labels), hide_index=True, column_config={
         labels[c]: st.column_config.NumberColumn(format=formats[c]) for c in columns
     })
 
@@ -133,7 +133,7 @@ def top_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) 
         t("clv.tier.tier"): top["tier"].map(tier_names()).to_numpy(),
         **{t(f"clv.col.{c}"): (top[c].round(0) if c in MONEY else top[c]).to_numpy() for c in columns},
     })
-    st.dataframe(shown, hide_index=True, column_config={  # widths: every column fits beside the sidebar
+    tables.dataframe(shown, hide_index=True, column_config={  # widths: every column fits beside the sidebar
         t("value.col.name"): st.column_config.TextColumn(width=200),
         t("clv.col.probability_alive"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1,
                                                                          width=130),

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics import concentration
 from analytics.kpis import overview_kpis
-from ui import database, filters, settings
+from ui import database, filters, settings, tables
 from ui import format as fmt
 from ui.figures.concentration import customer_table, pareto_figure, risk_sentence, whale_sentence
 from ui.figures.theme import TIER_COLORS
@@ -69,7 +69,7 @@ def largest_customers(table: pd.DataFrame, top_n: int) -> None:
     st.markdown(f"**{t('conc.overview.largest', n=top_n)}**")
     largest = table.nlargest(top_n, "revenue")
     shares = largest["revenue"].clip(lower=0) / table["revenue"].clip(lower=0).sum()
-    st.dataframe(customer_table(largest, lang(), shares), hide_index=True)
+    tables.dataframe(customer_table(largest, lang(), shares), hide_index=True)
 
 
 def undefined_note(metric: str, undefined: concentration.ConcentrationUndefined) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics import segments
 from analytics.datasets import Dataset
-from ui import cache, database, models
+from ui import cache, database, models, tables
 from ui import format as fmt
 from ui.figures.segments import (
     crosstab_heatmap,
@@ -54,7 +54,7 @@ def profiles_table(profiles: pd.DataFrame) -> None:
         **shares,
         **means,
     })
-    st.dataframe(table, hide_index=True, column_config={
+    tables.dataframe(table, hide_index=True, column_config={
         **{name: st.column_config.NumberColumn(format="%.1f%%") for name in shares},
         **{name: st.column_config.NumberColumn(format="localized") for name in means},
     })

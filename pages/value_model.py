@@ -28,7 +28,7 @@ from analytics.presets import (
     save_preset,
     shared_settings,
 )
-from ui import access, database, models, settings, sharing
+from ui import access, database, models, settings, sharing, tables
 from ui import format as fmt
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import (
@@ -287,7 +287,7 @@ def cutoffs_table(model: vm.ValueModel) -> None:
     cutoffs = model.tiering.cutoffs
     st.markdown(f"**{t('value.cutoffs_in_use')}**")
     amounts = ("value", "min_value")
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         t("value.col.tier"): [t(f"value.tier.{tier}") for tier in cutoffs["tier"]],
         t("value.fig.customers"): cutoffs["customers"],
         t("value.cut.customer_share"): cutoffs["customer_share"] * 100,
@@ -325,7 +325,7 @@ def tier_header(tier: str) -> None:
 
 def top_customers_table(top: pd.DataFrame) -> None:
     shown = top[["customer_id", "name", "value", "revenue"]].round({"value": 0, "revenue": 0})
-    st.dataframe(shown.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, width="stretch", column_config={
+    tables.dataframe(shown.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, width="stretch", column_config={
         t(f"value.col.{column}"): st.column_config.NumberColumn(format="localized") for column in ("value", "revenue")
     })
 
@@ -382,7 +382,7 @@ def strategy_section(dataset) -> list[strategy.StrategyCard]:
 
 def placements_table(placements: pd.DataFrame, by: str) -> None:
     language = lang()
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         t("value.col.group"): [group_label(group, by, language) for group in placements["group"]],
         t("value.fig.customers"): placements["customers"],
         t("value.cut.customer_share"): placements["customer_share"] * 100,
@@ -429,7 +429,7 @@ def ranks_section(dataset) -> None:
         flagged = ranks[ranks["flag"] == flag].nsmallest(FLAGGED_SHOWN, order)[columns].round({"revenue": 0})
         flagged["tier"] = flagged["tier"].map(lambda tier: t(f"value.tier.{tier}"))
         with st.expander(f"{t(f'value.flag.{flag}')} ({fmt.count(counts.get(flag, 0), lang())})"):
-            st.dataframe(flagged.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, column_config={
+            tables.dataframe(flagged.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, column_config={
                 t(f"value.col.{column}"): st.column_config.NumberColumn(format="localized")
                 for column in ("revenue", "revenue_rank", "value_rank")
             })
@@ -468,7 +468,7 @@ def preview_table(preview: pd.DataFrame, dimensions: tuple[str, ...]) -> None:
     money = [column for column in amounts if column in preview.columns]
     formats = {column: "localized" if column in money or preview[column].dtype.kind in "iu" else "%.1f"
                for column in preview.select_dtypes("number").columns}
-    st.dataframe(preview.round({column: 0 for column in money}), hide_index=True,
+    tables.dataframe(preview.round({column: 0 for column in money}), hide_index=True,
                  column_config={column: st.column_config.NumberColumn(format=f) for column, f in formats.items()})
 
 

@@ -64,5 +64,6 @@ def test_import_while_a_server_holds_the_database_is_refused_in_words(locked_dat
     file.write_bytes(SALES.encode("cp1252"))
     refused = run("import", str(file), "--dataset", "Sales", "--db", str(locked_database), *MAP)
     assert refused.returncode == 2
-    assert "another dashboard server" in refused.stderr and "Traceback" not in refused.stderr
+    assert "Stop the server, run this command, then start the server again" in refused.stderr
+    assert "CVD_READ_ONLY" not in refused.stderr and "Traceback" not in refused.stderr
     assert str(locked_database.parent) not in refused.stderr and "PID" not in refused.stderr

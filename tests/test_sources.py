@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from decimal import Decimal
 
 import duckdb
@@ -24,6 +25,7 @@ from analytics.sources import UploadError
 from analytics.store import Store, open_store
 from analytics.table_uploads import write_upload
 from ui import cache as ui_cache
+from ui.markup import md
 
 MAP = "customer_id=cust_no,order_date=dt,revenue=amount,cost=cost"
 
@@ -108,6 +110,16 @@ def test_a_missing_file_is_named_and_leaves_no_database_file(tmp_path, capsys, o
     assert f"There is no file at {missing}" in err and "Traceback" not in err
     assert not db.exists() and not db.parent.exists()
     assert cli.main(["source", "refresh", "Lake", "--db", str(db)]) == cli.EXIT_USAGE
+    assert not db.exists()
+
+
+def test_a_backend_whose_driver_is_not_installed_says_which_package_to_install(tmp_path, lake, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as on an app set up without the test tools
+    db = tmp_path / "app.duckdb"
+    code = cli.main(["source", "add", "Lake", "--backend", "pyspark", "--file", str(lake[1]), "--map", MAP,
+                     "--db", str(db)])
+    assert code == cli.EXIT_USAGE
+    assert "needs the Python package pyspark: install it next to the app" in capsys.readouterr().err
     assert not db.exists()
 
 
@@ -220,3 +232,19 @@ def test_a_source_page_says_it_reads_the_source_and_when_it_changed(app_database
     assert "changed since the last refresh (4 order lines up to 2024-05-09 then, 7 up to 2024-06-01 now)" in \
         warning.value
     assert {metric.label: metric.value for metric in app.metric}["Customers"] == "3"  # k4 waits for a refresh
+
+
+def test_a_source_whose_file_is_gone_gets_a_message_naming_it_not_a_traceback(app_database, lake):
+    source = source_dataset(app_database, lake[0])
+    lake[0].unlink()
+    app = open_app(active_dataset_id=source)
+    assert not app.exception
+    # The sidebar says it beside the source's line; the page, instead of its figures.
+    said = ["There is no file at " + md(str(lake[0])) + "."] * 2
+    assert [box.value for box in app.sidebar.error] + [box.value for box in app.main.error] == said
+
+
+def test_adding_a_source_while_a_server_holds_the_database_says_to_stop_it(locked_database, lake, capsys):
+    assert add(locked_database, lake[0]) == cli.EXIT_USAGE
+    said = capsys.readouterr().err
+    assert "Stop the server, run this command, then start the server again" in said and "CVD_READ_ONLY" not in said

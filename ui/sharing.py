@@ -44,10 +44,10 @@ def publish(write: Callable[[], None], success: str) -> None:
 def buttons(key: str, on_publish: Callable[[], None], on_load: Callable[[], None], load_label: str) -> None:
     """"Publish for everyone" (disabled, with the reason, for a role that cannot) and the way back."""
     reason = access.blocked("publish")
-    left, right = st.columns(2)
-    left.button(t("value.shared_publish"), key=f"{key}_publish", on_click=on_publish, disabled=reason is not None,
-                help=reason)
-    right.button(load_label, key=f"{key}_load", on_click=on_load)
+    row = st.container(horizontal=True)  # wraps when the labels do not fit side by side (columns cut them)
+    row.button(t("value.shared_publish"), key=f"{key}_publish", on_click=on_publish, disabled=reason is not None,
+               help=reason)
+    row.button(load_label, key=f"{key}_load", on_click=on_load)
 
 
 def thresholds_panel(kind: str) -> None:

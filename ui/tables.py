@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from analytics.paging import DEFAULT_PAGE_SIZE, TablePage, matching_order, page_of
 from ui import format as fmt
@@ -15,6 +16,15 @@ from ui.language import lang, t
 
 UNSORTED = ""
 Order = Callable[[str, str | None, bool], np.ndarray]
+
+
+def dataframe(frame: pd.DataFrame | Styler, **options):
+    """``st.dataframe`` with the one missing-value marker in empty cells (Streamlit shows "None"), and
+    a translated line instead of a table without rows (Streamlit writes "empty" in English)."""
+    if getattr(frame, "data", frame).empty and "on_select" not in options:  # a Styler holds its frame in .data
+        st.caption(t("table.empty"))
+        return None
+    return st.dataframe(frame, placeholder=fmt.missing(lang()), **options)
 
 
 def _reset_page(key: str) -> None:
@@ -55,7 +65,7 @@ def paged_table(frame: pd.DataFrame, key: str, labels: Mapping[str, str], *, sea
     shown = page.rows[list(labels)]
     if prepare is not None:
         shown = prepare(shown.copy())
-    event = st.dataframe(shown.rename(columns=dict(labels)), hide_index=True, key=key, **dataframe_options)
+    event = dataframe(shown.rename(columns=dict(labels)), hide_index=True, key=key, **dataframe_options)
     if page.pages > 1:
         st.pagination(page.pages, key=page_key)
     return page, event

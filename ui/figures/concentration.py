@@ -68,7 +68,8 @@ def pareto_figure(
         xaxis={"title": translate("conc.pareto.x_axis", lang), "tickformat": ".0%", "range": [0, 1]},
         yaxis={"title": translate("conc.pareto.y_axis", lang), "tickformat": ".0%", "range": [0, 1.02]},
         hovermode="closest",
-        legend={"x": 0.98, "y": 0.02, "xanchor": "right", "yanchor": "bottom"},
+        # Below the axis, not in the triangle under the diagonal: the marks' labels sit there.
+        legend={"orientation": "h", "x": 0, "y": -0.25, "xanchor": "left", "yanchor": "top"},
     )
     return figure
 

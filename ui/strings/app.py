@@ -56,6 +56,7 @@ STRINGS = {
     "data.search": {"en": "Search customers by id or name", "zh": "按客户编号或名称搜索"},
     "data.section": {"en": "Section", "zh": "栏目"},
     "table.search": {"en": "Search", "zh": "搜索"},
+    "table.empty": {"en": "No rows yet.", "zh": "暂无数据。"},
     "table.sort": {"en": "Sort by", "zh": "排序依据"},
     "table.unsorted": {"en": "(as listed)", "zh": "（默认顺序）"},
     "table.descending": {"en": "Largest first", "zh": "从大到小"},

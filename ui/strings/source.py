@@ -40,6 +40,12 @@ STRINGS = {
         "en": "Could not connect to the {backend} source ({reason}).",
         "zh": "无法连接到 {backend} 数据源（{reason}）。",
     },
+    "source.error.no_driver": {
+        "en": "The {backend} backend needs the Python package {package}: install it next to the app "
+              "(.venv/bin/python -m pip install {package}) and try again.",
+        "zh": "{backend} 后端需要 Python 包 {package}：请在应用环境中安装（.venv/bin/python -m pip install "
+              "{package}）后重试。",
+    },
     "source.error.no_file": {
         "en": "There is no file at {path}.",
         "zh": "路径 {path} 下没有文件。",

@@ -7,6 +7,11 @@ STRINGS = {
         "zh": "数据库已被另一个仪表板服务器打开。请停止另一个服务器；或者在没有服务器写入数据库时，"
               "以只读方式启动本服务器（设置 CVD_READ_ONLY=1）。",
     },
+    "store.error.locked_command": {
+        "en": "The dashboard server has the database open for writing. Stop the server, run this command, "
+              "then start the server again.",
+        "zh": "仪表板服务器正以可写方式打开数据库。请先停止服务器，运行此命令，然后重新启动服务器。",
+    },
     "store.error.locked_viewer": {
         "en": "The database is open for writing in another dashboard server, and a read-only server cannot "
               "open it meanwhile. Use that server, or stop it and start the read-only ones.",
