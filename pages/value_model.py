@@ -47,6 +47,9 @@ PRESET_PICK_KEY = "value_preset_pick"
 PRESET_NAME_KEY = "value_preset_name"
 PRESET_PENDING_DELETE_KEY = "value_preset_pending_delete"
 TOP_CUSTOMERS = 5
+BLEND_KEY = "value_blend"
+SECTION_KEY = "value_section"
+LOWER_SECTIONS = ("strategy", "matrix", "ranks", "export")
 FLAGGED_SHOWN = 10
 EXPORT_PREVIEW_ROWS = 50
 
@@ -357,11 +360,16 @@ def strategy_card(card: strategy.StrategyCard) -> None:
     st.markdown(f"**{t('value.card.kpis')}**\n" + "".join(f"\n- {t(kpi)}" for kpi in card.kpis))
 
 
-def strategy_section(dataset) -> list[strategy.StrategyCard]:
+def strategy_cards(dataset) -> list[strategy.StrategyCard]:
+    """The cards under the session's resource blend (kept while another section is shown: the export uses it)."""
+    return models.strategy_cards(dataset, blend=st.session_state.get(BLEND_KEY, 1.0), top_n=TOP_CUSTOMERS)
+
+
+def strategy_section(dataset) -> None:
     st.subheader(t("value.section.strategy"))
-    blend = st.slider(t("value.card.resource_blend"), 0.0, 1.0, 1.0, step=0.1, key="value_blend",
-                      help=t("value.card.resource_blend_help"))
-    cards = models.strategy_cards(dataset, blend=blend, top_n=TOP_CUSTOMERS)
+    st.slider(t("value.card.resource_blend"), 0.0, 1.0, step=0.1, help=t("value.card.resource_blend_help"),
+              **settings.widget(BLEND_KEY, 1.0))
+    cards = strategy_cards(dataset)
     for column, card in zip(st.columns(len(cards)), cards):
         with column, st.container(border=True):
             strategy_card(card)
@@ -373,7 +381,6 @@ def strategy_section(dataset) -> list[strategy.StrategyCard]:
                 top_customers_table(card.top_customers)
             else:
                 st.info(t("value.card.empty"))
-    return cards
 
 
 # ---------------------------------------------------------------------------------------------
@@ -435,10 +442,10 @@ def ranks_section(dataset) -> None:
             })
 
 
-def export_section(table: pd.DataFrame, cards: list[strategy.StrategyCard], dataset_id: int,
-                   dimensions: tuple[str, ...]) -> None:
+def export_section(table: pd.DataFrame, dataset, dimensions: tuple[str, ...]) -> None:
     """Download buttons build their files only when clicked, so slider reruns stay cheap."""
     st.subheader(t("value.section.export"))
+    cards, dataset_id = strategy_cards(dataset), dataset.dataset_id
     st.caption(t("value.export_note", count=len(table)))
     text = partial(translate, lang=lang())  # the files are built off the script thread: no session there
     sheet = t("value.export_sheet")
@@ -489,13 +496,19 @@ def sections() -> None:
     cutoffs_table(model)
     pyramid_section(models.pyramid(dataset), has_profit=dataset.has_cost)
     st.divider()
-    cards = strategy_section(dataset)
-    st.divider()
-    matrix_section(table, dataset)
-    st.divider()
-    ranks_section(dataset)
-    st.divider()
-    export_section(table, cards, dataset.dataset_id, model.scores.dimensions)
+    # One of the sections below at a time: drawn together they kept the browser busy about a second
+    # on every visit at 100,000 customers (bench/bench_pages_browser.py).
+    section = st.segmented_control(t("value.section.pick"), list(LOWER_SECTIONS), format_func=option_labels("value.section."),
+                                   label_visibility="collapsed", **settings.widget(SECTION_KEY, "strategy"))
+    match section or "strategy":
+        case "strategy":
+            strategy_section(dataset)
+        case "matrix":
+            matrix_section(table, dataset)
+        case "ranks":
+            ranks_section(dataset)
+        case "export":
+            export_section(table, dataset, model.scores.dimensions)
 
 
 def render() -> None:

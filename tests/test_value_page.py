@@ -44,6 +44,12 @@ def expected(features, weights, method="by_customer_share", shares=None):
     return model, {card.tier: list(card.top_customers["customer_id"]) for card in cards}
 
 
+def show_section(app: AppTest, section: str) -> None:
+    """Choose which of the lower sections (strategy, matrix, ranks, export) the page draws."""
+    app.segmented_control(key="value_section").set_value(section).run()
+    assert not app.exception, app.exception
+
+
 def shown_top_customers(app: AppTest) -> dict[str, list[str]]:
     """The top-customer tables of the four strategy cards, S first."""
     headers = [translate(f"value.col.{column}", app.session_state["lang"]) for column in TOP_COLUMNS]
@@ -84,6 +90,14 @@ def test_page_renders_in_both_languages(app_database, lang, title, s_tier):
     model, top = expected(scoring_features(app_database), PRESETS["balanced"])
     assert shown_top_customers(app) == top
     np.testing.assert_array_equal(cutoffs_shown(app).iloc[:, 1], model.tiering.cutoffs["customers"])
+    assert not app.download_button  # only the section chosen is drawn: the strategy cards first
+    show_section(app, "ranks")
+    # The flagged customers' tables name the tiers, not their codes.
+    tier, revenue_rank = translate("value.col.tier", lang), translate("value.col.revenue_rank", lang)
+    flagged = [d.value for d in app.dataframe if {tier, revenue_rank} <= set(d.value.columns)]
+    assert len(flagged) == 2 and sum(len(table) for table in flagged) > 0
+    assert all(set(table[tier]) <= {translate(f"value.tier.{x}", lang) for x in "SABC"} for table in flagged)
+    show_section(app, "export")
     assert len(app.download_button) == 2 and not any(b.disabled for b in app.download_button)
     # The lifetime-value model fits the demo, and the page says it is the source of potential value.
     model_source = TABLE["clv.source.model"][lang].split("{")[0]
@@ -216,6 +230,7 @@ def test_dimensions_without_data_are_disabled_with_the_reason(app_database):
     assert not app.slider(key="weight_economic").disabled
     assert any("Profit per head is switched off" in w.value and "no cost data" in w.value for w in app.warning)
     assert any("computed without gross profit" in c.value for c in app.caption)
+    show_section(app, "matrix")
     assert any("margin is unknown" in i.value for i in app.info)
 
 
@@ -230,14 +245,14 @@ def test_bare_transactions_give_reasons_and_messages_instead_of_errors(app_datab
     app = open_app(PAGE, lang="en")
     disabled = {s.key for s in app.slider if s.key and s.key.startswith("weight_") and s.disabled}
     assert disabled == {f"weight_{d}" for d in ("influence", "strategic", "social", "per_head", "satisfaction")}
+    assert shown_top_customers(app) == expected(scoring_features(app_database), PRESETS["balanced"])[1]
+    show_section(app, "matrix")
     assert any("margin is unknown" in i.value for i in app.info)
     assert not any("no customer types" in i.value for i in app.info)  # the matrix by tier comes first
     app.radio(key="value_matrix_by").set_value("customer_type").run()
     assert any("no customer types" in i.value for i in app.info)
-    assert shown_top_customers(app) == expected(scoring_features(app_database), PRESETS["balanced"])[1]
-    # The flagged customers' tables name the tiers, not their codes.
-    tier, revenue_rank = translate("value.col.tier", "en"), translate("value.col.revenue_rank", "en")
-    flagged = [d.value for d in app.dataframe if {tier, revenue_rank} <= set(d.value.columns)]
-    assert sum(len(table) for table in flagged) > 0
-    assert all(set(table[tier]) <= {translate(f"value.tier.{x}", "en") for x in "SABC"} for table in flagged)
-    assert not any(b.disabled for b in app.download_button)
+    show_section(app, "ranks")  # revenue is all there is to rank on: no customer is flagged
+    assert [e.label for e in app.expander] == ["Big sellers of low value (0)", "Small sellers of high value (0)"]
+    assert [c.value for c in app.caption].count(translate("table.empty", "en")) == 2
+    show_section(app, "export")
+    assert app.download_button and not any(b.disabled for b in app.download_button)

@@ -260,6 +260,7 @@ STRINGS = {
     "value.section.weights": {"en": "1 · Value dimensions and weights", "zh": "一、客户价值的区分维度与权重"},
     "value.section.tiers": {"en": "2 · Grading criteria: the customer pyramid", "zh": "二、客户价值等级的划分标准：客户金字塔"},
     "value.section.strategy": {"en": "3 · Strategy per tier", "zh": "三、分级客户策略"},
+    "value.section.pick": {"en": "Section shown", "zh": "显示的部分"},
     "value.section.matrix": {"en": "Relationship matrix", "zh": "客户关系矩阵"},
     "value.section.ranks": {"en": "High sales is not high value", "zh": "销售额高不等于价值高"},
     "value.section.export": {"en": "Export the tiered customer list", "zh": "导出分级客户名单"},
