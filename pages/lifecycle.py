@@ -148,12 +148,19 @@ def migration_section(dataset) -> None:
     heatmap.plotly_chart(figures.transition_heatmap_figure(matrix, lang(), kind))
     st.caption(t("life.matrix_caption", before=fmt.day(moves.before, lang()), after=fmt.day(moves.after, lang())))
     _retention_table(moves)
-    tabs = st.tabs([t("life.upgrades", count=fmt.count(len(upgrades), lang())),
-                    t("life.downgrades", count=fmt.count(len(downgrades), lang()))])
-    for tab, changes, name in zip(tabs, (upgrades, downgrades), ("upgrades", "downgrades")):
-        with tab:
-            _customer_table(changes, ["customer_id", "name", "tier_before", "tier_after", "value_before",
-                                      "value_after", "revenue_before", "revenue_after"], f"life_{name}")
+    changes = {"upgrades": upgrades, "downgrades": downgrades}
+    name = _one_list(changes, "life.", "life_moves_list")
+    _customer_table(changes[name], ["customer_id", "name", "tier_before", "tier_after", "value_before",
+                                    "value_after", "revenue_before", "revenue_after"], f"life_{name}")
+
+
+def _one_list(lists: dict[str, pd.DataFrame], prefix: str, key: str) -> str:
+    """Which of ``lists`` to draw, each labelled with its count: one table per visit, not all of them
+    (tabs would build and ship every one)."""
+    labels = {name: t(f"{prefix}{name}", count=fmt.count(len(rows), lang())) for name, rows in lists.items()}
+    chosen = st.segmented_control(t("life.list_shown"), list(labels), format_func=labels.get, key=key,
+                                  default=next(iter(labels)), label_visibility="collapsed")
+    return chosen or next(iter(labels))
 
 
 def _retention_table(moves: migration.Migration) -> None:
@@ -213,16 +220,15 @@ def watchlist_section(dataset, stages: pd.DataFrame) -> None:
         "unprofitable": "life.watch.no_cost" if table["gross_profit"].isna().all() else None,
     }
     risk_stages = ", ".join(t(f"life.stage.{s}") for s in watch.risk_stages) or fmt.missing(lang())
-    tabs = st.tabs([t(f"life.watch.{name}", count=fmt.count(len(rows), lang())) for name, rows in lists.items()])
-    for tab, (name, rows) in zip(tabs, lists.items()):
-        with tab:
-            st.caption(t(f"life.watch.{name}_help", **asdict(watch) | {"risk_stages": risk_stages}))
-            if unavailable.get(name):
-                st.info(t(unavailable[name]))
-                continue
-            if name == "at_risk" and len(rows):
-                st.metric(t("life.watch.total_at_stake"), fmt.money(rows["value_at_stake"].sum(), lang()))
-            _customer_table(rows, ["customer_id", "name", "tier", *WATCH_COLUMNS[name]], f"life_watch_{name}")
+    name = _one_list(lists, "life.watch.", "life_watch_list")
+    rows = lists[name]
+    st.caption(t(f"life.watch.{name}_help", **asdict(watch) | {"risk_stages": risk_stages}))
+    if unavailable.get(name):
+        st.info(t(unavailable[name]))
+        return
+    if name == "at_risk" and len(rows):
+        st.metric(t("life.watch.total_at_stake"), fmt.money(rows["value_at_stake"].sum(), lang()))
+    _customer_table(rows, ["customer_id", "name", "tier", *WATCH_COLUMNS[name]], f"life_watch_{name}")
 
 
 def _translated(shown: pd.DataFrame) -> pd.DataFrame:

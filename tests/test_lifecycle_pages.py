@@ -30,7 +30,7 @@ def test_lifecycle_page_on_the_demo(app_database, lang):
     headers = texts(app.header)
     assert headers == [translate(key, lang) for key in ("life.stages_header", "life.migration_header", "life.watch_header")]
     at_risk = translate("life.watch.at_risk", lang, count="#").split("#")[0]
-    assert any(tab.label.startswith(at_risk) for tab in app.tabs)
+    assert any(label.startswith(at_risk) for label in app.segmented_control(key="life_watch_list").options)
     assert not app.error and not app.warning
     model_note = translate("life.p_alive_model", lang, model="MBG/NBD")
     assert any(caption.startswith(model_note) for caption in texts(app.caption))

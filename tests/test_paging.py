@@ -79,6 +79,11 @@ def test_lifecycle_lists_ship_one_page_each(app_database):
     app = open_app("pages/lifecycle.py")
     tables = {table.proto.id: table.value for table in app.dataframe}
     assert tables and all(len(table) <= 100 for table in tables.values())
-    counts = [int(tab.label.rsplit("(", 1)[-1].rstrip(")").replace(",", "")) for tab in app.tabs if "(" in tab.label]
-    assert max(counts) > 100  # the demo has a list longer than a page: it is paged, not shipped whole
-    assert len(app.pagination) == sum(count > 100 for count in counts)
+    def count(label: str) -> int:
+        return int(label.rsplit("(", 1)[-1].rstrip(")").replace(",", ""))
+
+    switches = [app.segmented_control(key=key) for key in ("life_moves_list", "life_watch_list")]
+    assert max(count(label) for switch in switches for label in switch.options) > 100  # longer than a page
+    # One list per switch is drawn (the first), and a list longer than a page gets page controls.
+    assert len(tables) == 1 + len(switches)  # the retention table and the two lists shown
+    assert len(app.pagination) == sum(count(switch.options[0]) > 100 for switch in switches)

@@ -157,6 +157,7 @@ STRINGS = {
         "en": "Share of the earlier period's customers of each tier that still bought in the later period, and their revenue then against before.",
         "zh": "前一期间各等级客户中，在后一期间仍有购买的比例，以及他们前后两个期间的销售额之比。",
     },
+    "life.list_shown": {"en": "List shown", "zh": "显示的名单"},
     "life.upgrades": {"en": "Moved up ({count})", "zh": "等级上升（{count}）"},
     "life.downgrades": {"en": "Moved down ({count})", "zh": "等级下降（{count}）"},
     # Watch lists
