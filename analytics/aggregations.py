@@ -21,6 +21,8 @@ import ibis.expr.types as ir
 import pandas as pd
 from ibis import _
 
+from analytics.money import MONEY_EPSILON
+
 # The columns an engine's transactions table has (external sources are mapped onto them).
 TRANSACTIONS = {
     "customer_id": "string", "order_date": "date", "revenue": "float64", "order_id": "string",
@@ -121,11 +123,11 @@ def features(data: Tables, as_of: dt.date, start: dt.date | None) -> ir.Table:
         orders=joined.orders,
         revenue=joined.revenue,
         gross_profit=joined.gross_profit,
-        margin_pct=ibis.cases((joined.revenue > 0, 100 * joined.gross_profit / joined.revenue), else_=no_number),
+        margin_pct=ibis.cases((joined.revenue > MONEY_EPSILON, 100 * joined.gross_profit / joined.revenue), else_=no_number),
         avg_order_value=ibis.cases((joined.orders > 0, joined.revenue / joined.orders), else_=no_number),
         revenue_last_12m=joined.revenue_last_12m,
         revenue_prev_12m=joined.revenue_prev_12m,
-        growth=ibis.cases((joined.revenue_prev_12m > 0,
+        growth=ibis.cases((joined.revenue_prev_12m > MONEY_EPSILON,
                            (joined.revenue_last_12m - joined.revenue_prev_12m) / joined.revenue_prev_12m),
                           else_=no_number),
         returns_share=ibis.cases((joined.gross_sales > 0, joined.returned / joined.gross_sales), else_=no_number),
@@ -175,7 +177,7 @@ def rfm(data: Tables, calibration_end: dt.date, observation_end: dt.date, time_u
         recency=joined.recency_days.cast("float64") / unit,
         T=joined.age_days.cast("float64") / unit,
         monetary_value=joined.monetary_value,
-        margin=ibis.cases((joined.costed_revenue > 0, joined.profit / joined.costed_revenue.nullif(0)),
+        margin=ibis.cases((joined.costed_revenue > MONEY_EPSILON, joined.profit / joined.costed_revenue.nullif(0)),
                           else_=ibis.null("float64")),
         frequency_holdout=joined.frequency_holdout.fill_null(0),
     ).order_by("customer_id")

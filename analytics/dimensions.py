@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.money import MONEY_EPSILON
 from analytics.ordering import MIDDLE_PERCENTILE, customer_id_order, percentile_scores
 
 # A customer without data for a dimension gets the middle score: unknown counts as average.
@@ -351,11 +352,12 @@ def _realized_value(columns: _Columns) -> tuple[np.ndarray | None, str | None, i
 
 
 def _margins(revenue: np.ndarray, realized: np.ndarray) -> np.ndarray:
-    """Realized value per unit of revenue of each customer; the pooled one where its revenue is not positive."""
+    """Realized value per unit of revenue of each customer; the pooled one where its revenue is not
+    positive (below half a cent: ``MONEY_EPSILON``)."""
     total_revenue = revenue.sum()
-    pooled = realized.sum() / total_revenue if total_revenue > 0 else 0.0
+    pooled = realized.sum() / total_revenue if total_revenue > MONEY_EPSILON else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(revenue > 0, realized / revenue, pooled)
+        return np.where(revenue > MONEY_EPSILON, realized / revenue, pooled)
 
 
 def _default_referral_value(columns: _Columns, realized: np.ndarray) -> float:

@@ -111,3 +111,19 @@ def test_usual_channel_is_the_most_frequent_with_ties_to_the_first_name(store):
     dataset_id = table_uploads.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))), mode="new", digest=None)
     features = customer_features(store, dataset_id).set_index("customer_id")
     assert features["channel"].to_dict() == {"A": "Web", "B": "Direct"}
+
+
+def test_sales_and_returns_that_cancel_out_give_no_margin_or_growth(store):
+    """0.1 + 0.2 - 0.3 sums to 5.6e-17 in floating point, not 0: no ratio is taken over such a residue."""
+    orders = ("order,customer,date,amount,cost\n"
+              "O1,C,2024-01-10,0.1,0.05\nO2,C,2024-01-11,0.2,0.05\nR1,C,2024-01-12,-0.3,-0.1\n"
+              "O3,C,2025-06-30,50,20\nO4,D,2025-06-30,80,40\n")
+    raw = open_upload("orders.csv", orders.encode("utf-8"))
+    dataset_id = table_uploads.write_upload(store, validate_transactions(raw, suggest_mapping(list(raw.frame.columns))),
+                                            mode="new", digest=None)
+    before = customer_features(store, dataset_id, as_of=date(2024, 12, 31)).set_index("customer_id")
+    assert 0 < before.loc["C", "revenue"] < 1e-15  # the residue is there
+    assert np.isnan(before.loc["C", "margin_pct"])
+    now = customer_features(store, dataset_id).set_index("customer_id")
+    assert 0 < now.loc["C", "revenue_prev_12m"] < 1e-15 and np.isnan(now.loc["C", "growth"])
+    assert now.loc["D", "margin_pct"] == 50.0
