@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.external import SourceError
 from analytics.presets import shared_settings, shared_thresholds
-from ui import access, allocator, database, external, settings
+from ui import access, database, external, settings
 from ui.language import language_selector, t
 
 # A local file: a Material icon or emoji as page icon makes every browser fetch it from Google's servers.
@@ -26,7 +26,6 @@ ADMIN_PAGE = ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", 
 
 
 def main() -> None:
-    allocator.tune()  # before this session's work allocates; once would do, again costs nothing
     st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
     language_selector()
     problem = database.store_problem()

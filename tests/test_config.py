@@ -77,9 +77,3 @@ def test_no_page_needs_magic_which_is_off():
     ]
     assert shown_by_magic == []
 
-
-def test_the_c_library_accepts_the_servers_allocator_settings():
-    """ui/allocator.py's settings are accepted by this machine's C library (the suite runs on glibc)."""
-    from ui import allocator
-
-    assert allocator.tune() is True
