@@ -153,6 +153,13 @@ def _connected(backend: str, url: str) -> Iterator[object]:
         _release(backend, connection)
 
 
+def _pinned(package: str) -> str:
+    """``package==version`` as requirements-dev.txt pins it (the tested version), else the bare name."""
+    pins = Path(__file__).resolve().parent.parent / "requirements-dev.txt"
+    lines = pins.read_text(encoding="utf-8").splitlines() if pins.is_file() else []
+    return next((line.strip() for line in lines if line.strip().lower().startswith(f"{package.lower()}==")), package)
+
+
 def _open(backend: str, url: str):
     import ibis
 
@@ -172,7 +179,7 @@ def _open(backend: str, url: str):
         if backend == "duckdb" and "lock" in str(error):  # its owner has it open for writing
             raise SourceError("busy", path=url) from error
         if isinstance(error, ModuleNotFoundError):  # the backend's driver is not installed next to the app
-            raise SourceError("no_driver", backend=backend, package=(error.name or "").split(".")[0]) from error
+            raise SourceError("no_driver", backend=backend, package=_pinned((error.name or "").split(".")[0])) from error
         raise SourceError("unreachable", backend=backend, reason=type(error).__name__) from error
 
 

@@ -150,6 +150,7 @@ def migration_section(dataset) -> None:
     _retention_table(moves)
     changes = {"upgrades": upgrades, "downgrades": downgrades}
     name = _one_list(changes, "life.", "life_moves_list")
+    st.caption(t("life.moves_note"))
     _customer_table(changes[name], ["customer_id", "name", "tier_before", "tier_after", "value_before",
                                     "value_after", "revenue_before", "revenue_after"], f"life_{name}")
 

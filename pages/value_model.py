@@ -413,7 +413,7 @@ def matrix_section(table: pd.DataFrame, dataset) -> None:
     # One grouping drawn at a time (st.tabs would compute and ship both).
     groupings = {"tier": t("value.fig.by_tier"), "customer_type": t("value.fig.by_customer_type")}
     by = st.radio(t("value.matrix_by"), list(groupings), format_func=groupings.get, horizontal=True,
-                  key=translated_options("value_matrix_by"), label_visibility="collapsed")
+                  label_visibility="collapsed", **settings.widget(translated_options("value_matrix_by"), "tier"))
     if by not in table.columns or table[by].isna().all():
         st.info(t("value.matrix_no_types"))
         return
@@ -498,7 +498,7 @@ def sections() -> None:
     st.divider()
     # One of the sections below at a time: drawn together they kept the browser busy about a second
     # on every visit at 100,000 customers (bench/bench_pages_browser.py).
-    section = st.segmented_control(t("value.section.pick"), list(LOWER_SECTIONS), format_func=option_labels("value.section."),
+    section = st.segmented_control(t("value.section.pick"), list(LOWER_SECTIONS), format_func=option_labels("value.switch."),
                                    label_visibility="collapsed", **settings.widget(SECTION_KEY, "strategy"))
     match section or "strategy":
         case "strategy":

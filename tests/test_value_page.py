@@ -256,3 +256,12 @@ def test_bare_transactions_give_reasons_and_messages_instead_of_errors(app_datab
     assert [c.value for c in app.caption].count(translate("table.empty", "en")) == 2
     show_section(app, "export")
     assert app.download_button and not any(b.disabled for b in app.download_button)
+
+
+def test_the_matrix_grouping_is_kept_while_another_section_is_shown(app_database):
+    app = open_app(PAGE, lang="en")
+    show_section(app, "matrix")
+    app.radio(key="value_matrix_by").set_value("customer_type").run()
+    show_section(app, "ranks")
+    show_section(app, "matrix")
+    assert app.radio(key="value_matrix_by").value == "customer_type"

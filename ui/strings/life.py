@@ -158,6 +158,11 @@ STRINGS = {
         "zh": "前一期间各等级客户中，在后一期间仍有购买的比例，以及他们前后两个期间的销售额之比。",
     },
     "life.list_shown": {"en": "List shown", "zh": "显示的名单"},
+    "life.moves_note": {
+        "en": "Tiers rank customers against each other: a customer can move down while its value grows, "
+              "when others grew more (and up while it shrinks).",
+        "zh": "等级是客户之间的相对排名：当其他客户增长更多时，某客户的价值即使增长也可能降级（反之亦然）。",
+    },
     "life.upgrades": {"en": "Moved up ({count})", "zh": "等级上升（{count}）"},
     "life.downgrades": {"en": "Moved down ({count})", "zh": "等级下降（{count}）"},
     # Watch lists
