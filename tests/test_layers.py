@@ -92,3 +92,11 @@ def test_only_the_store_applies_the_schema():
     importers = {path.relative_to(ROOT).as_posix() for path in sources
                  if imports_of("analytics.schema", path.read_text(encoding="utf-8"))}
     assert importers == {"analytics/store.py"}
+
+
+def test_pages_draw_tables_through_ui_tables():
+    """One owner for how a table shows a missing value or no rows: pages call tables.dataframe."""
+    callers = [path.name for path in sorted(ROOT.glob("pages/*.py"))
+               if "st.dataframe(" in path.read_text(encoding="utf-8")]
+    assert callers == []
+    assert "tables.dataframe(" in (ROOT / "pages" / "value_model.py").read_text(encoding="utf-8")
