@@ -45,7 +45,7 @@ def settings_inputs() -> None:
 
 
 def model_summary(summary: FitSummary) -> None:
-    st.markdown(f"**{t(f'clv.model.{summary.model}')}**")
+    st.markdown(f"**{t(f'clv.model.{summary.model}')}**")  # a translated model name, no user text
     tables.dataframe(fit_rows(summary, lang()), hide_index=True)
 
 

@@ -108,6 +108,7 @@ def strategy_lines(table: pd.DataFrame, selection: filters.CustomerSelection) ->
             level=t("value.card.target_level", level=t(f"value.level.{card.target_level}")),
             action=t(card.actions[0]),
         )
+        # Translations, codes and formatted numbers only (no customer or dataset text): HTML for the swatch.
         st.markdown(f"{swatch} {line}", unsafe_allow_html=True)
 
 

@@ -48,6 +48,7 @@ PRESET_NAME_KEY = "value_preset_name"
 PRESET_PENDING_DELETE_KEY = "value_preset_pending_delete"
 TOP_CUSTOMERS = 5
 BLEND_KEY = "value_blend"
+BLEND_DEFAULT = 1.0  # resources by value in money
 SECTION_KEY = "value_section"
 LOWER_SECTIONS = ("strategy", "matrix", "ranks", "export")
 FLAGGED_SHOWN = 10
@@ -362,13 +363,13 @@ def strategy_card(card: strategy.StrategyCard) -> None:
 
 def strategy_cards(dataset) -> list[strategy.StrategyCard]:
     """The cards under the session's resource blend (kept while another section is shown: the export uses it)."""
-    return models.strategy_cards(dataset, blend=st.session_state.get(BLEND_KEY, 1.0), top_n=TOP_CUSTOMERS)
+    return models.strategy_cards(dataset, blend=st.session_state.get(BLEND_KEY, BLEND_DEFAULT), top_n=TOP_CUSTOMERS)
 
 
 def strategy_section(dataset) -> None:
     st.subheader(t("value.section.strategy"))
     st.slider(t("value.card.resource_blend"), 0.0, 1.0, step=0.1, help=t("value.card.resource_blend_help"),
-              **settings.widget(BLEND_KEY, 1.0))
+              **settings.widget(BLEND_KEY, BLEND_DEFAULT))
     cards = strategy_cards(dataset)
     for column, card in zip(st.columns(len(cards)), cards):
         with column, st.container(border=True):

@@ -18,6 +18,16 @@ def project_config() -> dict:
     return tomllib.loads(CONFIG.read_text(encoding="utf-8"))
 
 
+def streamlit_option(name: str, monkeypatch):
+    """The option as Streamlit reads it for `streamlit run` from the repository root."""
+    monkeypatch.chdir(ROOT)  # streamlit run reads .streamlit/config.toml from the working directory
+    try:
+        streamlit_config.get_config_options(force_reparse=True)
+        return streamlit_config.get_option(name)
+    finally:
+        streamlit_config.get_config_options(force_reparse=True)
+
+
 def test_no_usage_statistics_and_no_deploy_button():
     settings = project_config()
     assert settings["browser"]["gatherUsageStats"] is False
@@ -27,24 +37,14 @@ def test_no_usage_statistics_and_no_deploy_button():
 def test_the_server_does_not_watch_the_checkout_for_changes(monkeypatch):
     """Watching the repository (and its .venv) slowed every page load; developers opt in per run."""
     assert project_config()["server"]["fileWatcherType"] == "none"
-    monkeypatch.chdir(ROOT)
-    try:
-        streamlit_config.get_config_options(force_reparse=True)
-        assert streamlit_config.get_option("server.fileWatcherType") == "none"
-    finally:
-        streamlit_config.get_config_options(force_reparse=True)
+    assert streamlit_option("server.fileWatcherType", monkeypatch) == "none"
 
 
 def test_streamlit_and_the_readers_enforce_the_one_upload_limit(monkeypatch):
     megabytes = project_config()["server"]["maxUploadSize"]
     assert sources.STREAMLIT_CONFIG == CONFIG
     assert sources.MAX_UPLOAD_BYTES == megabytes * 1024 * 1024  # Streamlit's megabytes are 2**20 bytes
-    monkeypatch.chdir(ROOT)  # streamlit run reads .streamlit/config.toml from the working directory
-    try:
-        streamlit_config.get_config_options(force_reparse=True)
-        assert streamlit_config.get_option("server.maxUploadSize") == megabytes
-    finally:
-        streamlit_config.get_config_options(force_reparse=True)
+    assert streamlit_option("server.maxUploadSize", monkeypatch) == megabytes
     uploaders = [
         (path.name, node) for path in sorted(ROOT.glob("pages/*.py"))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
