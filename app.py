@@ -36,9 +36,8 @@ def main() -> None:
         return
     store = database.open_database()
     actor = access.current()
-    if actor is None:  # team mode, not signed in: the sign-in page is the only page there is
-        st.navigation([st.Page(access.sign_in_page, title=t("auth.sign_in"), icon=":material/login:",
-                               url_path="sign_in")]).run()
+    if actor is None:  # team mode, not signed in: every address shows the sign-in form
+        st.navigation(_sign_in_pages(), position="hidden").run()
         return
     access.sidebar(actor)
     if not settings.started_from_shared():
@@ -62,9 +61,22 @@ def main() -> None:
         st.error(t("store.error.fatal"))
 
 
+def _sign_in_pages() -> list[st.Page]:
+    """The sign-in form under its own address and under every page's: a link to /data opened before
+    signing in shows the form (not Streamlit's "page not found"), and the page once signed in."""
+    sign_in = [st.Page(access.sign_in_page, title=t("auth.sign_in"), icon=":material/login:", url_path="sign_in",
+                       default=True)]
+    return sign_in + [st.Page(access.sign_in_page, title=t("auth.sign_in"), url_path=_url_path(path))
+                      for path, *_ in PAGES + [ADMIN_PAGE]]
+
+
 def _page(page: tuple) -> st.Page:
     path, title_key, icon, default = page
-    return st.Page(path, title=t(title_key), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
+    return st.Page(path, title=t(title_key), icon=icon, default=default, url_path=_url_path(path))
+
+
+def _url_path(path: str) -> str:
+    return path.split("/")[-1][:-3]
 
 
 main()

@@ -2,11 +2,12 @@
 paths at 10,000,000 customers.
 
 Builds the demo business at 100,000 customers (about 1.7M order lines) through the app's own
-write path (``table_uploads.write_upload``), starts ``streamlit run app.py`` on it (headless, a free
-port), and in Debian's Chromium measures for every page:
+write path (``table_uploads.write_upload``), starts the server on it the README's way
+(scripts/serve.py, headless, a free port), waits until its warm-up is done, and in Debian's
+Chromium measures for every page:
 
-- the first (cold: a fresh server) and the warm load (the median of ``WARM_LOADS``), from
-  navigation until the page's last element (``.st-key-page-end``) is visible and the status widget
+- the first load (cold: the page's first visit; the Overview's is a fresh server's first visitor)
+  and the warm load (the median of ``WARM_LOADS``), from navigation until the page's last element (``.st-key-page-end``) is visible and the status widget
   is idle;
 - the websocket bytes received for the load (CDP ``Network.webSocketFrameReceived``);
 
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.page_bench import build_demo_database  # noqa: E402
-from tests.app_server import serve  # noqa: E402
+from tests.app_server import WARMED_UP, serve  # noqa: E402
 from ui.layout import PAGE_END_KEY  # noqa: E402
 
 try:
@@ -273,9 +274,11 @@ def pages(customers: int, db: Path | None) -> dict:
             process.terminate()
             process.wait(timeout=30)
         print(f"bare Streamlit page: cold {floor[0]:.2f} s, warm {floor[1]:.2f} s", flush=True)
-        process, url = serve(database, Path(folder) / "server.log", seconds=120)
+        log = Path(folder) / "server.log"
+        process, url = serve(database, log, 120, warmed_up=True)
         try:
-            print(f"server up, RSS {rss_mb(process.pid):.0f} MB; loading pages", flush=True)
+            warm_up = next(line for line in log.read_text().splitlines() if WARMED_UP in line)
+            print(f"server up ({warm_up}), RSS {rss_mb(process.pid):.0f} MB; loading pages", flush=True)
             results = asyncio.run(browse(url, process.pid))
             results["floor"] = floor
         finally:

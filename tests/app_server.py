@@ -11,8 +11,10 @@ import urllib.request
 from pathlib import Path
 
 from analytics.store import DB_PATH_ENV
+from scripts.serve import WARMED_UP
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVE_SCRIPT = str(ROOT / "scripts" / "serve.py")
 
 
 def free_port() -> int:
@@ -22,15 +24,17 @@ def free_port() -> int:
 
 
 def serve(database: Path, log: Path, seconds: float = 60, *options: str, port: int | None = None,
-          script: Path = ROOT / "app.py", **settings: str) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on ``database`` (headless, output to ``log``; ``options``: more Streamlit
-    options, ``script``: another app, e.g. the benchmark's bare page, ``settings``: more environment),
-    once it answers its health check: the process and its URL.
+          script: Path | None = None, warmed_up: bool = False, **settings: str) -> tuple[subprocess.Popen, str]:
+    """The dashboard started the README's way (scripts/serve.py) on ``database`` (headless, output to
+    ``log``; ``options``: more Streamlit options, ``settings``: more environment), once it answers its
+    health check, and with ``warmed_up`` once its warm-up is done: the process and its URL.
+    ``script``: another app, e.g. the benchmark's bare page, started with ``streamlit run``.
     Raises ``RuntimeError`` with the log when it does not start in time."""
     port = port or free_port()
+    start = [SERVE_SCRIPT] if script is None else ["-m", "streamlit", "run", str(script)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", *options],
+        [sys.executable, *start, "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+         "--browser.gatherUsageStats=false", *options],
         cwd=ROOT, env={**os.environ, DB_PATH_ENV: str(database), **settings}, stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -39,10 +43,11 @@ def serve(database: Path, log: Path, seconds: float = 60, *options: str, port: i
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
+                if response.status == 200 and (not warmed_up or WARMED_UP in log.read_text()):
                     return process, url
         except OSError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.3)
     process.kill()
     process.wait(timeout=20)
     raise RuntimeError("streamlit did not start: " + log.read_text())

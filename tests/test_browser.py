@@ -87,6 +87,36 @@ def test_overview_renders_without_an_exception_box(server, page, tmp_path):
     assert "demo data" in page.locator("[data-testid='stSidebar']").inner_text()
 
 
+def cache_metrics(url: str) -> dict[str, float]:
+    """Streamlit's cache counters (``/_stcore/metrics``) by their label text, e.g.
+    ``cache="ui.cache.features",cache_type="st_cache_resource",result="miss"``."""
+    with urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10) as response:
+        lines = response.read().decode().splitlines()
+    return {line[line.index("{") + 1:line.index("}")]: float(line.rsplit(" ", 1)[1])
+            for line in lines if "ui.cache." in line and not line.startswith("#")}
+
+
+def test_the_started_server_has_the_first_page_ready_before_its_first_visitor(app_database, tmp_path, page):
+    process, url = serve(app_database, tmp_path / "server.log", 120, warmed_up=True)
+    try:
+        log = (tmp_path / "server.log").read_text()
+        assert "Warm-up done in" in log and "(ok)" in log, log
+        environment = Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environment
+        features = 'cache="ui.cache.features",cache_type="st_cache_resource",result="{}"'
+        warmed = cache_metrics(url)
+        assert warmed[features.format("miss")] == 1, warmed  # computed once, by the warm-up
+        page.goto(url, wait_until="domcontentloaded")
+        wait_until_drawn(page, "Overview")
+        visited = cache_metrics(url)
+        assert visited[features.format("miss")] == 1  # the visitor computed nothing again
+        assert visited[features.format("hit")] > warmed[features.format("hit")]
+        assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 def test_report_button_makes_the_report_and_the_browser_downloads_it(server, page, tmp_path):
     page.goto(server, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
@@ -196,6 +226,8 @@ def test_team_mode_signs_in_with_the_built_in_list_and_shows_the_role_s_pages(ap
     for url in start_server(app_database, tmp_path, **{MODE_ENV: "team"}):
         page.goto(url + "/data", wait_until="domcontentloaded")  # any address leads to the sign-in page first
         page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
+        wait_until_drawn(page, "sign-in")
+        assert page.get_by_text("Page not found").count() == 0
         sidebar = page.locator("[data-testid='stSidebar']")
         assert sidebar.count() == 0 or sidebar.get_by_role("link", name="Data").count() == 0
         for password in ("wrong password", "correct horse battery"):
@@ -205,13 +237,13 @@ def test_team_mode_signs_in_with_the_built_in_list_and_shows_the_role_s_pages(ap
             wait_until_drawn(page, "sign-in")
             if password.startswith("wrong"):
                 page.get_by_text("Sign-in failed").wait_for(timeout=60_000)
-        page.get_by_role("heading", name="Overview", exact=True).wait_for(timeout=60_000)
-        wait_until_drawn(page, "Overview")
+        # Signed in, the address asked for: the Data page, not Streamlit's "page not found".
+        page.get_by_text("Uploading needs the uploader or admin role").wait_for(timeout=60_000)
+        wait_until_drawn(page, "Data")
+        assert page.get_by_text("Page not found").count() == 0
         assert "Signed in as exec (viewer)" in sidebar.inner_text()
         links = [sidebar.get_by_role("link", name=link, exact=True).count() for link, _ in PAGES]
         assert links == [1] * len(PAGES) and sidebar.get_by_role("link", name="Admin").count() == 0
-        open_page(page, "Data", "data")
-        page.get_by_text("Uploading needs the uploader or admin role").wait_for(timeout=60_000)
         page.screenshot(path=str(tmp_path / "viewer_data.png"), full_page=True)
         assert page.locator("[data-testid='stException']").count() == 0
         assert "correct horse battery" not in (tmp_path / "server.log").read_text()
