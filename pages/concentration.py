@@ -1,5 +1,5 @@
-"""The 80/20 view in depth: Pareto curves and readouts, Gini, top-N shares, HHI, the whale
-curve, the concentration risk, and the customers at both ends (the largest and the loss makers)."""
+"""The 80/20 view in depth, one section at a time: Pareto curves, readouts, Gini, top-N shares and
+HHI; the whale curve and the loss makers; the concentration risk and the largest customers."""
 
 import pandas as pd
 import streamlit as st
@@ -17,11 +17,13 @@ from ui.figures.concentration import (
     whale_figure,
     whale_sentence,
 )
-from ui.language import lang, t
+from ui.language import lang, option_labels, t
 from ui.layout import page_end
 
 METRICS = {"revenue": "revenue", "gross_profit": "gross_profit", "value": "value"}
 TOP_CUSTOMERS = 20
+SECTION_KEY = "conc_section"
+SECTIONS = ("curves", "profit", "risk")
 LOSS_MAKERS_SHOWN = 100
 
 
@@ -130,13 +132,21 @@ def sections() -> None:
         return
     table = filters.value_table(selection)
     ranked = ranked_metrics(table)
-    if ranked:
-        curves_and_readouts(ranked)
-        measures(ranked)
-    whale(table, selection)
-    risk(ranked.get("revenue"))
-    top_customers(table, ranked.get("revenue"))  # one below the other: side by side, columns were cut off
-    loss_makers(table, selection)
+    # One section at a time: drawn together, the three figures and three tables kept the browser
+    # busy about a second on every visit at 100,000 customers (bench/bench_pages_browser.py).
+    section = st.segmented_control(t("conc.section.pick"), list(SECTIONS), format_func=option_labels("conc.section."),
+                                   label_visibility="collapsed", **settings.widget(SECTION_KEY, "curves"))
+    match section or "curves":
+        case "curves":
+            if ranked:
+                curves_and_readouts(ranked)
+                measures(ranked)
+        case "profit":
+            whale(table, selection)
+            loss_makers(table, selection)
+        case "risk":
+            risk(ranked.get("revenue"))
+            top_customers(table, ranked.get("revenue"))  # below the verdict: beside it, columns were cut off
 
 
 def render() -> None:

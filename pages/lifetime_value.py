@@ -29,6 +29,8 @@ MAX_HORIZON_MONTHS = 120
 VALUE_CHART_QUANTILE = 0.99
 TOP_CUSTOMERS = 20
 MONEY = ("clv", "expected_gross_profit")  # shown in whole units
+SECTION_KEY = "clv_section"
+SECTIONS = ("validation", "distribution", "tiers", "top")
 
 
 def settings_inputs() -> None:
@@ -152,16 +154,25 @@ def sections() -> None:
     (st.success if fit.fitted else st.warning)(models.potential_note(dataset))
     if fit.purchases is not None:
         fit_section(fit)
-        st.divider()
-        validation_section(dataset)
-    if predictions is not None:
-        with_profit = models.potential(dataset).measure == "expected_gross_profit"
-        st.divider()
-        distribution_section(predictions)
-        st.divider()
-        tier_section(predictions, dataset, with_profit)
-        st.divider()
-        top_section(predictions, dataset, with_profit)
+    shown = [name for name in SECTIONS if (name == "validation" and fit.purchases is not None)
+             or (name != "validation" and predictions is not None)]
+    if not shown:
+        return
+    st.divider()
+    # One section at a time: drawn together, the four figures and three tables kept the browser busy
+    # over a second on every visit at 100,000 customers (bench/bench_pages_browser.py).
+    section = st.segmented_control(t("clv.section.pick"), shown, format_func=option_labels("clv.switch."),
+                                   label_visibility="collapsed", **settings.widget(SECTION_KEY, shown[0]))
+    with_profit = models.potential(dataset).measure == "expected_gross_profit"
+    match section if section in shown else shown[0]:
+        case "validation":
+            validation_section(dataset)
+        case "distribution":
+            distribution_section(predictions)
+        case "tiers":
+            tier_section(predictions, dataset, with_profit)
+        case "top":
+            top_section(predictions, dataset, with_profit)
 
 
 def render() -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics import segments
 from analytics.datasets import Dataset
-from ui import cache, database, models, tables
+from ui import cache, database, models, settings, tables
 from ui import format as fmt
 from ui.figures.segments import (
     crosstab_heatmap,
@@ -29,6 +29,8 @@ CLUSTERS_KEY = "seg_clusters"
 MIN_CLUSTERS, MAX_CLUSTERS = 2, 8  # the range the automatic choice searches (segment_customers' default)
 DEFAULT_CLUSTERS = 4
 SHARE_COLUMNS = ("share", "revenue_share", "gross_profit_share", "potential_value_share")
+SECTION_KEY = "seg_section"
+SECTIONS = ("map", "traits", "tiers")
 
 
 def choice_controls() -> tuple[str, int | None]:
@@ -67,6 +69,10 @@ def map_section(method: str, n_clusters: int | None, segmentation: segments.Segm
     st.plotly_chart(projection_figure(projection, segmentation.profiles, lang(), names),
                     width="stretch", key="seg_projection")
     st.caption(t("seg.projection.note", shown=len(projection.points), total=len(segmentation.labels)))
+
+
+def traits_section(segmentation: segments.Segmentation) -> None:
+    st.subheader(t("seg.section.traits"))
     st.plotly_chart(profile_heatmap(segmentation, lang()), width="stretch", key="seg_heatmap")
 
 
@@ -100,9 +106,17 @@ def sections() -> None:
     st.subheader(t("seg.section.profiles"))
     profiles_table(chosen.profiles)
     st.divider()
-    map_section(method, n_clusters, chosen, dataset)
-    st.divider()
-    tiers_section(chosen, dataset)
+    # One figure below at a time: the four figures drawn together kept the browser busy about a
+    # second on every visit at 100,000 customers (bench/bench_pages_browser.py).
+    section = st.segmented_control(t("seg.section.pick"), list(SECTIONS), format_func=option_labels("seg.switch."),
+                                   label_visibility="collapsed", **settings.widget(SECTION_KEY, "map"))
+    match section or "map":
+        case "map":
+            map_section(method, n_clusters, chosen, dataset)
+        case "traits":
+            traits_section(chosen)
+        case "tiers":
+            tiers_section(chosen, dataset)
 
 
 def render() -> None:

@@ -194,19 +194,20 @@ def test_first_admin_from_the_command_line_reads_the_password_from_stdin(tmp_pat
     store.close()
 
 
-# Where each page's thresholds are published: (page, an input's key, the value a strategist enters).
-THRESHOLD_PAGES = {"risk": ("pages/concentration.py", "risk_top_n", 3),
-                   "stages": ("pages/lifecycle.py", "life_th_new_days", 90)}
+# Where each page's thresholds are published: (page, an input's key, the value a strategist enters,
+# the session values that show the section holding them).
+THRESHOLD_PAGES = {"risk": ("pages/concentration.py", "risk_top_n", 3, {"conc_section": "risk"}),
+                   "stages": ("pages/lifecycle.py", "life_th_new_days", 90, {})}
 
 
 @pytest.mark.parametrize("kind", sorted(THRESHOLD_PAGES))
 def test_published_thresholds_are_where_new_sessions_start_and_viewers_cannot_publish(team, kind):
-    page, key, entered = THRESHOLD_PAGES[kind]
-    strategist = signed_in("strategist", page)
+    page, key, entered, section = THRESHOLD_PAGES[kind]
+    strategist = signed_in("strategist", page, **section)
     default = strategist.number_input(key=key).value
     strategist.number_input(key=key).set_value(entered)
     rerun(strategist)
-    viewer = signed_in("viewer", page)
+    viewer = signed_in("viewer", page, **section)
     assert viewer.number_input(key=key).value == default  # a strategist's entries are theirs alone
     publish = viewer.button(key=f"{kind}_thresholds_publish")
     assert publish.disabled and "needs the strategist or admin role" in publish.help
@@ -218,7 +219,7 @@ def test_published_thresholds_are_where_new_sessions_start_and_viewers_cannot_pu
     assert "new sessions start from these thresholds" in " ".join(texts(strategist.success))
     assert team.row("SELECT actor, action FROM audit_log ORDER BY audit_id DESC LIMIT 1") == (
         "strategist", "thresholds_publish")
-    viewer = signed_in("viewer", page)
+    viewer = signed_in("viewer", page, **section)
     assert viewer.number_input(key=key).value == entered
     viewer.number_input(key=key).set_value(default)
     rerun(viewer)

@@ -22,9 +22,8 @@ SEGMENTS = "pages/segments.py"
 
 
 @pytest.mark.parametrize("page, title_key, sections", [
-    (LIFETIME, "clv.title", ["clv.section.fit", "clv.section.validation", "clv.section.distribution",
-                             "clv.section.tiers", "clv.section.top"]),
-    (SEGMENTS, "seg.title", ["seg.section.choice", "seg.section.profiles", "seg.section.map", "seg.section.tiers"]),
+    (LIFETIME, "clv.title", ["clv.section.fit", "clv.section.validation"]),
+    (SEGMENTS, "seg.title", ["seg.section.choice", "seg.section.profiles", "seg.section.map"]),
 ])
 def test_pages_render_the_demo_in_chinese_and_english(app_database, page, title_key, sections):
     app = open_app(page, lang="zh")
@@ -34,6 +33,20 @@ def test_pages_render_the_demo_in_chinese_and_english(app_database, page, title_
         assert app.title[0].value == translate(title_key, lang)
         assert texts(app.subheader) == [translate(key, lang) for key in sections]
         assert not app.warning, texts(app.warning)
+
+
+def test_segments_page_draws_the_figure_picked_and_keeps_the_choice(app_database):
+    app = open_app(SEGMENTS)
+    assert [chart.key for chart in app.get("plotly_chart")][-1:] == ["seg_projection"]
+    for section, (heading, chart) in {"traits": ("seg.section.traits", "seg_heatmap"),
+                                      "tiers": ("seg.section.tiers", "seg_crosstab")}.items():
+        app.segmented_control(key="seg_section").set_value(section).run()
+        assert texts(app.subheader)[-1] == translate(heading)
+        assert [c.key for c in app.get("plotly_chart")] == ["seg_silhouette", chart]
+        assert not app.exception
+    app.switch_page("pages/overview.py").run()
+    app.switch_page(SEGMENTS).run()
+    assert app.segmented_control(key="seg_section").value == "tiers"
 
 
 def test_lifetime_value_page_shows_the_fitted_parameters(app_database):
@@ -87,8 +100,17 @@ def test_split_date_drives_the_holdout_check(app_database, split):
     assert metrics["Predicted purchases after the split"] == f"{check.predicted_total:,.0f}"
 
 
-def test_horizon_input_changes_the_values_shown(app_database):
+def test_lifetime_value_page_draws_the_section_picked(app_database):
     app = open_app(LIFETIME)
+    for section in ("distribution", "tiers", "top"):
+        app.segmented_control(key="clv_section").set_value(section).run()
+        assert not app.exception
+        assert texts(app.subheader) == [translate("clv.section.fit"), translate(f"clv.section.{section}")]
+    assert app.dataframe[-1].value.columns[0] == "Customer"
+
+
+def test_horizon_input_changes_the_values_shown(app_database):
+    app = open_app(LIFETIME, clv_section="top")
     top_value = app.dataframe[-1].value["Lifetime value (discounted revenue)"].iloc[0]
     app.number_input(key="clv_horizon_months").set_value(36)
     rerun(app)

@@ -157,11 +157,16 @@ def test_top_share_slider_and_inverse_readout_match_the_analytics(app_database):
     assert moved in readouts
     assert inverse_readout("revenue", 0.5, concentration.customers_for_share(revenue, 0.5)) in readouts
     whale = concentration.whale_curve(concentration.rank_metric(features["gross_profit"]))
-    assert any(f"{whale.loss_makers:,} customers lose money" in text for text in readouts)
+    assert not any("customers lose money" in text for text in readouts)  # one section at a time
+    app.segmented_control(key="conc_section").set_value("profit").run()
+    assert any(f"{whale.loss_makers:,} customers lose money" in text for text in texts(app, "markdown"))
+    app.segmented_control(key="conc_section").set_value("curves").run()
+    assert app.slider(key="conc_top_share").value == 35  # kept while another section was shown
 
 
 def test_risk_thresholds_set_on_the_80_20_page_drive_both_verdicts(app_database):
     app = open_app(CONCENTRATION)
+    app.segmented_control(key="conc_section").set_value("risk").run()
     app.number_input(key="risk_top_share_moderate").set_value(5.0).run()
     assert_clean(app)
     assert any("moderate dependency" in text and "cuts both ways" in text for text in texts(app, "markdown"))
@@ -186,8 +191,10 @@ def test_dataset_without_cost_renders_both_pages_without_profit(app_database):
 
     app.switch_page(CONCENTRATION).run()
     assert_clean(app)
-    assert translate("data.no_cost") in texts(app, "info")
     assert any("bring" in text and "revenue" in text for text in texts(app, "markdown"))
+    app.segmented_control(key="conc_section").set_value("profit").run()
+    assert_clean(app)
+    assert translate("data.no_cost") in texts(app, "info")
 
     dataset = next(d for d in list_datasets(open_store(str(app_database))) if d.dataset_id == dataset_id)
     between_orders = (date(2024, 1, 21), date(2024, 2, 29))

@@ -157,6 +157,10 @@ STRINGS = {
         "zh": "**{tier}**：{customers} 个客户，贡献 {revenue_share} 的销售额。{level}。首要措施：{action}。",
     },
     # the 80/20 page
+    "conc.section.pick": {"en": "Section shown", "zh": "显示的部分"},
+    "conc.section.curves": {"en": "80/20 curves", "zh": "80/20 曲线"},
+    "conc.section.profit": {"en": "Profit and losses", "zh": "利润与亏损"},
+    "conc.section.risk": {"en": "Dependency risk", "zh": "依赖风险"},
     "conc.page.readouts": {"en": "Read the curves", "zh": "读取曲线"},
     "conc.page.top_slider": {"en": "Top share of customers (X)", "zh": "头部客户占比（X）"},
     "conc.page.share_slider": {"en": "Share of the total (Y)", "zh": "贡献占比（Y）"},
