@@ -27,7 +27,9 @@ Conventions, decided once for every measure:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -209,6 +211,26 @@ def rank_column(table, column: str) -> RankedMetric:
     if known.any() and not known.all():
         return rank_metric(values[known], labels=labels[known])
     return rank_metric(values, labels=labels)
+
+
+def rank_columns(
+    table, columns: Iterable[str]
+) -> tuple[dict[str, RankedMetric], dict[str, ConcentrationUndefined]]:
+    """``rank_column`` of several columns, each on a thread of its own, and why the others cannot be
+    ranked. numpy sorts and sums without holding the GIL, so at 10,000,000 customers the 80/20
+    view's three metrics take about the time of two sorts on two cores instead of three."""
+    columns = list(columns)
+
+    def rank(column: str) -> RankedMetric | ConcentrationUndefined:
+        try:
+            return rank_column(table, column)
+        except ConcentrationUndefined as undefined:
+            return undefined
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(columns), os.cpu_count() or 1))) as pool:
+        outcomes = dict(zip(columns, pool.map(rank, columns)))
+    ranked = {column: outcome for column, outcome in outcomes.items() if isinstance(outcome, RankedMetric)}
+    return ranked, {column: outcome for column, outcome in outcomes.items() if column not in ranked}
 
 
 def gini(ranked: RankedMetric) -> float:

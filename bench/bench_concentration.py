@@ -49,11 +49,11 @@ def synthetic_customers(n: int = CUSTOMERS, seed: int = SEED) -> pd.DataFrame:
 
 
 def analyse(customers: pd.DataFrame) -> dict:
-    """Everything the page computes from the three metrics, one sort per metric."""
-    names = customers["name"].array  # as ui/filters.ranked passes them: read at curve points only
+    """Everything the page computes from the three metrics, one sort per metric (ranked as the page
+    ranks them: named, the metrics on threads of their own)."""
+    ranked_metrics, _ = conc.rank_columns(customers, METRICS)
     results = {}
-    for metric in METRICS:
-        ranked = conc.rank_metric(customers[metric].to_numpy(), labels=names)
+    for metric, ranked in ranked_metrics.items():
         results[metric] = {
             "ranked": ranked,
             "summary": conc.concentration_summary(ranked),

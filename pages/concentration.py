@@ -30,14 +30,11 @@ LOSS_MAKERS_SHOWN = 100
 def ranked_metrics(table: pd.DataFrame) -> dict[str, concentration.RankedMetric]:
     """Every metric that can be ranked; for the others, a note saying why not (missing cost data
     is said where profit is shown: the whale curve and the loss makers)."""
-    ranked = {}
+    ranked, undefined = concentration.rank_columns(table, METRICS.values())
     for metric, column in METRICS.items():
-        try:
-            ranked[metric] = filters.ranked(table, column)
-        except concentration.ConcentrationUndefined as undefined:
-            if undefined.message_key != "conc.error.missing_metric":
-                st.info(t("conc.metric_note", metric=t(f"conc.metric.{metric}"), note=t(undefined.message_key)))
-    return ranked
+        if column in undefined and undefined[column].message_key != "conc.error.missing_metric":
+            st.info(t("conc.metric_note", metric=t(f"conc.metric.{metric}"), note=t(undefined[column].message_key)))
+    return {metric: ranked[column] for metric, column in METRICS.items() if column in ranked}
 
 
 def curves_and_readouts(ranked: dict[str, concentration.RankedMetric]) -> None:

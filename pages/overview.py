@@ -87,12 +87,9 @@ def pyramid(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
 
 def curve(table: pd.DataFrame) -> None:
     st.subheader(t("conc.overview.curve"))
-    curves = {}
-    for metric in ("revenue", "gross_profit", "value"):
-        try:
-            curves[metric] = concentration.pareto_curve(filters.ranked(table, metric), marks=(0.2,))
-        except concentration.ConcentrationUndefined:
-            continue  # the KPI cards and the notes already say which measure is missing
+    # The KPI cards and the notes already say which measure cannot be ranked.
+    ranked, _ = concentration.rank_columns(table, ("revenue", "gross_profit", "value"))
+    curves = {metric: concentration.pareto_curve(metric_ranked, marks=(0.2,)) for metric, metric_ranked in ranked.items()}
     if curves:
         st.plotly_chart(pareto_figure(curves, mark_share=0.2, lang=lang()))
 

@@ -13,6 +13,8 @@ from analytics.concentration import (
     gini,
     hhi,
     pareto_curve,
+    rank_column,
+    rank_columns,
     rank_metric,
     share_of_top,
     top_n_shares,
@@ -288,3 +290,18 @@ def test_overview_kpis_of_no_customers():
     with pytest.raises(ConcentrationUndefined) as raised:
         overview_kpis(_features().iloc[:0])
     assert raised.value.message_key == "conc.error.no_customers"
+
+
+def test_rank_columns_ranks_each_column_as_rank_column_does_and_says_why_the_others_cannot_be():
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame({"name": [f"c{i}" for i in range(1_000)], "revenue": rng.lognormal(5, 1, 1_000),
+                          "gross_profit": rng.normal(10, 50, 1_000), "value": np.nan, "losses": -1.0})
+    ranked, undefined = rank_columns(table, ["revenue", "gross_profit", "value", "losses"])
+    assert list(ranked) == ["revenue", "gross_profit"]
+    for column, metric in ranked.items():
+        alone = rank_column(table, column)
+        np.testing.assert_array_equal(metric.values, alone.values)
+        np.testing.assert_array_equal(metric.cumulative, alone.cumulative)
+        assert list(metric.labels) == list(alone.labels)
+    assert {column: error.message_key for column, error in undefined.items()} == {
+        "value": "conc.error.missing_metric", "losses": "conc.error.no_positive_total"}
