@@ -7,8 +7,9 @@ write path (``table_uploads.write_upload``), starts the server on it the README'
 Chromium measures for every page:
 
 - the first load (cold: the page's first visit; the Overview's is a fresh server's first visitor)
-  and the warm load (the median of ``WARM_LOADS``), from navigation until the page's last element (``.st-key-page-end``) is visible and the status widget
-  is idle;
+  and the warm load (the median of ``WARM_LOADS``), from navigation until the page's last element
+  (``.st-key-page-end``) is visible, the status widget idle and no element's placeholder left
+  (an element whose code the browser is still loading);
 - the websocket bytes received for the load (CDP ``Network.webSocketFrameReceived``);
 
 then three sessions reloading the same page at once (each's time), and the server's RSS after
@@ -55,6 +56,10 @@ PAGES = (("Overview", ""), ("Value model", "value_model"), ("80/20 view", "conce
          ("Segments", "segments"), ("Data", "data"))
 PAGE_END = f".st-key-{PAGE_END_KEY}"
 STATUS = "[data-testid='stStatusWidget']"
+# Streamlit draws a placeholder (stSkeleton) where an element's code (Plotly, tables, button groups)
+# is still loading in the browser, after the page's last element is already in place: a page is
+# drawn when none is left.
+NO_PLACEHOLDER = "() => !document.querySelector(\"[data-testid='stSkeleton']\")"
 TARGETS = {"warm": 1.0, "cold": 3.0, "mb": 1.0, "together": 3.0, "rss_mb": 600.0, "dimensions": 5.0,
            "pareto": 1.5}
 TIMEOUT_MS = 300_000
@@ -100,6 +105,7 @@ class Session:
         try:
             await self.page.locator(PAGE_END).first.wait_for(state="visible", timeout=TIMEOUT_MS)
             await self.page.locator(STATUS).wait_for(state="hidden", timeout=TIMEOUT_MS)
+            await self.page.wait_for_function(NO_PLACEHOLDER, timeout=TIMEOUT_MS, polling="raf")
         except PlaywrightTimeout:  # reported as a missing figure, and the run goes on
             print(f"  {url}: not drawn within {TIMEOUT_MS / 1000:.0f} s", flush=True)
             return float("inf"), self.received / 1e6

@@ -131,9 +131,9 @@ def sections() -> None:
     ranked = ranked_metrics(table)
     # One section at a time: drawn together, the three figures and three tables kept the browser
     # busy about a second on every visit at 100,000 customers (bench/bench_pages_browser.py).
-    section = st.segmented_control(t("conc.section.pick"), list(SECTIONS), format_func=option_labels("conc.section."),
-                                   label_visibility="collapsed", **settings.widget(SECTION_KEY, "curves"))
-    match section or "curves":
+    section = settings.section_switch(t("conc.section.pick"), list(SECTIONS), option_labels("conc.section."),
+                                      SECTION_KEY)
+    match section:
         case "curves":
             if ranked:
                 curves_and_readouts(ranked)

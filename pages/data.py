@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import datasets as datasets_module
 from analytics import export, ingest, locales, mapping, sniffing, sources, validation, workbooks
 from analytics.auth import PermissionDenied
-from ui import access, cache, database, external, tables
+from ui import access, cache, database, external, settings, tables
 from ui import format as fmt
 from ui.language import lang, option_labels, t, translated_options
 from ui.layout import page_end
@@ -356,9 +356,8 @@ def render() -> None:
     st.title(t("data.title"))
     current = database.active_dataset()
     # One section runs per visit (st.tabs would run all three, building the customer table on the Upload tab).
-    section = st.segmented_control(t("data.section"), list(SECTIONS), format_func=option_labels("data.tab_"),
-                                   key="data_section", label_visibility="collapsed", default="upload")
-    SECTIONS[section or "upload"](current)
+    section = settings.section_switch(t("data.section"), list(SECTIONS), option_labels("data.tab_"), "data_section")
+    SECTIONS[section](current)
     page_end()
 
 

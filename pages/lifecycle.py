@@ -159,9 +159,7 @@ def _one_list(lists: dict[str, pd.DataFrame], prefix: str, key: str) -> str:
     """Which of ``lists`` to draw, each labelled with its count: one table per visit, not all of them
     (tabs would build and ship every one)."""
     labels = {name: t(f"{prefix}{name}", count=fmt.count(len(rows), lang())) for name, rows in lists.items()}
-    chosen = st.segmented_control(t("life.list_shown"), list(labels), format_func=labels.get, key=key,
-                                  default=next(iter(labels)), label_visibility="collapsed")
-    return chosen or next(iter(labels))
+    return settings.section_switch(t("life.list_shown"), list(labels), labels.get, key)
 
 
 def _retention_table(moves: migration.Migration) -> None:

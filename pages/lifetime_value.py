@@ -161,10 +161,9 @@ def sections() -> None:
     st.divider()
     # One section at a time: drawn together, the four figures and three tables kept the browser busy
     # over a second on every visit at 100,000 customers (bench/bench_pages_browser.py).
-    section = st.segmented_control(t("clv.section.pick"), shown, format_func=option_labels("clv.switch."),
-                                   label_visibility="collapsed", **settings.widget(SECTION_KEY, shown[0]))
+    section = settings.section_switch(t("clv.section.pick"), shown, option_labels("clv.switch."), SECTION_KEY)
     with_profit = models.potential(dataset).measure == "expected_gross_profit"
-    match section if section in shown else shown[0]:
+    match section:
         case "validation":
             validation_section(dataset)
         case "distribution":

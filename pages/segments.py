@@ -108,9 +108,9 @@ def sections() -> None:
     st.divider()
     # One figure below at a time: the four figures drawn together kept the browser busy about a
     # second on every visit at 100,000 customers (bench/bench_pages_browser.py).
-    section = st.segmented_control(t("seg.section.pick"), list(SECTIONS), format_func=option_labels("seg.switch."),
-                                   label_visibility="collapsed", **settings.widget(SECTION_KEY, "map"))
-    match section or "map":
+    section = settings.section_switch(t("seg.section.pick"), list(SECTIONS), option_labels("seg.switch."),
+                                      SECTION_KEY)
+    match section:
         case "map":
             map_section(method, n_clusters, chosen, dataset)
         case "traits":

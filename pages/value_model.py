@@ -499,9 +499,9 @@ def sections() -> None:
     st.divider()
     # One of the sections below at a time: drawn together they kept the browser busy about a second
     # on every visit at 100,000 customers (bench/bench_pages_browser.py).
-    section = st.segmented_control(t("value.section.pick"), list(LOWER_SECTIONS), format_func=option_labels("value.switch."),
-                                   label_visibility="collapsed", **settings.widget(SECTION_KEY, "strategy"))
-    match section or "strategy":
+    section = settings.section_switch(t("value.section.pick"), list(LOWER_SECTIONS), option_labels("value.switch."),
+                                      SECTION_KEY)
+    match section:
         case "strategy":
             strategy_section(dataset)
         case "matrix":

@@ -2,13 +2,14 @@
 
 What ``streamlit run`` alone does not do:
 
-- The first visitor's wait. A fresh server's first page load imports the analytics stack and computes
-  the active dataset's features, lifetime-value fit and value model: about 3 s of a 5 s first load at
-  100,000 customers (bench/bench_pages_browser.py). Once the server answers, this script runs the app
-  once through Streamlit's script health check (``server.scriptHealthCheckEnabled``, switched on only
-  here), in a session of its own and on the same code path as a visitor, so the results land in the
-  caches every session shares and the first visitor reads them. A visitor who comes sooner waits for
-  the same computation, not a second one. In team mode nobody is signed in there: nothing is computed.
+- The first visitor's wait. A fresh server's first page load imports the analytics stack and
+  computes the active dataset's features, lifetime-value fit and value model: about 3 s of a 5 s
+  first load at 100,000 customers (bench/bench_pages_browser.py). Once the server answers, this
+  script runs the app once through Streamlit's script health check (``server.scriptHealthCheckEnabled``,
+  an option Streamlit marks internal, switched on only here; tests/test_browser.py checks that the
+  first visitor computes nothing again): in a session of its own, on the same code path as a visitor,
+  so the results land in the caches every session shares. A visitor who comes sooner waits for the
+  same computation, not a second one. In team mode nobody is signed in there: nothing is computed.
 - Memory. glibc gives each thread that allocates an arena of its own (up to 8 per core) and Streamlit
   runs every page load on a new thread, so memory freed in one arena stayed with the process.
   ``MALLOC_ARENA_MAX=2`` kept a server three people used about 40 MB smaller at 100,000 customers, no
@@ -70,7 +71,9 @@ def warm_up() -> None:
         with urllib.request.urlopen(f"{base}_stcore/script-health-check", context=context) as response:
             outcome = response.read().decode()
     except urllib.error.HTTPError as error:  # 503: the app raised
-        outcome = f"{error.code} {error.read().decode()}: the first visitor will see the error"
+        outcome = f"HTTP {error.code} {error.read().decode()[:200]}"
+        if error.code == 503:
+            outcome += ": the app stopped on an error, which its first visitor will see"
     except OSError as error:
         outcome = f"not run: {error}"
     print(f"{WARMED_UP} {time.monotonic() - started:.1f} s ({outcome}).", flush=True)

@@ -107,6 +107,9 @@ def test_lifetime_value_page_draws_the_section_picked(app_database):
         assert not app.exception
         assert texts(app.subheader) == [translate("clv.section.fit"), translate(f"clv.section.{section}")]
     assert app.dataframe[-1].value.columns[0] == "Customer"
+    app.segmented_control(key="clv_section").set_value(None).run()  # the chosen option clicked again
+    assert app.segmented_control(key="clv_section").value == "top"
+    assert texts(app.subheader)[-1] == translate("clv.section.top")
 
 
 def test_horizon_input_changes_the_values_shown(app_database):

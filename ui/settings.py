@@ -36,6 +36,21 @@ def widget(key: str, default) -> dict:
     return {"key": key, "persist_state": "session"}
 
 
+def section_switch(label: str, options: list[str], format_func, key: str) -> str:
+    """A segmented control choosing the one section (or list) a page draws, kept for the session
+    under ``key``, the first option until one is chosen. Clicking the chosen option again would
+    leave none chosen, with the page drawing its first section under a control showing nothing:
+    the last choice stays instead."""
+    last_key = f"{key}__last"
+    if st.session_state.get(key) not in options:  # cleared by a second click, or not chosen yet
+        last = st.session_state.get(last_key)
+        st.session_state[key] = last if last in options else options[0]
+    chosen = st.segmented_control(label, options, format_func=format_func, label_visibility="collapsed",
+                                  **widget(key, options[0])) or st.session_state[key]
+    st.session_state[last_key] = chosen
+    return chosen
+
+
 # -- Value model: a weight slider per dimension, the tier method and its cut-offs, the value per referral.
 WEIGHT_MAX = 5.0
 TIER_METHOD_KEY = "tier_method"
