@@ -1,4 +1,5 @@
-"""Lifecycle page: lifecycle stages, tier migration between two cut-offs, and the watch lists."""
+"""Lifecycle page, one section at a time: lifecycle stages, tier migration between two cut-offs, and
+the watch lists."""
 
 from dataclasses import asdict, fields
 from datetime import date
@@ -10,11 +11,13 @@ from analytics import lifecycle, migration, watchlists
 from ui import cache, database, models, settings, sharing, tables
 from ui import format as fmt
 from ui.figures import lifecycle as figures
-from ui.language import lang, t, translated_options
+from ui.language import lang, option_labels, t, translated_options
 from ui.layout import page_end
 from ui.markup import md
 
 CUSTOMER_PAGE = "pages/customer.py"
+SECTION_KEY = "life_section"
+SECTIONS = ("stages", "migration", "watch")
 # Per watch list: the columns shown after id, name and tier.
 WATCH_COLUMNS = {
     "invest": ["score_potential", "growth", "stage", "revenue_last_12m"],
@@ -68,7 +71,7 @@ def _rules_text(thresholds: lifecycle.StageThresholds) -> str:
     return "\n".join([t("life.rules_intro"), "", *lines, "", t("life.rule.single_order"), "", t("life.rule.p_alive", **values)])
 
 
-def stages_section(dataset) -> pd.DataFrame:
+def stages_section(dataset) -> None:
     st.header(t("life.stages_header"))
     _threshold_widgets()
     use_model = st.toggle(t("life.use_p_alive"), help=t("life.use_p_alive_help"),
@@ -83,7 +86,6 @@ def stages_section(dataset) -> pd.DataFrame:
     stages = models.stages(dataset)
     st.plotly_chart(figures.stage_distribution_figure(lifecycle.stage_summary(stages), lang()))
     st.caption(t("life.stages_caption", date=fmt.day(dataset.date_max, lang())))
-    return stages
 
 
 def _cutoff_widgets(dataset) -> tuple[date, date] | None:
@@ -274,11 +276,18 @@ def render() -> None:
     st.title(t("life.title"))
     st.caption(t("life.intro"))
     dataset = database.active_dataset()
-    stages = stages_section(dataset)
     if models.weights_fall_back(dataset):
         st.info(t("value.weights_fallback"))
-    migration_section(dataset)
-    watchlist_section(dataset, stages)
+    # One section at a time: drawn together, the three figures and the tables kept the browser busy
+    # about a second on every visit at 100,000 customers (bench/bench_pages_browser.py). The stage
+    # rules set in the first section hold in the others (settings keep them for the session).
+    match settings.section_switch(t("life.section.pick"), list(SECTIONS), option_labels("life.switch."), SECTION_KEY):
+        case "stages":
+            stages_section(dataset)
+        case "migration":
+            migration_section(dataset)
+        case "watch":
+            watchlist_section(dataset, models.stages(dataset))
     page_end()
 
 

@@ -26,16 +26,20 @@ LIFECYCLE, CUSTOMER = "pages/lifecycle.py", "pages/customer.py"
 def test_lifecycle_page_on_the_demo(app_database, lang):
     app = open_app(LIFECYCLE, lang=lang)
     assert app.title[0].value == translate("life.title", lang)
-    assert len(app.get("plotly_chart")) == 3  # stages, Sankey, transition matrix
-    headers = texts(app.header)
-    assert headers == [translate(key, lang) for key in ("life.stages_header", "life.migration_header", "life.watch_header")]
-    at_risk = translate("life.watch.at_risk", lang, count="#").split("#")[0]
-    assert any(label.startswith(at_risk) for label in app.segmented_control(key="life_watch_list").options)
-    assert not app.error and not app.warning
+    assert texts(app.header) == [translate("life.stages_header", lang)]  # one section at a time
+    assert len(app.get("plotly_chart")) == 1
     model_note = translate("life.p_alive_model", lang, model="MBG/NBD")
     assert any(caption.startswith(model_note) for caption in texts(app.caption))
+    app.segmented_control(key="life_section").set_value("migration").run()
+    assert texts(app.header) == [translate("life.migration_header", lang)]
+    assert len(app.get("plotly_chart")) == 2  # Sankey, transition matrix
     app.radio(key="life_matrix_kind").set_value("values").run()
     assert not app.exception
+    app.segmented_control(key="life_section").set_value("watch").run()
+    assert texts(app.header) == [translate("life.watch_header", lang)]
+    at_risk = translate("life.watch.at_risk", lang, count="#").split("#")[0]
+    assert any(label.startswith(at_risk) for label in app.segmented_control(key="life_watch_list").options)
+    assert not app.error and not app.warning and not app.exception
 
 
 def test_stage_thresholds_and_cutoffs_give_messages_not_exceptions(app_database):
@@ -45,6 +49,7 @@ def test_stage_thresholds_and_cutoffs_give_messages_not_exceptions(app_database)
     app.number_input(key="life_th_lost_gap_multiple").set_value(6.0).run()
     assert not app.error
     assert any("6.0×" in markdown.value for markdown in app.markdown)  # the rules show the thresholds in use
+    app.segmented_control(key="life_section").set_value("migration").run()
     app.date_input(key="life_before").set_value(date(2026, 9, 29)).run()
     assert texts(app.warning) == [translate("life.cutoffs_order")]
     assert not app.exception
@@ -77,17 +82,18 @@ def set_cutoffs(app: AppTest, before: date, after: date) -> list[str]:
 def test_cutoffs_that_leave_no_customers(gap_dataset):
     app = open_app(LIFECYCLE, active_dataset_id=gap_dataset)
     assert translate("life.p_alive_unavailable") in texts(app.info)  # too few repeat customers for the model
+    app.segmented_control(key="life_section").set_value("migration").run()
     # Periods (2020-08-03, 2021-01-01] and (2021-01-01, 2021-06-01]: nobody bought in either.
     messages = set_cutoffs(app, date(2021, 1, 1), date(2021, 6, 1))
     assert translate("life.no_customers_either", before="2021-01-01", after="2021-06-01") in messages
-    assert len(app.get("plotly_chart")) == 1  # the stages only
+    assert not app.get("plotly_chart")  # nothing to draw
     # (2020-10-11, 2021-06-01] is empty, K1 and K3 bought after: everyone enters.
     messages = set_cutoffs(app, date(2021, 6, 1), date(2022, 1, 20))
     assert translate("life.no_customers_before", start="2020-10-11", before="2021-06-01") in messages
     # (2019-06-01, 2020-06-01] holds the 2020 orders, nobody bought in the year after: everyone leaves.
     messages = set_cutoffs(app, date(2020, 6, 1), date(2021, 6, 1))
     assert translate("life.no_customers_after", before="2020-06-01", after="2021-06-01") in messages
-    assert len(app.get("plotly_chart")) == 3
+    assert len(app.get("plotly_chart")) == 2
 
 
 @pytest.mark.parametrize("page", [LIFECYCLE, CUSTOMER])
@@ -107,7 +113,7 @@ def test_a_dataset_of_one_day_has_no_periods_to_compare(app_database):
                                          mode="new", digest=None, dataset_name="one day")
     finally:
         store.close()
-    app = open_app(LIFECYCLE, active_dataset_id=dataset_id)
+    app = open_app(LIFECYCLE, active_dataset_id=dataset_id, life_section="migration")
     assert translate("life.migration_one_day", date="2023-05-05") in texts(app.info)
     assert not app.warning  # not "pick an earlier first date": there is none
     app = open_app(CUSTOMER, active_dataset_id=dataset_id, customer_id="Z2")

@@ -9,6 +9,10 @@ STRINGS = {
     },
     # Stages
     "life.stages_header": {"en": "Lifecycle stages", "zh": "生命周期阶段"},
+    "life.section.pick": {"en": "Section shown", "zh": "显示的部分"},
+    "life.switch.stages": {"en": "Stages", "zh": "生命周期阶段"},
+    "life.switch.migration": {"en": "Tier migration", "zh": "等级迁移"},
+    "life.switch.watch": {"en": "Watch lists", "zh": "重点关注名单"},
     "life.stage.new": {"en": "New", "zh": "新客户"},
     "life.stage.growing": {"en": "Growing", "zh": "成长期"},
     "life.stage.stable": {"en": "Stable", "zh": "稳定期"},
