@@ -57,6 +57,7 @@ def profiles_table(profiles: pd.DataFrame) -> None:
         **means,
     })
     tables.dataframe(table, hide_index=True, column_config={
+        t("seg.col.customers"): st.column_config.NumberColumn(format="localized"),
         **{name: st.column_config.NumberColumn(format="%.1f%%") for name in shares},
         **{name: st.column_config.NumberColumn(format="localized") for name in means},
     })

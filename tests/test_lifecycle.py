@@ -203,5 +203,6 @@ def test_history_figure_spans_whole_periods(store):
         assert bars.customdata[0][0] == label and profit.customdata[0] == label
     spanned = order_history_figure(history, "en", "year", span=(date(2023, 2, 1), date(2025, 6, 30)))
     assert [pd.Timestamp(end) for end in spanned.layout.xaxis.range] == [pd.Timestamp(2023, 1, 1), pd.Timestamp(2026, 1, 1)]
+    assert spanned.layout.xaxis.tickformat == "%Y-%m"  # ISO months, not plotly's English month names
     with pytest.raises(ValueError, match="period"):
         order_history_figure(history, "en", "week")

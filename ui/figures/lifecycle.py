@@ -182,6 +182,8 @@ def order_history_figure(history: pd.DataFrame, lang: str = "en", period: str = 
         yaxis_title=translate("life.fig.amount", lang),
     )
     figure.update_yaxes(**fmt.money_ticks(pd.concat([history["revenue"], history["gross_profit"]]), lang))
+    # Months as ISO text like every date the app shows (plotly's own ticks name months in English).
+    figure.update_xaxes(tickformat="%Y-%m")
     if span is not None and len(history):
         # From the start of the span's first period to the end of its last one, and never cutting a bar.
         first = min(pd.Timestamp(span[0]).to_period(_PANDAS_PERIODS[period]).start_time, starts.min())

@@ -274,7 +274,7 @@ STRINGS = {
     },
     "life.customer.value_rank": {"en": "Rank by value", "zh": "价值排名"},
     "life.customer.revenue_rank": {"en": "Rank by revenue", "zh": "销售额排名"},
-    "life.customer.rank": {"en": "{rank} of {total}", "zh": "第 {rank} / 共 {total}"},
+    "life.customer.rank": {"en": "{rank} of {total}", "zh": "{rank} / {total}"},
     "life.customer.stage": {"en": "Lifecycle stage", "zh": "生命周期阶段"},
     "life.customer.rhythm": {
         "en": "Usual gap between orders: {gap} · last purchase {recency} ago · customer for {tenure}",
