@@ -120,7 +120,10 @@ def _order_history(dataset, customer_id: str) -> None:
                       key=translated_options("customer_period"))
     st.plotly_chart(figures.order_history_figure(cache.order_history(dataset, customer_id, period), lang(), period,
                                                  span=(dataset.date_min, dataset.date_max)))
-    with st.expander(t("life.customer.recent_orders")):
+    recent = st.expander(t("life.customer.recent_orders"), key="customer_recent_orders", on_change="rerun")
+    if not recent.open:  # drawn when opened: a collapsed table still cost the browser its setup on every visit
+        return
+    with recent:
         lines = cache.recent_orders(dataset, customer_id).dropna(axis="columns", how="all")  # e.g. no cost in the file
         money = st.column_config.NumberColumn(format="localized")
         tables.dataframe(lines.rename(columns=lambda c: t(f"field.{c}")), hide_index=True, column_config={

@@ -171,6 +171,15 @@ def test_customer_page_describes_short_histories(app_database, customer_id, rhyt
     assert len(app.get("plotly_chart")) == 2
 
 
+def test_customer_page_reads_the_latest_order_lines_only_when_they_are_opened(app_database):
+    closed = open_app(CUSTOMER, customer_id="C00042")
+    assert [expander.label for expander in closed.expander] == ["Latest order lines"]
+    assert all(table.value.columns[0] != "Order date" for table in closed.dataframe)
+    opened = open_app(CUSTOMER, customer_id="C00042", customer_recent_orders=True)
+    lines = next(table.value for table in opened.dataframe if table.value.columns[0] == "Order date")
+    assert len(lines) and (lines["Order date"].diff().dropna() <= pd.Timedelta(0)).all()  # newest first
+
+
 def test_customer_page_search_without_match(app_database):
     app = open_app(CUSTOMER)
     app.text_input(key="customer_query").input("no such customer").run()
