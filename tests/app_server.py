@@ -51,3 +51,15 @@ def serve(database: Path, log: Path, seconds: float = 60, *options: str, port: i
     process.kill()
     process.wait(timeout=20)
     raise RuntimeError("streamlit did not start: " + log.read_text())
+
+
+def stop(process: subprocess.Popen, seconds: float = 20) -> None:
+    """Stop a server as its operator would (SIGTERM). One still running after ``seconds`` is killed,
+    so no test leaves it behind, and the caller hears of it: ``subprocess.TimeoutExpired``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=seconds)
+        raise

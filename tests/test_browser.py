@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_server import free_port, serve
+from app_server import free_port, serve, stop
 
 from analytics import users
 from analytics.auth import MODE_ENV, Actor, set_role_mapping
@@ -33,8 +33,7 @@ def start_server(database: Path, tmp_path: Path, *options: str, port: int | None
     except RuntimeError as error:
         pytest.fail(str(error))
     yield url
-    process.terminate()
-    process.wait(timeout=20)
+    stop(process)
 
 
 @pytest.fixture
@@ -113,8 +112,7 @@ def test_the_started_server_has_the_first_page_ready_before_its_first_visitor(ap
         assert visited[features.format("hit")] > warmed[features.format("hit")]
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop(process)
 
 
 def test_report_button_makes_the_report_and_the_browser_downloads_it(server, page, tmp_path):
