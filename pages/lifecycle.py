@@ -193,15 +193,15 @@ def _watch_settings() -> watchlists.WatchSettings:
     with st.expander(t("life.watch_settings")):
         left, middle, right = st.columns(3)
         return watchlists.WatchSettings(
-            min_potential_score=left.slider(t("life.ws.min_potential_score"), 0, 100, round(defaults.min_potential_score),
-                                            5, key="life_ws_potential"),
+            min_potential_score=left.slider(t("life.ws.min_potential_score"), 0, 100, step=5,
+                                            **settings.widget("life_ws_potential", round(defaults.min_potential_score))),
             risk_stages=tuple(middle.multiselect(
                 t("life.ws.risk_stages"), list(stage_names), default=list(defaults.risk_stages),
                 format_func=stage_names.get, key=translated_options("life_ws_stages"))),
-            thin_margin_pct=right.number_input(t("life.ws.thin_margin_pct"), -100.0, 100.0, defaults.thin_margin_pct, 1.0,
-                                               key="life_ws_margin"),
-            high_cost_quantile=right.slider(t("life.ws.high_cost_quantile"), 0.5, 0.95, defaults.high_cost_quantile, 0.05,
-                                            key="life_ws_quantile"),
+            thin_margin_pct=right.number_input(t("life.ws.thin_margin_pct"), -100.0, 100.0, step=1.0,
+                                               **settings.widget("life_ws_margin", defaults.thin_margin_pct)),
+            high_cost_quantile=right.slider(t("life.ws.high_cost_quantile"), 0.5, 0.95, step=0.05,
+                                            **settings.widget("life_ws_quantile", defaults.high_cost_quantile)),
         )
 
 

@@ -40,6 +40,10 @@ def test_lifecycle_page_on_the_demo(app_database, lang):
     at_risk = translate("life.watch.at_risk", lang, count="#").split("#")[0]
     assert any(label.startswith(at_risk) for label in app.segmented_control(key="life_watch_list").options)
     assert not app.error and not app.warning and not app.exception
+    app.number_input(key="life_ws_margin").set_value(8.0).run()
+    app.segmented_control(key="life_section").set_value("stages").run()
+    app.segmented_control(key="life_section").set_value("watch").run()
+    assert app.number_input(key="life_ws_margin").value == 8.0  # kept while another section was shown
 
 
 def test_stage_thresholds_and_cutoffs_give_messages_not_exceptions(app_database):
