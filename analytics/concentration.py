@@ -27,15 +27,14 @@ Conventions, decided once for every measure:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from analytics.ordering import positions_at_ranks
+from analytics.threads import map_on_cores
 
 HHI_SCALE = 10_000.0
 DEFAULT_TOP_NS = (1, 5, 10, 20)
@@ -227,8 +226,7 @@ def rank_columns(
         except ConcentrationUndefined as undefined:
             return undefined
 
-    with ThreadPoolExecutor(max_workers=max(1, min(len(columns), os.cpu_count() or 1))) as pool:
-        outcomes = dict(zip(columns, pool.map(rank, columns)))
+    outcomes = dict(zip(columns, map_on_cores(rank, columns)))
     ranked = {column: outcome for column, outcome in outcomes.items() if isinstance(outcome, RankedMetric)}
     return ranked, {column: outcome for column, outcome in outcomes.items() if column not in ranked}
 

@@ -28,13 +28,15 @@ _MAX_POSITION_BITS = 40
 _HASH_BITS = 20
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _HASH_BLOCK = 1 << 16
+# Rows a block-at-a-time step works on: 2 MB of 64-bit values, in cache.
+_BLOCK = 1 << 18
 # The 0-100 score of a value with nothing to rank it against: the middle.
 MIDDLE_PERCENTILE = 50.0
 
 
-def _ordered_keys(values: np.ndarray) -> np.ndarray:
+def _ordered_keys(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Signed 64-bit integers in the order of the floats (``-0.0`` counted as ``0.0``)."""
-    bits = (values + 0.0).view(np.int64)  # a copy, with -0.0 made 0.0
+    bits = np.add(values, 0.0, out=None if out is None else out.view(np.float64)).view(np.int64)
     negative = bits >> 63
     negative &= _LOW_BITS
     bits ^= negative  # negative floats: their other bits reversed
@@ -50,19 +52,29 @@ def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         order = np.argsort(values, kind="stable")
         ordered = values[order]
         return order, ordered[1:] == ordered[:-1]
-    keys = _ordered_keys(values)
-    packed = keys >> shift  # each step in place: at 10M rows a new array costs as much as the step
-    packed <<= shift
-    packed |= np.arange(n, dtype=np.int64)
+    # Built, and later read, a block at a time: the temporaries stay in cache, and the one 10M-row
+    # array made is the one sorted (fresh memory costs as much as a pass over it).
+    packed = np.empty(n, dtype=np.int64)
+    for start in range(0, n, _BLOCK):
+        block = _ordered_keys(values[start:start + _BLOCK], out=packed[start:start + _BLOCK])
+        block >>= shift
+        block <<= shift
+        block |= np.arange(start, start + block.size, dtype=np.int64)
     packed.sort()
-    order = packed & np.int64((1 << shift) - 1)
-    leading = packed
-    leading >>= shift
+    shared = []  # sorted positions whose value shares its leading bits with the next one's
+    for start in range(0, max(n - 1, 0), _BLOCK):
+        stop = min(start + _BLOCK, n - 1)
+        differing = packed[start + 1:stop + 1] ^ packed[start:stop]
+        differing >>= shift
+        shared.append(np.flatnonzero(differing == 0) + start)
+    shared = np.concatenate(shared) if shared else np.empty(0, dtype=np.int64)
+    order = packed
+    order &= np.int64((1 << shift) - 1)
     equal_next = np.zeros(max(n - 1, 0), dtype=bool)
-    shared = np.flatnonzero(leading[1:] == leading[:-1])
     if shared.size:  # rows whose values share their leading bits: order them by the full value
         rows = np.union1d(shared, shared + 1)
-        full, groups = keys[order[rows]], leading[rows]
+        full = _ordered_keys(values[order[rows]])
+        groups = full >> shift
         if (np.diff(full)[np.diff(groups) == 0] < 0).any():
             within = np.lexsort((full, groups))
             order[rows], full = order[rows][within], full[within]
@@ -77,55 +89,72 @@ def argsort(values) -> np.ndarray:
     return _sorted_positions(np.ascontiguousarray(values, dtype=float))[0]
 
 
+def _zero_based_ranks(values: np.ndarray, out: np.ndarray, finish) -> np.ndarray:
+    """``finish`` of the 0-based average ranks of finite ``values``, written to ``out``.
+
+    ``finish`` maps an array of ranks in place; it is applied to the few ranks there are (one per
+    grid cell, or one per sorted position) before they are spread over the rows, which saves a pass
+    over all rows per step."""
+    low, high = float(values.min()), float(values.max())
+    if (high - low) * GRID <= min(MAX_GRID_CELLS, max(4 * values.size, 1024)):
+        cells = np.subtract(values, low, out=out)
+        cells *= GRID
+        cells = np.rint(cells, out=cells).astype(np.intp)  # never decreasing in the value
+        representative = np.empty(int(cells.max()) + 1)
+        representative[cells] = values
+        if np.array_equal(np.take(representative, cells, out=out), values):  # one value per cell: count
+            counts = np.bincount(cells)
+            below = np.cumsum(counts) - counts
+            return np.take(finish(below + (counts - 1) / 2.0), cells, out=out)
+    order, equal_next = _sorted_positions(values)
+    starts = np.flatnonzero(np.concatenate(([True], ~equal_next))) if equal_next.any() else None
+    group_ranks = None if starts is None else finish((2 * starts + np.diff(np.append(starts, values.size)) - 1) / 2.0)
+    # Spread a block of sorted positions at a time (no 10M-row array of ranks): without ties (money,
+    # mostly) a value's rank is its sorted position, with ties the average position of its group.
+    for start in range(0, values.size, _BLOCK):
+        positions = np.arange(start, min(start + _BLOCK, values.size))
+        if group_ranks is None:
+            out[order[start:start + _BLOCK]] = finish(positions.astype(float))
+        else:
+            out[order[start:start + _BLOCK]] = group_ranks[np.searchsorted(starts, positions, side="right") - 1]
+    return out
+
+
 def average_ranks(values) -> np.ndarray:
     """1-based ranks of finite ``values``, ties sharing their average rank (``scipy.stats.rankdata``)."""
     values = np.ascontiguousarray(values, dtype=float)
     if values.size == 0:
         return np.empty(0)
-    low, high = float(values.min()), float(values.max())
-    if (high - low) * GRID <= min(MAX_GRID_CELLS, max(4 * values.size, 1024)):
-        cells = values - low
-        cells *= GRID
-        cells = np.rint(cells, out=cells).astype(np.int64)  # never decreasing in the value
-        representative = np.empty(int(cells.max()) + 1)
-        representative[cells] = values
-        if (representative[cells] == values).all():  # one value per cell: count, no sort
-            counts = np.bincount(cells)
-            below = np.cumsum(counts) - counts
-            return (below + (counts + 1) / 2.0)[cells]
-    order, equal_next = _sorted_positions(values)
-    ranks = np.empty(values.size)
-    if not equal_next.any():  # no ties (money, mostly): the ranks are the sorted positions
-        ranks[order] = np.arange(1.0, values.size + 1.0)
-        return ranks
-    starts = np.flatnonzero(np.concatenate(([True], ~equal_next)))
-    sizes = np.diff(np.append(starts, values.size))
-    ranks[order] = np.repeat((2 * starts + sizes + 1) / 2.0, sizes)
-    return ranks
+    return _zero_based_ranks(values, np.empty(values.size), lambda ranks: np.add(ranks, 1.0, out=ranks))
 
 
-def percentile_scores(values) -> np.ndarray:
+def percentile_scores(values, out: np.ndarray | None = None) -> np.ndarray:
     """0-100 percentile rank by average rank: robust to outliers, ties share a score.
 
     NaN values are excluded from the ranking and stay NaN. The lowest value scores 0, the
-    highest 100; a single or constant value scores ``MIDDLE_PERCENTILE``.
+    highest 100; a single or constant value scores ``MIDDLE_PERCENTILE``. Written to ``out``
+    when given (a row of a larger array, say).
     """
     values = np.asarray(values, dtype=float)
     if values.ndim != 1:
         raise ValueError(f"expected a 1-d array, got shape {values.shape}")
+    out = np.empty(values.size) if out is None else out
     known = ~np.isnan(values)
     valid = np.count_nonzero(known)
     if valid <= 1:
-        return np.where(known, MIDDLE_PERCENTILE, np.nan)
+        out[:] = np.where(known, MIDDLE_PERCENTILE, np.nan)
+        return out
+
+    def scores(ranks: np.ndarray) -> np.ndarray:
+        ranks /= valid - 1
+        ranks *= 100.0
+        return ranks
+
     if valid == values.size:
-        ranks = average_ranks(values)
-    else:
-        ranks = np.full(values.size, np.nan)
-        ranks[known] = average_ranks(values[known])
-    ranks -= 1.0  # in place: (ranks - 1) / (valid - 1) * 100 without two more 10M-row temporaries
-    ranks /= valid - 1
-    ranks *= 100.0
-    return ranks
+        return _zero_based_ranks(np.ascontiguousarray(values), out, scores)
+    out[:] = np.nan
+    out[known] = _zero_based_ranks(values[known], np.empty(valid), scores)
+    return out
 
 
 def positions_at_ranks(values, descending: np.ndarray, ranks) -> np.ndarray:
