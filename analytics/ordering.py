@@ -43,9 +43,24 @@ def _ordered_keys(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarr
     return bits
 
 
-def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+class Scratch:
+    """Work arrays reused from one call to the next on one thread (``percentile_scores`` of several
+    columns): at 10,000,000 rows, memory touched for the first time costs more than the work done
+    on it (a page fault per page; on a sandboxed machine, many times more)."""
+
+    def __init__(self):
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def array(self, name: str, size: int, dtype) -> np.ndarray:
+        held = self._arrays.get(name)
+        if held is None or held.size < size or held.dtype != dtype:
+            held = self._arrays[name] = np.empty(size, dtype=dtype)
+        return held[:size]
+
+
+def _sorted_positions(values: np.ndarray, scratch: Scratch | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Positions that sort ``values`` ascending, and for each sorted neighbour pair whether the two
-    values are equal."""
+    values are equal. The positions are in ``scratch`` when it is given."""
     n = values.size
     shift = max(int(n - 1).bit_length(), 1)
     if shift > _MAX_POSITION_BITS:
@@ -54,7 +69,7 @@ def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return order, ordered[1:] == ordered[:-1]
     # Built, and later read, a block at a time: the temporaries stay in cache, and the one 10M-row
     # array made is the one sorted (fresh memory costs as much as a pass over it).
-    packed = np.empty(n, dtype=np.int64)
+    packed = np.empty(n, dtype=np.int64) if scratch is None else scratch.array("keys", n, np.int64)
     for start in range(0, n, _BLOCK):
         block = _ordered_keys(values[start:start + _BLOCK], out=packed[start:start + _BLOCK])
         block >>= shift
@@ -89,7 +104,7 @@ def argsort(values) -> np.ndarray:
     return _sorted_positions(np.ascontiguousarray(values, dtype=float))[0]
 
 
-def _zero_based_ranks(values: np.ndarray, out: np.ndarray, finish) -> np.ndarray:
+def _zero_based_ranks(values: np.ndarray, out: np.ndarray, finish, scratch: Scratch) -> np.ndarray:
     """``finish`` of the 0-based average ranks of finite ``values``, written to ``out``.
 
     ``finish`` maps an array of ranks in place; it is applied to the few ranks there are (one per
@@ -99,14 +114,17 @@ def _zero_based_ranks(values: np.ndarray, out: np.ndarray, finish) -> np.ndarray
     if (high - low) * GRID <= min(MAX_GRID_CELLS, max(4 * values.size, 1024)):
         cells = np.subtract(values, low, out=out)
         cells *= GRID
-        cells = np.rint(cells, out=cells).astype(np.intp)  # never decreasing in the value
+        np.rint(cells, out=cells)
+        cells_as_floats, cells = cells, scratch.array("keys", values.size, np.intp)
+        np.copyto(cells, cells_as_floats, casting="unsafe")  # never decreasing in the value
         representative = np.empty(int(cells.max()) + 1)
         representative[cells] = values
-        if np.array_equal(np.take(representative, cells, out=out), values):  # one value per cell: count
+        same = np.equal(np.take(representative, cells, out=out), values, out=scratch.array("flags", values.size, bool))
+        if same.all():  # one value per cell: count, no sort
             counts = np.bincount(cells)
             below = np.cumsum(counts) - counts
             return np.take(finish(below + (counts - 1) / 2.0), cells, out=out)
-    order, equal_next = _sorted_positions(values)
+    order, equal_next = _sorted_positions(values, scratch)
     starts = np.flatnonzero(np.concatenate(([True], ~equal_next))) if equal_next.any() else None
     group_ranks = None if starts is None else finish((2 * starts + np.diff(np.append(starts, values.size)) - 1) / 2.0)
     # Spread a block of sorted positions at a time (no 10M-row array of ranks): without ties (money,
@@ -125,21 +143,24 @@ def average_ranks(values) -> np.ndarray:
     values = np.ascontiguousarray(values, dtype=float)
     if values.size == 0:
         return np.empty(0)
-    return _zero_based_ranks(values, np.empty(values.size), lambda ranks: np.add(ranks, 1.0, out=ranks))
+    return _zero_based_ranks(values, np.empty(values.size), lambda ranks: np.add(ranks, 1.0, out=ranks), Scratch())
 
 
-def percentile_scores(values, out: np.ndarray | None = None) -> np.ndarray:
+def percentile_scores(values, out: np.ndarray | None = None, scratch: Scratch | None = None) -> np.ndarray:
     """0-100 percentile rank by average rank: robust to outliers, ties share a score.
 
     NaN values are excluded from the ranking and stay NaN. The lowest value scores 0, the
     highest 100; a single or constant value scores ``MIDDLE_PERCENTILE``. Written to ``out``
-    when given (a row of a larger array, say).
+    when given (a row of a larger array, say); ``scratch`` holds the work arrays of a thread
+    that scores several columns.
     """
     values = np.asarray(values, dtype=float)
     if values.ndim != 1:
         raise ValueError(f"expected a 1-d array, got shape {values.shape}")
     out = np.empty(values.size) if out is None else out
-    known = ~np.isnan(values)
+    scratch = Scratch() if scratch is None else scratch
+    known = np.isnan(values, out=scratch.array("known", values.size, bool))
+    np.logical_not(known, out=known)
     valid = np.count_nonzero(known)
     if valid <= 1:
         out[:] = np.where(known, MIDDLE_PERCENTILE, np.nan)
@@ -151,9 +172,11 @@ def percentile_scores(values, out: np.ndarray | None = None) -> np.ndarray:
         return ranks
 
     if valid == values.size:
-        return _zero_based_ranks(np.ascontiguousarray(values), out, scores)
+        return _zero_based_ranks(np.ascontiguousarray(values), out, scores, scratch)
+    ranked = np.compress(known, values, out=scratch.array("known values", valid, float))
+    ranks = _zero_based_ranks(ranked, scratch.array("ranks", valid, float), scores, scratch)
     out[:] = np.nan
-    out[known] = _zero_based_ranks(values[known], np.empty(valid), scores)
+    out[known] = ranks
     return out
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from analytics.ordering import (
     MIDDLE_PERCENTILE,
+    Scratch,
     argsort,
     average_ranks,
     customer_id_order,
@@ -92,3 +93,15 @@ def test_percentile_scores_use_average_ranks_and_skip_nan():
 def test_percentile_scores_are_the_middle_for_constant_or_single_values():
     np.testing.assert_allclose(percentile_scores([3.0, 3.0, 3.0]), [MIDDLE_PERCENTILE] * 3)
     np.testing.assert_allclose(percentile_scores([np.nan, 7.0]), [np.nan, MIDDLE_PERCENTILE])
+
+
+def test_percentile_scores_reusing_work_arrays_score_each_column_as_alone():
+    """One thread's work arrays serve columns of other sizes, with and without NaN, on a grid or not."""
+    columns = [values for values in cases().values() if values.size] + [np.array([2.0, np.nan, 1.0, 2.0])]
+    scratch = Scratch()
+    for values in columns + columns[::-1]:
+        out = np.full(values.size, -1.0)
+        np.testing.assert_array_equal(percentile_scores(values, out=out, scratch=scratch), percentile_scores(values))
+        expected = (pd.Series(values).rank() - 1) / (np.count_nonzero(~np.isnan(values)) - 1) * 100
+        if values.size > 1:
+            np.testing.assert_allclose(out, expected.to_numpy(), rtol=1e-12)
