@@ -101,7 +101,7 @@ def test_the_started_server_has_the_first_page_ready_before_its_first_visitor(ap
         log = (tmp_path / "server.log").read_text()
         assert "Warm-up done in" in log and "(ok)" in log, log
         environment = Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0")
-        assert b"MALLOC_ARENA_MAX=2" in environment
+        assert b"MALLOC_ARENA_MAX=2" in environment and b"MALLOC_MMAP_THRESHOLD_=4194304" in environment
         features = 'cache="ui.cache.features",cache_type="st_cache_resource",result="{}"'
         warmed = cache_metrics(url)
         assert warmed[features.format("miss")] == 1, warmed  # computed once, by the warm-up
