@@ -42,25 +42,30 @@ def money_metric(slot, label_key: str, value: float) -> None:
     slot.metric(t(label_key), fmt.compact(value, lang()), help=exact, border=True)
 
 
-def dependency(table: pd.DataFrame, selection: filters.CustomerSelection) -> concentration.RiskVerdict | None:
+def dependency(ranked: dict[str, concentration.RankedMetric],
+               undefined: dict[str, concentration.ConcentrationUndefined],
+               selection: filters.CustomerSelection) -> concentration.RiskVerdict | None:
     """The risk verdict with its two-sided note, and the loss makers; None when revenue cannot be
     ranked (the note says why)."""
     st.subheader(t("conc.overview.dependency"))
-    try:
-        revenue = filters.ranked(table, "revenue")
-    except concentration.ConcentrationUndefined as undefined:
-        undefined_note("revenue", undefined)
+    if "revenue" not in ranked:
+        undefined_note("revenue", undefined["revenue"])
         return None
+    revenue = ranked["revenue"]
     thresholds, _ = settings.risk_thresholds()
     verdict = concentration.concentration_risk(revenue, thresholds)
     VERDICT_BOXES[verdict.level](risk_sentence(verdict, lang()))
     if verdict.level == "low":  # risk_sentence adds the note from moderate up; the overview always shows it
         st.caption(t("conc.risk.note"))
     if selection.has_profit:
-        try:
-            st.markdown(whale_sentence(concentration.whale_curve(filters.ranked(table, "gross_profit")), lang()))
-        except concentration.ConcentrationUndefined as undefined:
-            undefined_note("gross_profit", undefined)
+        problem = undefined.get("gross_profit")
+        if problem is None:
+            try:
+                st.markdown(whale_sentence(concentration.whale_curve(ranked["gross_profit"]), lang()))
+            except concentration.ConcentrationUndefined as no_profit:
+                problem = no_profit
+        if problem is not None:
+            undefined_note("gross_profit", problem)
     return verdict
 
 
@@ -85,10 +90,9 @@ def pyramid(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:
     st.plotly_chart(pyramid_figure(filters.pyramid(selection, table), lang(), share=share))
 
 
-def curve(table: pd.DataFrame) -> None:
+def curve(ranked: dict[str, concentration.RankedMetric]) -> None:
     st.subheader(t("conc.overview.curve"))
     # The KPI cards and the notes already say which measure cannot be ranked.
-    ranked, _ = concentration.rank_columns(table, ("revenue", "gross_profit", "value"))
     curves = {metric: concentration.pareto_curve(metric_ranked, marks=(0.2,)) for metric, metric_ranked in ranked.items()}
     if curves:
         st.plotly_chart(pareto_figure(curves, mark_share=0.2, lang=lang()))
@@ -122,14 +126,16 @@ def sections() -> None:
         return
     kpi_cards(selection)
     table = filters.value_table(selection)
+    # Ranked once for the curve and the dependency verdict (at 10M customers, a sort each).
+    ranked, undefined = concentration.rank_columns(table, ("revenue", "gross_profit", "value"))
     left, right = st.columns(2)
     with left:
         pyramid(table, selection)
     with right:
-        curve(table)
+        curve(ranked)
     left, right = st.columns(2)
     with left:
-        verdict = dependency(table, selection)
+        verdict = dependency(ranked, undefined, selection)
     with right:
         strategy_lines(table, selection)
     if verdict is not None:
