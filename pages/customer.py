@@ -125,7 +125,7 @@ def _order_history(dataset, customer_id: str) -> None:
         return
     with recent:
         lines = cache.recent_orders(dataset, customer_id).dropna(axis="columns", how="all")  # e.g. no cost in the file
-        money = st.column_config.NumberColumn(format="localized")
+        money = st.column_config.NumberColumn(format="localized", step=0.01)  # cents kept: 12.50, not 12.5
         tables.dataframe(lines.rename(columns=lambda c: t(f"field.{c}")), hide_index=True, column_config={
             t("field.order_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
             t("field.revenue"): money, t("field.gross_profit"): money,

@@ -59,7 +59,8 @@ def profiles_table(profiles: pd.DataFrame) -> None:
     tables.dataframe(table, hide_index=True, column_config={
         t("seg.col.customers"): st.column_config.NumberColumn(format="localized"),
         **{name: st.column_config.NumberColumn(format="%.1f%%") for name in shares},
-        **{name: st.column_config.NumberColumn(format="localized") for name in means},
+        # One decimal on every row ("7.0" beside "24.6"), grouped by thousands.
+        **{name: st.column_config.NumberColumn(format="localized", step=0.1) for name in means},
     })
 
 

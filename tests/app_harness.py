@@ -6,6 +6,7 @@ page tests preset session values (language, active dataset) instead of clicking 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -45,3 +46,8 @@ def weight_keys(weights: dict[str, float]) -> dict[str, float]:
 
 def texts(elements) -> list[str]:
     return [element.value for element in elements]
+
+
+def column_types(table) -> dict[str, dict]:
+    """A drawn table's column settings by column label (format, step: how its numbers are shown)."""
+    return {label: config.get("type_config", {}) for label, config in json.loads(table.proto.columns or "{}").items()}

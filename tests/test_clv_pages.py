@@ -5,7 +5,7 @@ import string
 from datetime import date
 
 import pytest
-from app_harness import open_app, rerun, texts
+from app_harness import column_types, open_app, rerun, texts
 from test_potential_integration import add_one_time_buyers
 
 from analytics.clv.beta_geo import fit_purchase_model
@@ -44,6 +44,9 @@ def test_segments_page_draws_the_figure_picked_and_keeps_the_choice(app_database
         assert texts(app.subheader)[-1] == translate(heading)
         assert [c.key for c in app.get("plotly_chart")] == ["seg_silhouette", chart]
         assert not app.exception
+        if section == "traits":  # averages with one decimal each: "7.0" beside "24.6"
+            means = {label: kind for label, kind in column_types(app.dataframe[-1]).items() if "(mean)" in label}
+            assert means and all(kind.get("step") == 0.1 for kind in means.values()), means
     app.switch_page("pages/overview.py").run()
     app.switch_page(SEGMENTS).run()
     assert app.segmented_control(key="seg_section").value == "tiers"

@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from app_harness import APP, open_app, texts, weight_keys
+from app_harness import APP, column_types, open_app, texts, weight_keys
 from streamlit.testing.v1 import AppTest
 
 from analytics import lifecycle, migration, table_uploads, watchlists
@@ -180,8 +180,10 @@ def test_customer_page_reads_the_latest_order_lines_only_when_they_are_opened(ap
     assert [expander.label for expander in closed.expander] == ["Latest order lines"]
     assert all(table.value.columns[0] != "Order date" for table in closed.dataframe)
     opened = open_app(CUSTOMER, customer_id="C00042", customer_recent_orders=True)
-    lines = next(table.value for table in opened.dataframe if table.value.columns[0] == "Order date")
+    shown = next(table for table in opened.dataframe if table.value.columns[0] == "Order date")
+    lines = shown.value
     assert len(lines) and (lines["Order date"].diff().dropna() <= pd.Timedelta(0)).all()  # newest first
+    assert column_types(shown)["Revenue"] == {"type": "number", "format": "localized", "step": 0.01}  # 12.50
 
 
 def test_customer_page_search_without_match(app_database):
