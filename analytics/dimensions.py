@@ -51,7 +51,7 @@ import pandas as pd
 
 from analytics.money import MONEY_EPSILON
 from analytics.ordering import MIDDLE_PERCENTILE, Scratch, customer_id_order, percentile_scores
-from analytics.threads import map_on_cores
+from analytics.threads import map_on_cores, mapped_empty
 
 # A customer without data for a dimension gets the middle score: unknown counts as average.
 NEUTRAL_SCORE = MIDDLE_PERCENTILE
@@ -282,9 +282,9 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
     # row, each dimension's column contiguous (Fortran order), with no copy. A row per declared
     # dimension, the unused ones sliced off (memory never written takes none).
     rows = (len(DIMENSION_TABLE), n)
-    money, matrix, missing = np.empty(rows), np.empty(rows), np.empty(rows, dtype=bool)
-    for array in (money, matrix):  # written by the threads below
-        _touch_pages(array)
+    # money and scores are written by the threads below: mapped here first (threads.mapped_empty).
+    money, matrix = (mapped_empty(rows[0] * rows[1]).reshape(rows) for _ in range(2))
+    missing = np.empty(rows, dtype=bool)
     used: list[tuple[Dimension, Figure]] = []
     unavailable = [Unavailable(dimension.name, None, NO_REVENUE) for dimension in DIMENSION_TABLE] if not data else []
     for dimension, figure in zip(DIMENSION_TABLE, figures):
@@ -400,13 +400,6 @@ def _fill(values: np.ndarray, unknown: np.ndarray) -> None:
     if missing:
         np.copyto(values, 0.0, where=unknown)
         np.copyto(values, values.sum() / (values.size - missing), where=unknown)
-
-
-def _touch_pages(array: np.ndarray) -> None:
-    """Writes a byte of every 4 KiB page of a fresh array, so that the memory is mapped here, on one
-    thread. Threads that fault in pages of one array wait on each other: at 10,000,000 customers
-    the scoring threads spent 1-2 s of system time on it on a sandboxed machine, 0.1 s once touched."""
-    array.reshape(-1).view(np.uint8)[::4096] = 0
 
 
 def _row_mean(columns: list[np.ndarray]) -> np.ndarray:
