@@ -405,7 +405,7 @@ def _fill(values: np.ndarray, unknown: np.ndarray) -> None:
 def _row_mean(columns: list[np.ndarray]) -> np.ndarray:
     """Per-row mean over the non-NaN entries; NaN where a row has none. Summed a column at a
     time, in the columns' order, as a row sum would (no stacked copy), a block of rows at a time
-    (its temporaries stay in cache: 10M rows of three ratings in 0.03 s instead of 0.17 s)."""
+    (its temporaries stay in cache: 10M rows of three ratings in 0.11 s instead of 0.17 s)."""
     n = len(columns[0])
     means = np.empty(n)
     for start in range(0, n, _ROW_BLOCK):

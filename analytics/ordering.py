@@ -46,7 +46,7 @@ def _ordered_keys(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarr
 class Scratch:
     """Work arrays reused from one call to the next on one thread (``percentile_scores`` of several
     columns): at 10,000,000 rows, memory touched for the first time costs more than the work done
-    on it (a page fault per page; on a sandboxed machine, many times more)."""
+    on it (a page fault per page; on a virtual machine, many times more)."""
 
     def __init__(self):
         self._arrays: dict[str, np.ndarray] = {}
