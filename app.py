@@ -1,12 +1,13 @@
 """Entry script: page config, sign-in (team mode), the sidebar (language, active dataset) and navigation."""
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
 from analytics.external import SourceError
 from analytics.presets import shared_settings, shared_thresholds
-from ui import access, database, external, settings
+from ui import access, database, external, models, settings
 from ui.language import language_selector, t
 
 # A local file: a Material icon or emoji as page icon makes every browser fetch it from Google's servers.
@@ -23,6 +24,8 @@ PAGES = [
     ("pages/data.py", "nav.data", ":material/upload_file:", False),
 ]
 ADMIN_PAGE = ("pages/admin.py", "nav.admin", ":material/admin_panel_settings:", False)
+# Set by scripts/serve.py while its warm-up runs the app.
+WARM_UP_ENV = "CVD_WARMING_UP"
 
 
 def main() -> None:
@@ -53,6 +56,8 @@ def main() -> None:
         with external.loading(dataset):  # an external source's first read can take minutes: say why
             external.source_line(dataset)
             navigation.run()
+            if os.environ.get(WARM_UP_ENV) == "1":  # the server's warm-up run (scripts/serve.py)
+                models.prefetch(dataset)
     except SourceError as error:  # unreachable, its file gone or being written
         st.error(external.error_text(error))
     except Exception as error:

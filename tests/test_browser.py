@@ -102,14 +102,19 @@ def test_the_started_server_has_the_first_page_ready_before_its_first_visitor(ap
         assert "Warm-up done in" in log and "(ok)" in log, log
         environment = Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0")
         assert b"MALLOC_ARENA_MAX=2" in environment and b"MALLOC_MMAP_THRESHOLD_=4194304" in environment
-        features = 'cache="ui.cache.features",cache_type="st_cache_resource",result="{}"'
+        counter = 'cache="ui.cache.{}",cache_type="st_cache_resource",result="{}"'.format
         warmed = cache_metrics(url)
-        assert warmed[features.format("miss")] == 1, warmed  # computed once, by the warm-up
+        # Computed once, by the warm-up: the Overview's features, and what the Customer page adds
+        # (stages, the values a year back: ui.models.prefetch).
+        for computed in ("features", "stages", "dimensions_at"):
+            assert warmed[counter(computed, "miss")] == 1, warmed
         page.goto(url, wait_until="domcontentloaded")
         wait_until_drawn(page, "Overview")
+        open_page(page, "Customer", "customer")
         visited = cache_metrics(url)
-        assert visited[features.format("miss")] == 1  # the visitor computed nothing again
-        assert visited[features.format("hit")] > warmed[features.format("hit")]
+        for computed in ("features", "stages", "dimensions_at"):  # the visitor computed nothing again
+            assert visited[counter(computed, "miss")] == 1, visited
+        assert visited[counter("dimensions_at", "hit")] > warmed.get(counter("dimensions_at", "hit"), 0)
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         stop(process)

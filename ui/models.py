@@ -151,6 +151,15 @@ def _lifetime_at(dataset: Dataset, lifetime: LifetimeSettings) -> LifetimeSettin
     return lifetime if chosen is None else replace(lifetime, purchase_model=chosen.chosen)
 
 
+def prefetch(dataset: Dataset) -> None:
+    """What the Customer and Lifecycle pages' first visits compute beyond the Overview, under the
+    session's settings: every customer's stage, and their values a year before the last order
+    (the Customer page's "tier a year ago", the tier migration's first date). The server's warm-up
+    calls it (scripts/serve.py), so no visitor waits for them."""
+    stages(dataset)
+    dimensions_at(dataset, migration.default_cutoffs(dataset.date_max)[0])
+
+
 def default_cutoffs(dataset: Dataset) -> tuple[dt.date, dt.date]:
     """The tier migration's dates until chosen: a year before the last order (not before the first), the last."""
     before, after = migration.default_cutoffs(dataset.date_max)
