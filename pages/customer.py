@@ -128,6 +128,7 @@ def _order_history(dataset, customer_id: str) -> None:
         money = st.column_config.NumberColumn(format="localized", step=0.01)  # cents kept: 12.50, not 12.5
         tables.dataframe(lines.rename(columns=lambda c: t(f"field.{c}")), hide_index=True, column_config={
             t("field.order_date"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+            t("field.quantity"): st.column_config.NumberColumn(format="localized"),  # 2,000 like the rest
             t("field.revenue"): money, t("field.gross_profit"): money,
         })
 

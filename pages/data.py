@@ -340,10 +340,13 @@ def customers_tab(current: datasets_module.Dataset) -> None:
     features = cache.features(current)
     if not current.has_cost:
         st.info(t("data.no_cost"))
+    labels = {column: t(f"field.{column}") for column in features.columns}
+    days = {labels[column]: st.column_config.DateColumn(format="YYYY-MM-DD")  # a day, not its midnight
+            for column in features.columns if pd.api.types.is_datetime64_any_dtype(features[column])}
     page, _ = tables.paged_table(
-        features, "customer", {column: t(f"field.{column}") for column in features.columns},
-        search_columns=cache.CUSTOMER_SEARCH_COLUMNS, search_label=t("data.search"),
+        features, "customer", labels, search_columns=cache.CUSTOMER_SEARCH_COLUMNS, search_label=t("data.search"),
         order=lambda query, sort, descending: cache.customer_order(current, query, sort, descending),
+        column_config=days,
     )
     st.caption(t("data.customers_shown", shown=fmt.count(page.matched, lang()), total=fmt.count(len(features), lang())))
 

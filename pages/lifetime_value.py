@@ -137,8 +137,9 @@ def top_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) 
     })
     tables.dataframe(shown, hide_index=True, column_config={  # widths: every column fits beside the sidebar
         t("value.col.name"): st.column_config.TextColumn(width=200),
+        # One decimal on every row (98.9% beside 99.8%, not 99.83%).
         t("clv.col.probability_alive"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1,
-                                                                         width=130),
+                                                                         step=0.001, width=130),
         t("clv.col.expected_purchases"): st.column_config.NumberColumn(format="%.1f"),
         t("clv.col.clv"): st.column_config.NumberColumn(format="localized"),
         t("clv.col.expected_gross_profit"): st.column_config.NumberColumn(format="localized"),

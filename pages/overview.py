@@ -14,7 +14,7 @@ from ui.figures.concentration import customer_table, pareto_figure, risk_sentenc
 from ui.figures.theme import TIER_COLORS
 from ui.figures.value import pyramid_figure
 from ui.language import lang, t, translated_options
-from ui.layout import page_end
+from ui.layout import count_card, page_end
 from ui.report_actions import report_actions
 
 VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
@@ -23,9 +23,9 @@ VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
 def kpi_cards(selection: filters.CustomerSelection) -> None:
     kpis = overview_kpis(selection.features, active_days=filters.ACTIVE_DAYS).loc["all"]
     customers, active, revenue, profit, margin, top20 = st.columns(6)
-    customers.metric(t("data.col_customers"), fmt.count(kpis["customers"], lang()), border=True)
-    active.metric(t("conc.kpi.active"), fmt.count(kpis["active_customers"], lang()), border=True,
-                  help=t("conc.kpi.active_customers", days=filters.ACTIVE_DAYS))
+    count_card(customers, t("data.col_customers"), kpis["customers"])
+    count_card(active, t("conc.kpi.active"), kpis["active_customers"],
+               t("conc.kpi.active_customers", days=filters.ACTIVE_DAYS))
     money_metric(revenue, "conc.kpi.revenue", kpis["revenue"])
     money_metric(profit, "conc.kpi.gross_profit", kpis["gross_profit"])
     margin.metric(t("conc.kpi.margin_pct"), fmt.percent(kpis["margin_pct"] / 100, lang()),

@@ -118,6 +118,7 @@ def test_lifetime_value_page_draws_the_section_picked(app_database):
 def test_horizon_input_changes_the_values_shown(app_database):
     app = open_app(LIFETIME, clv_section="top")
     top_value = app.dataframe[-1].value["Lifetime value (discounted revenue)"].iloc[0]
+    assert column_types(app.dataframe[-1])["Probability still active"]["step"] == 0.001  # 98.9% beside 99.8%
     app.number_input(key="clv_horizon_months").set_value(36)
     rerun(app)
     assert "over the next 36 months" in app.success[0].value

@@ -184,6 +184,7 @@ def test_customer_page_reads_the_latest_order_lines_only_when_they_are_opened(ap
     lines = shown.value
     assert len(lines) and (lines["Order date"].diff().dropna() <= pd.Timedelta(0)).all()  # newest first
     assert column_types(shown)["Revenue"] == {"type": "number", "format": "localized", "step": 0.01}  # 12.50
+    assert column_types(shown)["Quantity"] == {"type": "number", "format": "localized"}  # 2,000
 
 
 def test_customer_page_search_without_match(app_database):

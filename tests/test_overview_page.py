@@ -210,3 +210,21 @@ def test_weights_that_weigh_nothing_here_fall_back_on_the_overview(app_database)
     app.multiselect(key=next(w.key for w in app.multiselect if "region" in w.key)).select("North").run()
     assert_clean(app)
     assert metrics(app)[translate("data.col_customers")] == "2"
+
+
+@pytest.mark.parametrize(("lang", "count", "shown", "exact"), [
+    ("en", 100_000, "100K", "Exactly 100,000"), ("zh", 100_000, "10万", "精确值：100,000"), ("en", 99_999, "99,999", None)])
+def test_counts_on_cards_are_compact_from_100000_with_the_exact_count_in_their_help(lang, count, shown, exact):
+    def card(count: int) -> None:
+        import streamlit as st
+
+        from ui.layout import count_card
+
+        count_card(st, "Customers", count)
+
+    app = AppTest.from_function(card, args=(count,))
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception
+    assert app.metric[0].value == shown
+    assert (app.metric[0].proto.help or None) == exact

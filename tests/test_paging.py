@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from app_harness import open_app
+from app_harness import column_types, open_app
 
 from analytics.paging import matching_order, page_of
 
@@ -56,6 +56,9 @@ def test_data_page_ships_one_page_and_pages_searches_and_sorts_on_the_server(app
     app.segmented_control(key="data_section").set_value("customers").run()
     table = app.dataframe[0].value
     assert len(table) == 100 and app.caption[-1].value == "3,000 of 3,000 customers"
+    shown_as = column_types(app.dataframe[0])
+    for day in ("First order", "Last order"):  # a day, not its midnight
+        assert shown_as[day] == {"type": "date", "format": "YYYY-MM-DD"}, shown_as
     first_ids = list(table.iloc[:, 0])
     app.pagination(key="customer_page").set_value(2).run()
     second = app.dataframe[0].value

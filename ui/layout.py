@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import format as fmt
+from ui.language import lang, t
+
 PAGE_END_KEY = "page-end"
+# Counts from here up are shown compact on a card: "100,000" was cut off in a card at 1400 px.
+COMPACT_COUNT_FROM = 100_000
 
 
 def page_end() -> None:
     """The last element of every page: a browser (or a test) that sees it knows the page is drawn."""
     st.container(key=PAGE_END_KEY, height=1, border=False)
+
+
+def count_card(slot, label: str, count: int, help_text: str | None = None) -> None:
+    """A count on a bordered card: exact below ``COMPACT_COUNT_FROM``, compact from there up (100K,
+    10万) with the exact count in its help."""
+    if count < COMPACT_COUNT_FROM:
+        slot.metric(label, fmt.count(count, lang()), help=help_text, border=True)
+        return
+    exact = t("conc.kpi.exact", amount=fmt.count(count, lang()))
+    slot.metric(label, fmt.compact(count, lang(), trim=True),
+                help=exact if help_text is None else f"{help_text}\n\n{exact}", border=True)
