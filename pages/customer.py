@@ -17,7 +17,7 @@ from ui.figures import lifecycle as figures
 from ui.figures.value import dimension_breakdown_figure
 from ui.i18n import TABLE
 from ui.language import lang, t, translated_options
-from ui.layout import page_end
+from ui.layout import card_count, page_end
 from ui.markup import md
 from ui.report_actions import account_actions
 
@@ -97,14 +97,22 @@ def _tier_and_stage(dataset, customer_id: str, explanation: CustomerExplanation)
     st.caption(_rhythm_text(stage))
 
 
+def _rank_metric(slot, label_key: str, rank: int | None, total: int) -> None:
+    """A rank among all customers on its card: "133 / 100K" fits where "133 of 100,000" was cut off;
+    the exact words in its help."""
+    if rank is None:
+        slot.metric(t(label_key), fmt.missing(lang()), border=True)
+        return
+    slot.metric(t(label_key), t("life.customer.rank", rank=fmt.count(rank, lang()), total=card_count(total)),
+                help=t("life.customer.rank_help", rank=fmt.count(rank, lang()), total=fmt.count(total, lang())),
+                border=True)
+
+
 def _ranks_and_money(row: pd.Series, explanation: CustomerExplanation) -> None:
-    total = fmt.count(explanation.n_customers, lang())
     value, value_rank, revenue_rank, orders = st.columns(4)
     _money_metric(value, "value.col.value", explanation.value)
-    value_rank.metric(t("life.customer.value_rank"), t("life.customer.rank", rank=fmt.count(explanation.value_rank,
-                      lang()), total=total), border=True)
-    revenue_rank.metric(t("life.customer.revenue_rank"), fmt.missing(lang()) if explanation.revenue_rank is None else t(
-        "life.customer.rank", rank=fmt.count(explanation.revenue_rank, lang()), total=total), border=True)
+    _rank_metric(value_rank, "life.customer.value_rank", explanation.value_rank, explanation.n_customers)
+    _rank_metric(revenue_rank, "life.customer.revenue_rank", explanation.revenue_rank, explanation.n_customers)
     orders.metric(t("field.orders"), fmt.count(row["orders"], lang()), border=True)
     revenue, profit, margin, last_year = st.columns(4)
     _money_metric(revenue, "field.revenue", row["revenue"])

@@ -209,3 +209,11 @@ def test_customer_page_follows_a_link(app_database):
     app.run()
     assert not app.exception
     assert app.subheader[0].value.endswith("· C00007")
+
+
+def test_customer_ranks_fit_their_cards_and_say_the_whole_rank_in_their_help(app_database):
+    app = open_app(CUSTOMER, customer_id="C00042")
+    card = next(metric for metric in app.metric if metric.label == "Rank by value")
+    rank, total = card.value.split(" / ")
+    assert total == "3,000" and 1 <= int(rank.replace(",", "")) <= 3000
+    assert card.proto.help == f"{rank} of 3,000 customers"

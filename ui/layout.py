@@ -17,12 +17,16 @@ def page_end() -> None:
     st.container(key=PAGE_END_KEY, height=1, border=False)
 
 
+def card_count(count: int) -> str:
+    """A count as a card shows it: exact below ``COMPACT_COUNT_FROM``, compact from there up (100K, 10万)."""
+    return fmt.count(count, lang()) if count < COMPACT_COUNT_FROM else fmt.compact(count, lang(), trim=True)
+
+
 def count_card(slot, label: str, count: int, help_text: str | None = None) -> None:
-    """A count on a bordered card: exact below ``COMPACT_COUNT_FROM``, compact from there up (100K,
-    10万) with the exact count in its help."""
+    """A count on a bordered card (``card_count``), the exact count in its help when it is compact."""
     if count < COMPACT_COUNT_FROM:
-        slot.metric(label, fmt.count(count, lang()), help=help_text, border=True)
+        slot.metric(label, card_count(count), help=help_text, border=True)
         return
     exact = t("conc.kpi.exact", amount=fmt.count(count, lang()))
-    slot.metric(label, fmt.compact(count, lang(), trim=True),
-                help=exact if help_text is None else f"{help_text}\n\n{exact}", border=True)
+    slot.metric(label, card_count(count), help=exact if help_text is None else f"{help_text}\n\n{exact}",
+                border=True)

@@ -274,7 +274,8 @@ STRINGS = {
     },
     "life.customer.value_rank": {"en": "Rank by value", "zh": "价值排名"},
     "life.customer.revenue_rank": {"en": "Rank by revenue", "zh": "销售额排名"},
-    "life.customer.rank": {"en": "{rank} of {total}", "zh": "{rank} / {total}"},
+    "life.customer.rank": {"en": "{rank} / {total}", "zh": "{rank} / {total}"},
+    "life.customer.rank_help": {"en": "{rank} of {total} customers", "zh": "{total} 位客户中排第 {rank} 位"},
     "life.customer.stage": {"en": "Lifecycle stage", "zh": "生命周期阶段"},
     "life.customer.rhythm": {
         "en": "Usual gap between orders: {gap} · last purchase {recency} ago · customer for {tenure}",
