@@ -156,8 +156,11 @@ def prefetch(dataset: Dataset) -> None:
     session's settings: every customer's stage, and their values a year before the last order
     (the Customer page's "tier a year ago", the tier migration's first date). The server's warm-up
     calls it (scripts/serve.py), so no visitor waits for them."""
-    stages(dataset)
-    dimensions_at(dataset, migration.default_cutoffs(dataset.date_max)[0])
+    try:
+        stages(dataset)
+        dimensions_at(dataset, migration.default_cutoffs(dataset.date_max)[0])
+    except Exception:  # only a head start: the pages compute them again and say what stops them
+        return
 
 
 def default_cutoffs(dataset: Dataset) -> tuple[dt.date, dt.date]:
