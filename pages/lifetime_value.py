@@ -111,7 +111,11 @@ def tier_names() -> dict[str, str]:
 def tier_section(predictions: pd.DataFrame, dataset: Dataset, with_profit: bool) -> None:
     st.subheader(t("clv.section.tiers"))
     st.caption(t("clv.tier.note"))
-    table = value_by_tier(predictions, models.tiers(dataset))
+    tiers = models.tiers(dataset)
+    table = value_by_tier(predictions, tiers)
+    left_out = len(tiers) - int(table["customers"].sum())
+    if left_out > 0:  # the tiers count every customer, the model only those with a purchase day
+        st.caption(t("clv.tier.left_out", count=fmt.count(left_out, lang())))
     columns = ["customers", "clv_total", "clv_mean"] + (["profit_total"] if with_profit else []) + [
         "clv_share", "alive_mean"]
     percents = ("clv_share", "alive_mean")

@@ -185,3 +185,13 @@ def test_every_clv_and_segment_key_is_translated():
     for key in keys:
         assert TABLE[key].get("en") and TABLE[key].get("zh"), key
         assert _placeholders(TABLE[key]["en"]) == _placeholders(TABLE[key]["zh"]), key
+
+
+def test_value_by_tier_says_how_many_customers_the_model_leaves_out(app_database):
+    app = open_app(LIFETIME, clv_section="tiers")
+    store = open_store(str(app_database))
+    modelled = len(rfm_summary(store, list_datasets(store)[0].dataset_id))
+    left_out = 3000 - modelled
+    notes = [caption for caption in texts(app.caption) if "leaves them out" in caption]
+    assert notes == ([translate("clv.tier.left_out", count=f"{left_out:,}")] if left_out else []), texts(app.caption)
+    assert left_out > 0  # the demo data has customers with returns only

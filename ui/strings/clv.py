@@ -160,6 +160,10 @@ STRINGS = {
         "zh": "为便于阅读，终身价值分布图未显示价值最高的 1% 客户（高于 {limit}）。",
     },
     "clv.tier.note": {"en": "Tiers as graded on the Value Model page.", "zh": "客户等级以价值模型页的划分为准。"},
+    "clv.tier.left_out": {
+        "en": "{count} customers have only returns, no purchase day, so the lifetime-value model leaves them out of these counts.",
+        "zh": "{count} 位客户只有退货、没有购买日，终身价值模型未将其计入这些统计。",
+    },
     "clv.tier.tier": {"en": "Tier", "zh": "客户等级"},
     "clv.tier.customers": {"en": "Customers", "zh": "客户数"},
     "clv.tier.clv_total": {"en": "Total lifetime value", "zh": "终身价值合计"},
