@@ -24,9 +24,6 @@ def card_count(count: int) -> str:
 
 def count_card(slot, label: str, count: int, help_text: str | None = None) -> None:
     """A count on a bordered card (``card_count``), the exact count in its help when it is compact."""
-    if count < COMPACT_COUNT_FROM:
-        slot.metric(label, card_count(count), help=help_text, border=True)
-        return
-    exact = t("conc.kpi.exact", amount=fmt.count(count, lang()))
-    slot.metric(label, card_count(count), help=exact if help_text is None else f"{help_text}\n\n{exact}",
+    exact = None if count < COMPACT_COUNT_FROM else t("conc.kpi.exact", amount=fmt.count(count, lang()))
+    slot.metric(label, card_count(count), help="\n\n".join(part for part in (help_text, exact) if part) or None,
                 border=True)
