@@ -45,6 +45,7 @@ import math
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -270,44 +271,53 @@ def dimension_scores(features: pd.DataFrame, referral_value: float | None = None
     n = len(customer_ids)
     realized, realized_measure, estimated = _realized_value(columns)
     pool = 0.0 if realized is None else float(realized.sum())
-    default_value = None if realized is None else _default_referral_value(columns, realized)
-    value_per_referral = default_value if referral_value is None else referral_value
-
     data = None if realized is None else _Data(columns, realized, realized_measure)
 
-    # Each dimension's figure, and later its money and scores, on threads of their own
-    # (analytics/threads.py): at 10,000,000 customers the passes over the columns take most of the time.
-    figures = map_on_cores(lambda dimension: dimension.measure(data), DIMENSION_TABLE) if data else ()
     # Filled straight into (dimensions x customers) arrays handed out transposed: a customer per
     # row, each dimension's column contiguous (Fortran order), with no copy. A row per declared
-    # dimension, the unused ones sliced off (memory never written takes none).
+    # dimension; the rows of dimensions switched off are dropped after (memory never written takes
+    # none). money and scores are written by threads: mapped here first (threads.mapped_empty).
     rows = (len(DIMENSION_TABLE), n)
-    # money and scores are written by the threads below: mapped here first (threads.mapped_empty).
     money, matrix = (mapped_empty(rows[0] * rows[1]).reshape(rows) for _ in range(2))
     missing = np.empty(rows, dtype=bool)
-    used: list[tuple[Dimension, Figure]] = []
-    unavailable = [Unavailable(dimension.name, None, NO_REVENUE) for dimension in DIMENSION_TABLE] if not data else []
-    for dimension, figure in zip(DIMENSION_TABLE, figures):
-        if figure.values is None or np.isnan(figure.values, out=missing[len(used)]).all():
-            unavailable.append(Unavailable(dimension.name, None, figure.reason or dimension.empty_reason))
-            continue
-        reason = _no_money_reason(dimension.scoring, figure.values, pool)
-        if reason is None:
-            used.append((dimension, figure))
-        else:
-            unavailable.append(Unavailable(dimension.name, None, reason))
-        unavailable.extend(Unavailable(dimension.name, source, why) for source, why in figure.missing_sources)
-
     threads = threading.local()  # each thread's work arrays, reused from one dimension to the next
 
-    def fill_row(row: int) -> None:
-        dimension, figure = used[row]
-        _money(dimension.scoring, figure.values, missing[row], pool, value_per_referral, money[row])
-        threads.scratch = getattr(threads, "scratch", None) or Scratch()
-        percentile_scores(figure.values, out=matrix[row], scratch=threads.scratch)
-        np.copyto(matrix[row], NEUTRAL_SCORE, where=missing[row])
+    def value(row: int) -> tuple[Figure, bool, str | None]:
+        """A dimension's figure, whether it has data, and why it gives no money (None when it gives
+        some: its money and scores are then in its rows)."""
+        dimension = DIMENSION_TABLE[row]
+        figure = dimension.measure(data)
+        if figure.values is None or np.isnan(figure.values, out=missing[row]).all():
+            return figure, False, figure.reason or dimension.empty_reason
+        reason = _no_money_reason(dimension.scoring, figure.values, pool)
+        if reason is None:
+            _money(dimension.scoring, figure.values, missing[row], pool, money[row])
+            threads.scratch = getattr(threads, "scratch", None) or Scratch()
+            percentile_scores(figure.values, out=matrix[row], scratch=threads.scratch, unknown_score=NEUTRAL_SCORE)
+        return figure, True, reason
 
-    map_on_cores(fill_row, range(len(used)))
+    # Each dimension on a thread of its own, the default value per referral beside them
+    # (analytics/threads.py): at 10,000,000 customers the passes over the columns take most of the time.
+    outcomes, default_value = [], None
+    if data:
+        *outcomes, default_value = map_on_cores(lambda task: task(), [
+            *(partial(value, row) for row in range(len(DIMENSION_TABLE))),
+            partial(_default_referral_value, columns, realized)])
+    value_per_referral = default_value if referral_value is None else referral_value
+    used: list[tuple[Dimension, Figure]] = []
+    unavailable = [Unavailable(dimension.name, None, NO_REVENUE) for dimension in DIMENSION_TABLE] if not data else []
+    for row, (dimension, (figure, has_data, reason)) in enumerate(zip(DIMENSION_TABLE, outcomes)):
+        if reason is not None:
+            unavailable.append(Unavailable(dimension.name, None, reason))
+        else:
+            if dimension.scoring == PER_REFERRAL:  # priced here, once the default value is known
+                money[row] *= value_per_referral
+            if row != len(used):  # a dimension before it is switched off: its rows move up
+                for array in (money, matrix, missing):
+                    array[len(used)] = array[row]
+            used.append((dimension, figure))
+        if has_data:
+            unavailable.extend(Unavailable(dimension.name, source, why) for source, why in figure.missing_sources)
     money, matrix, missing = money[:len(used)].T, matrix[:len(used)].T, missing[:len(used)].T
     for array in (money, matrix, missing):  # shared read-only by every session (ui/cache.py)
         array.flags.writeable = False
@@ -338,18 +348,16 @@ def _no_money_reason(scoring: str, figure: np.ndarray, pool: float) -> str | Non
     return None if (figure > 0).any() else NOTHING_TO_SHARE_BY
 
 
-def _money(scoring: str, figure: np.ndarray, unknown: np.ndarray, pool: float, value_per_referral: float | None,
-           out: np.ndarray) -> None:
+def _money(scoring: str, figure: np.ndarray, unknown: np.ndarray, pool: float, out: np.ndarray) -> None:
     """A dimension's money per customer from its figure (NaN where ``unknown``), written to ``out``
-    in place (a 10M-row temporary costs as much as the step); ``_no_money_reason`` said it has some."""
+    in place (a 10M-row temporary costs as much as the step); ``_no_money_reason`` said it has some.
+    A ``PER_REFERRAL`` figure is left in referrals, to be priced by the caller."""
     if scoring == POOL:
         np.maximum(figure, 0.0, out=out)  # ratings are >= 0; profit per head counts from 0
     else:
         np.copyto(out, figure)
     _fill(out, unknown)
-    if scoring == PER_REFERRAL:
-        out *= value_per_referral
-    elif scoring == POOL:
+    if scoring == POOL:
         total = out.sum()
         out *= pool  # pool * share / total, as the sums go
         out /= total
@@ -364,6 +372,8 @@ def _realized_value(columns: _Columns) -> tuple[np.ndarray | None, str | None, i
     gross_profit, revenue = columns("gross_profit"), columns("revenue")
     if gross_profit is None:
         return (None, None, 0) if revenue is None else (np.nan_to_num(revenue), "revenue", 0)
+    if np.isfinite(gross_profit).all():  # every customer costed: the column itself (read, never written)
+        return gross_profit, "gross_profit", 0
     unknown = np.isnan(gross_profit)
     if not unknown.any() or revenue is None:
         return np.nan_to_num(gross_profit), "gross_profit", 0
@@ -386,11 +396,21 @@ def _margins(revenue: np.ndarray, realized: np.ndarray) -> np.ndarray:
 def _default_referral_value(columns: _Columns, realized: np.ndarray) -> float:
     """The average realized value of a customer whose first order is at most ``NEW_CUSTOMER_DAYS``
     old (of every customer when there is none, or no tenure), never below 0: what a referral that
-    becomes a customer is worth in its first year, as a default assumption."""
+    becomes a customer is worth in its first year, as a default assumption. Summed a block of rows
+    at a time with ``_bit_mask`` (picking the new customers out with ``realized[new]`` branches per row)."""
     tenure = columns("tenure_days")
-    new = np.zeros(len(realized), dtype=bool) if tenure is None else tenure <= NEW_CUSTOMER_DAYS
-    chosen = realized[new] if new.any() else realized
-    return max(float(chosen.mean()), 0.0) if len(chosen) else 0.0
+    new_customers, their_total = 0, 0.0
+    if tenure is not None:
+        mask, picked = np.empty(min(_ROW_BLOCK, realized.size), dtype=np.int64), np.empty(min(_ROW_BLOCK, realized.size))
+        for start in range(0, realized.size, _ROW_BLOCK):
+            new = tenure[start:start + _ROW_BLOCK] <= NEW_CUSTOMER_DAYS
+            new_customers += np.count_nonzero(new)
+            bits = np.bitwise_and(realized[start:start + _ROW_BLOCK].view(np.int64), _bit_mask(new, mask[:new.size]),
+                                  out=picked[:new.size].view(np.int64))
+            their_total += float(bits.view(float).sum())
+    if new_customers:
+        return max(their_total / new_customers, 0.0)
+    return max(float(realized.mean()), 0.0) if len(realized) else 0.0
 
 
 def _fill(values: np.ndarray, unknown: np.ndarray) -> None:
@@ -398,16 +418,38 @@ def _fill(values: np.ndarray, unknown: np.ndarray) -> None:
     average). Summed with the unknown set to 0 first: no copy of the known ones."""
     missing = np.count_nonzero(unknown)
     if missing:
-        np.copyto(values, 0.0, where=unknown)
-        np.copyto(values, values.sum() / (values.size - missing), where=unknown)
+        _put(values, unknown, 0.0)
+        _put(values, unknown, values.sum() / (values.size - missing))
+
+
+def _bit_mask(flags: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """All 64 bits set where ``flags`` is true, none where it is false: floats picked by a bitwise
+    and, with no branch per row. numpy's masked copies (``np.where``, ``np.copyto(where=)``) branch
+    per row and take 35 ms over 10M rows when 40% of them are picked, and this a quarter of that."""
+    np.copyto(out, flags, casting="unsafe")
+    return np.negative(out, out=out)
+
+
+def _put(values: np.ndarray, where: np.ndarray, value: float) -> None:
+    """``np.copyto(values, value, where=where)``, a block of rows at a time with ``_bit_mask``."""
+    bits, value_bits = values.view(np.int64), np.float64(value).view(np.int64)
+    mask, change = np.empty((2, min(_ROW_BLOCK, values.size)), dtype=np.int64)
+    for start in range(0, values.size, _ROW_BLOCK):
+        block = bits[start:start + _ROW_BLOCK]
+        picked = _bit_mask(where[start:start + _ROW_BLOCK], mask[:block.size])
+        flips = np.bitwise_xor(block, value_bits, out=change[:block.size])
+        flips &= picked
+        block ^= flips  # the value's bits where picked, the block's own elsewhere
 
 
 def _row_mean(columns: list[np.ndarray]) -> np.ndarray:
     """Per-row mean over the non-NaN entries; NaN where a row has none. Summed a column at a
     time, in the columns' order, as a row sum would (no stacked copy), a block of rows at a time
-    (its temporaries stay in cache: 10M rows of three ratings in 0.11 s instead of 0.17 s)."""
+    (its temporaries stay in cache), a NaN counted as +0.0 by ``_bit_mask``: 10M rows of three
+    ratings in 0.05 s instead of 0.17 s."""
     n = len(columns[0])
     means = np.empty(n)
+    mask, known = np.empty(min(_ROW_BLOCK, n), dtype=np.int64), np.empty(min(_ROW_BLOCK, n))
     for start in range(0, n, _ROW_BLOCK):
         stop = min(start + _ROW_BLOCK, n)
         totals, counts = np.zeros(stop - start), np.zeros(stop - start)
@@ -415,7 +457,8 @@ def _row_mean(columns: list[np.ndarray]) -> np.ndarray:
             block = column[start:stop]
             present = block == block  # not NaN
             counts += present
-            totals += np.where(present, block, 0.0)
+            picked = _bit_mask(present, mask[:stop - start])
+            totals += np.bitwise_and(block.view(np.int64), picked, out=known[:stop - start].view(np.int64)).view(float)
         with np.errstate(invalid="ignore"):  # no value in the row: 0 / 0 is its NaN
             np.divide(totals, counts, out=means[start:stop])
     return means

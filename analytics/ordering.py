@@ -104,26 +104,46 @@ def argsort(values) -> np.ndarray:
     return _sorted_positions(np.ascontiguousarray(values, dtype=float))[0]
 
 
-def _zero_based_ranks(values: np.ndarray, out: np.ndarray, finish, scratch: Scratch) -> np.ndarray:
-    """``finish`` of the 0-based average ranks of finite ``values``, written to ``out``.
+def _grid_ranks(values: np.ndarray, valid: int, out: np.ndarray, finish, scratch: Scratch,
+                unknown_rank: float = np.nan) -> np.ndarray | None:
+    """``finish`` of the 0-based average ranks of ``values`` on a grid of 1/``GRID`` (one value per
+    cell), written to ``out`` with ``unknown_rank`` where a value is NaN; None when they are not on
+    such a grid.
 
-    ``finish`` maps an array of ranks in place; it is applied to the few ranks there are (one per
-    grid cell, or one per sorted position) before they are spread over the rows, which saves a pass
-    over all rows per step."""
-    low, high = float(values.min()), float(values.max())
-    if (high - low) * GRID <= min(MAX_GRID_CELLS, max(4 * values.size, 1024)):
-        cells = np.subtract(values, low, out=out)
-        cells *= GRID
-        np.rint(cells, out=cells)
-        cells_as_floats, cells = cells, scratch.array("keys", values.size, np.intp)
-        np.copyto(cells, cells_as_floats, casting="unsafe")  # never decreasing in the value
-        representative = np.empty(int(cells.max()) + 1)
-        representative[cells] = values
-        same = np.equal(np.take(representative, cells, out=out), values, out=scratch.array("flags", values.size, bool))
-        if same.all():  # one value per cell: count, no sort
-            counts = np.bincount(cells)
-            below = np.cumsum(counts) - counts
-            return np.take(finish(below + (counts - 1) / 2.0), cells, out=out)
+    Counted, in linear time, with no sort: a block of rows at a time (its temporaries stay in cache),
+    so the values are read twice and ``out`` written once. ``finish`` maps the ranks of the cells in
+    place, before they are spread over the rows. ``valid`` is the number of values that are not NaN."""
+    low, high = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))
+    span = (high - low) * GRID
+    if not span <= min(MAX_GRID_CELLS, max(4 * valid, 1024)):
+        return None
+    unknown_cell = int(np.rint(span)) + 1  # the cell of NaN values, after the last one
+    cells = scratch.array("keys", values.size, np.intp)
+    work = scratch.array("grid block", min(_BLOCK, values.size), float)
+    representative = np.empty(unknown_cell + 1)
+    for start in range(0, values.size, _BLOCK):
+        block, block_cells = values[start:start + _BLOCK], cells[start:start + _BLOCK]
+        scaled = np.subtract(block, low, out=work[:block.size])
+        scaled *= GRID
+        np.rint(scaled, out=scaled)
+        np.fmin(scaled, unknown_cell, out=scaled)  # NaN to its cell (np.nan_to_num: four times as long)
+        np.copyto(block_cells, scaled, casting="unsafe")  # never decreasing in the value
+        representative[block_cells] = block
+    counts = np.bincount(cells, minlength=unknown_cell + 1)[:-1]
+    below = np.cumsum(counts) - counts
+    cell_ranks = np.append(finish(below + (counts - 1) / 2.0), unknown_rank)
+    matching = 0  # values equal to their cell's representative: every one that is not NaN, on a grid
+    for start in range(0, values.size, _BLOCK):
+        block_cells = cells[start:start + _BLOCK]
+        np.take(cell_ranks, block_cells, out=out[start:start + _BLOCK])
+        matching += np.count_nonzero(np.take(representative, block_cells, out=work[:block_cells.size])
+                                     == values[start:start + _BLOCK])
+    return out if matching == valid else None
+
+
+def _sorted_ranks(values: np.ndarray, out: np.ndarray, finish, scratch: Scratch) -> np.ndarray:
+    """``finish`` of the 0-based average ranks of finite ``values``, written to ``out``, from their
+    sorted order (``finish`` as in ``_grid_ranks``: on the ranks of the tie groups when there are ties)."""
     order, equal_next = _sorted_positions(values, scratch)
     starts = np.flatnonzero(np.concatenate(([True], ~equal_next))) if equal_next.any() else None
     group_ranks = None if starts is None else finish((2 * starts + np.diff(np.append(starts, values.size)) - 1) / 2.0)
@@ -143,16 +163,24 @@ def average_ranks(values) -> np.ndarray:
     values = np.ascontiguousarray(values, dtype=float)
     if values.size == 0:
         return np.empty(0)
-    return _zero_based_ranks(values, np.empty(values.size), lambda ranks: np.add(ranks, 1.0, out=ranks), Scratch())
+    out, scratch = np.empty(values.size), Scratch()
+
+    def one_based(ranks: np.ndarray) -> np.ndarray:
+        return np.add(ranks, 1.0, out=ranks)
+
+    if _grid_ranks(values, values.size, out, one_based, scratch) is None:
+        _sorted_ranks(values, out, one_based, scratch)
+    return out
 
 
-def percentile_scores(values, out: np.ndarray | None = None, scratch: Scratch | None = None) -> np.ndarray:
+def percentile_scores(values, out: np.ndarray | None = None, scratch: Scratch | None = None,
+                      unknown_score: float = np.nan) -> np.ndarray:
     """0-100 percentile rank by average rank: robust to outliers, ties share a score.
 
-    NaN values are excluded from the ranking and stay NaN. The lowest value scores 0, the
-    highest 100; a single or constant value scores ``MIDDLE_PERCENTILE``. Written to ``out``
-    when given (a row of a larger array, say); ``scratch`` holds the work arrays of a thread
-    that scores several columns.
+    NaN values are excluded from the ranking and score ``unknown_score`` (NaN unless given). The
+    lowest value scores 0, the highest 100; a single or constant value scores ``MIDDLE_PERCENTILE``.
+    Written to ``out`` when given (a row of a larger array, say); ``scratch`` holds the work arrays
+    of a thread that scores several columns.
     """
     values = np.asarray(values, dtype=float)
     if values.ndim != 1:
@@ -163,7 +191,7 @@ def percentile_scores(values, out: np.ndarray | None = None, scratch: Scratch | 
     np.logical_not(known, out=known)
     valid = np.count_nonzero(known)
     if valid <= 1:
-        out[:] = np.where(known, MIDDLE_PERCENTILE, np.nan)
+        out[:] = np.where(known, MIDDLE_PERCENTILE, unknown_score)
         return out
 
     def scores(ranks: np.ndarray) -> np.ndarray:
@@ -171,11 +199,13 @@ def percentile_scores(values, out: np.ndarray | None = None, scratch: Scratch | 
         ranks *= 100.0
         return ranks
 
+    if _grid_ranks(values, valid, out, scores, scratch, unknown_score) is not None:
+        return out
     if valid == values.size:
-        return _zero_based_ranks(np.ascontiguousarray(values), out, scores, scratch)
+        return _sorted_ranks(np.ascontiguousarray(values), out, scores, scratch)
     ranked = np.compress(known, values, out=scratch.array("known values", valid, float))
-    ranks = _zero_based_ranks(ranked, scratch.array("ranks", valid, float), scores, scratch)
-    out[:] = np.nan
+    ranks = _sorted_ranks(ranked, scratch.array("ranks", valid, float), scores, scratch)
+    out[:] = unknown_score
     out[known] = ranks
     return out
 

@@ -16,6 +16,7 @@ from analytics.dimensions import (
     REASONS,
     Dimension,
     Unavailable,
+    _put,
     _row_mean,
     dimension_scores,
 )
@@ -177,9 +178,30 @@ def test_a_dimension_is_declared_with_a_known_scoring():
 
 def test_the_mean_of_several_sources_skips_missing_ones_per_customer():
     rng = np.random.default_rng(2)
-    columns = [np.where(rng.random(1000) < 0.4, np.nan, rng.integers(0, 11, 1000).astype(float)) for _ in range(3)]
+    rows = 150_000  # more than two blocks of rows
+    columns = [np.where(rng.random(rows) < 0.4, np.nan, rng.integers(0, 11, rows).astype(float)) for _ in range(3)]
     stacked = np.column_stack(columns)
     with np.errstate(invalid="ignore"), pytest.warns(RuntimeWarning, match="empty slice"):
         expected = np.nanmean(stacked, axis=1)
     assert np.isnan(expected).any()
     np.testing.assert_array_equal(_row_mean(columns), expected)
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, 2.5, np.nan, np.inf])
+def test_putting_a_value_where_flagged_is_numpys_masked_copy_bit_for_bit(value):
+    rng = np.random.default_rng(5)
+    values = rng.normal(0, 1e6, 150_000)  # more than two blocks of rows
+    values[:6] = [np.nan, -0.0, 0.0, np.inf, -np.inf, 5e-324]
+    where = rng.random(values.size) < 0.4
+    where[:6] = [False, True, False, False, True, False]
+    expected = values.copy()
+    np.copyto(expected, value, where=where)
+    _put(values, where, value)
+    np.testing.assert_array_equal(values.view(np.int64), expected.view(np.int64))
+
+
+def test_scoring_reads_the_features_and_never_writes_them():
+    features = make_features(500)
+    before = features.copy()
+    dimension_scores(features)
+    assert features.equals(before)

@@ -90,6 +90,17 @@ def test_percentile_scores_use_average_ranks_and_skip_nan():
     np.testing.assert_allclose(scores, [0.0, 50.0, 50.0, np.nan, 100.0])
 
 
+@pytest.mark.parametrize("values", [
+    [2.0, np.nan, 1.0, 2.0, np.nan, 7.5],  # on the grid of ratings: counted
+    [2.0, np.nan, 1.0, 2.0, np.nan, 1e9],  # off it: sorted
+    [0.002, np.nan, 0.001, 0.002, np.nan, 1.0],  # within its span, two values to a cell: sorted
+])
+def test_percentile_scores_give_nan_values_the_unknown_score(values):
+    scores = percentile_scores(values, unknown_score=MIDDLE_PERCENTILE)
+    np.testing.assert_allclose(scores, [50.0, 50.0, 0.0, 50.0, 50.0, 100.0], rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(np.isnan(percentile_scores(values)), np.isnan(values))
+
+
 def test_percentile_scores_are_the_middle_for_constant_or_single_values():
     np.testing.assert_allclose(percentile_scores([3.0, 3.0, 3.0]), [MIDDLE_PERCENTILE] * 3)
     np.testing.assert_allclose(percentile_scores([np.nan, 7.0]), [np.nan, MIDDLE_PERCENTILE])
