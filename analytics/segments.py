@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 CLUSTER_FEATURES = (
     "recency_days", "orders", "revenue", "margin_pct", "tenure_days", "growth", "potential_value",
 )
+PERCENT_FEATURES = ("growth",)  # features that are fractions (0.03 is 3%); margin_pct is in percent already
 METHODS = ("kmeans", "gmm")
 MIN_PRESENT_SHARE = 0.5  # a feature missing for more than half of the customers is dropped
 MIN_CUSTOMERS = 10

@@ -48,8 +48,15 @@ def choice_controls() -> tuple[str, int | None]:
 def profiles_table(profiles: pd.DataFrame) -> None:
     """Size, shares and plain averages per segment, named in the current language."""
     shares = {t(f"seg.col.{c}"): profiles[c] * 100 for c in SHARE_COLUMNS if c in profiles.columns}
-    means = {t("seg.col.mean", feature=t(f"seg.feature.{c}")): profiles[c].round(1)
-             for c in dict.fromkeys(segments.CLUSTER_FEATURES + ("gross_profit",)) if c in profiles.columns}
+    means, percents = {}, set()
+    for feature in dict.fromkeys(segments.CLUSTER_FEATURES + ("gross_profit",)):
+        if feature in profiles.columns:
+            name = t("seg.col.mean", feature=t(f"seg.feature.{feature}"))
+            if feature in segments.PERCENT_FEATURES:  # 0.034 shown as 3.4%, not as 0.0
+                means[name] = profiles[feature] * 100
+                percents.add(name)
+            else:
+                means[name] = profiles[feature].round(1)
     table = pd.DataFrame({
         t("seg.col.segment"): segment_names(profiles, lang()),
         t("seg.col.customers"): profiles["customers"],
@@ -58,9 +65,9 @@ def profiles_table(profiles: pd.DataFrame) -> None:
     })
     tables.dataframe(table, hide_index=True, column_config={
         t("seg.col.customers"): st.column_config.NumberColumn(format="localized"),
-        **{name: st.column_config.NumberColumn(format="%.1f%%") for name in shares},
+        **{name: st.column_config.NumberColumn(format="%.1f%%") for name in [*shares, *percents]},
         # One decimal on every row ("7.0" beside "24.6"), grouped by thousands.
-        **{name: st.column_config.NumberColumn(format="localized", step=0.1) for name in means},
+        **{name: st.column_config.NumberColumn(format="localized", step=0.1) for name in means if name not in percents},
     })
 
 

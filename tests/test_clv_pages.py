@@ -44,9 +44,13 @@ def test_segments_page_draws_the_figure_picked_and_keeps_the_choice(app_database
         assert texts(app.subheader)[-1] == translate(heading)
         assert [c.key for c in app.get("plotly_chart")] == ["seg_silhouette", chart]
         assert not app.exception
-        if section == "traits":  # averages with one decimal each: "7.0" beside "24.6"
+        if section == "traits":  # averages with one decimal each: "7.0" beside "24.6"; growth in percent
             means = {label: kind for label, kind in column_types(app.dataframe[-1]).items() if "(mean)" in label}
+            growth = translate("seg.col.mean", feature=translate("seg.feature.growth"))
+            assert means.pop(growth).get("format") == "%.1f%%"
             assert means and all(kind.get("step") == 0.1 for kind in means.values()), means
+            # in percent: the demo's segments grew by tens of percent (0.54 would have read "0.5%")
+            assert (app.dataframe[-1].value[growth].dropna().abs() > 1).any()
     app.switch_page("pages/overview.py").run()
     app.switch_page(SEGMENTS).run()
     assert app.segmented_control(key="seg_section").value == "tiers"

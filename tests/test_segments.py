@@ -14,6 +14,7 @@ from ui.figures.segments import (
     projection_figure,
     segment_names,
 )
+from ui.format import percent
 from ui.i18n import TABLE, translate
 
 # Planted groups: (share, days since last order, orders, margin %, tenure days) and expected name.
@@ -213,6 +214,9 @@ def test_figures_show_segments_in_both_languages(planted, kmeans_result):
         assert heatmap.data[0].z.shape == kmeans_result.centers.shape
         assert list(heatmap.data[0].y) == names.tolist()
         assert translate("seg.feature.revenue", lang) in heatmap.data[0].x
+        growth = list(kmeans_result.centers.columns).index("growth")  # hovered in percent, not as 0.1
+        assert [row[growth] for row in heatmap.data[0].customdata] == [
+            percent(value, lang) for value in kmeans_result.profiles.loc[kmeans_result.centers.index, "growth"]]
 
         tiers = pd.Series(np.where(features["revenue"] > features["revenue"].median(), "A", "C"),
                           index=features["customer_id"])

@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from analytics.segments import Projection, Segmentation
+from analytics.segments import PERCENT_FEATURES, Projection, Segmentation
+from ui import format as fmt
 from ui.figures.theme import ACCENT, NEUTRAL
 from ui.i18n import TABLE, translate
 from ui.markup import plot_text
@@ -66,15 +67,17 @@ def profile_heatmap(segmentation: Segmentation, lang: str = "en") -> go.Figure:
     profiles = segmentation.profiles
     names = segment_names(profiles, lang).loc[centers.index]
     raw_means = profiles.reindex(index=centers.index, columns=centers.columns)
+    shown_means = [[fmt.percent(value, lang) if column in PERCENT_FEATURES else fmt.number(value, lang)
+                    for column, value in row.items()] for _, row in raw_means.iterrows()]
     average = translate("seg.profile.mean", lang)
     figure = go.Figure(go.Heatmap(
         z=centers.to_numpy(),
         x=[translate(f"seg.feature.{column}", lang) for column in centers.columns],
         y=names.tolist(),
-        customdata=raw_means.to_numpy(),
+        customdata=shown_means,
         colorscale="RdBu", reversescale=True, zmid=0,
         colorbar={"title": translate("seg.profile.colorbar", lang)},
-        hovertemplate=f"%{{y}} · %{{x}}<br>{average}: %{{customdata:,.1f}}<br>z = %{{z:.2f}}<extra></extra>",
+        hovertemplate=f"%{{y}} · %{{x}}<br>{average}: %{{customdata}}<br>z = %{{z:.2f}}<extra></extra>",
     ))
     figure.update_layout(title=translate("seg.profile.title", lang), yaxis_autorange="reversed")
     return figure
