@@ -19,6 +19,7 @@ from ui.figures.value import (
     rank_scatter_figure,
     relationship_matrix_figure,
 )
+from ui.i18n import translate
 
 
 @pytest.fixture(scope="module")
@@ -129,4 +130,23 @@ def test_rank_scatter_downsamples_but_keeps_flagged_customers():
     assert sum(len(trace.x) for trace in figure.data) == 5000
     assert len(figure.data[1].x) == (flags != "none").sum()
     assert "5,000 of 20,000" in figure.layout.title.text
+    assert figure.data[1].name == f"Big sellers of low value ({(flags != 'none').sum():,} of {(flags != 'none').sum():,})"
     assert len(downsample_ranks(ranks, max_points=100)) == 100
+
+
+def test_rank_scatter_sample_shows_the_cloud_and_every_small_group_whole():
+    """Many flagged customers fill at most half the points, shared by the flags; the rest are others."""
+    n = 20_000
+    rng = np.random.default_rng(1)
+    flags = np.full(n, "none", dtype=object)
+    flags[rng.choice(n, 3_040, replace=False)] = ["big_seller_low_value"] * 3_000 + ["small_seller_high_value"] * 40
+    ranks = pd.DataFrame({
+        "customer_id": np.arange(n).astype(str), "name": "x", "tier": "C", "revenue": 1.0,
+        "value": 1.0, "revenue_rank": rng.permutation(n) + 1, "value_rank": rng.permutation(n) + 1,
+        "flag": flags,
+    })
+    for lang in ("en", "zh"):
+        figure = rank_scatter_figure(ranks, lang, max_points=1_500)
+        assert [len(trace.x) for trace in figure.data] == [750, 710, 40]
+        assert figure.data[0].name == translate("value.fig.flag_sampled", lang, flag=translate("value.flag.none", lang),
+                                                shown="750", total="16,960")

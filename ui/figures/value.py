@@ -177,15 +177,21 @@ def rank_scatter_figure(
 ) -> go.Figure:
     """Revenue rank against value rank (``value_model.rank_comparison``), one trace per flag.
 
-    Large datasets are downsampled to ``max_points`` (flagged customers are kept first), so the
-    browser stays responsive; the title says how many points are shown.
+    Large datasets are downsampled to ``max_points`` (``downsample_ranks``), so the browser stays
+    responsive; the title says how many points are shown, each legend entry how many of its group.
     """
     shown = downsample_ranks(ranks, max_points, seed)
+    sampled = len(shown) < len(ranks)
+    in_all = ranks["flag"].value_counts()
     figure = go.Figure()
     for flag, color in RANK_FLAG_COLORS.items():
         points = shown[shown["flag"] == flag]
+        name = translate(f"value.flag.{flag}", lang)
+        if sampled:  # the sample stated per group: "Other customers (750 of 97,206)"
+            name = translate("value.fig.flag_sampled", lang, flag=name, shown=fmt.count(len(points), lang),
+                             total=fmt.count(int(in_all.get(flag, 0)), lang))
         figure.add_trace(go.Scattergl(
-            x=points["revenue_rank"], y=points["value_rank"], mode="markers", name=translate(f"value.flag.{flag}", lang),
+            x=points["revenue_rank"], y=points["value_rank"], mode="markers", name=name,
             marker={"color": color, "size": 6 if flag == "none" else 8, "opacity": 0.5 if flag == "none" else 0.9},
             hovertext=points["name"].map(plot_text) + " (" + points["tier"].astype(str) + ")",
             hovertemplate="%{hovertext}<br>" + translate("value.fig.revenue_rank", lang) + " %{x}<br>"
@@ -205,16 +211,21 @@ def rank_scatter_figure(
 
 
 def downsample_ranks(ranks: pd.DataFrame, max_points: int = MAX_SCATTER_POINTS, seed: int = 0) -> pd.DataFrame:
-    """At most ``max_points`` rows: every flagged customer when they fit, the rest sampled."""
+    """At most ``max_points`` rows that still show the whole cloud: up to half of them flagged
+    customers, shared evenly by the flags (a small group is shown whole, its unused share goes to
+    the others), the rest a random sample of the other customers."""
     if max_points <= 0:
         raise ValueError("max_points must be positive")
     if len(ranks) <= max_points:
         return ranks
     rng = np.random.default_rng(seed)
-    flagged = np.flatnonzero(ranks["flag"].to_numpy() != "none")
-    others = np.flatnonzero(ranks["flag"].to_numpy() == "none")
-    if len(flagged) >= max_points:
-        keep = rng.choice(flagged, max_points, replace=False)
-    else:
-        keep = np.concatenate([flagged, rng.choice(others, max_points - len(flagged), replace=False)])
-    return ranks.iloc[np.sort(keep)]
+    flags = ranks["flag"].to_numpy()
+    groups = sorted((rows for flag in RANK_FLAG_COLORS if flag != "none"
+                     if (rows := np.flatnonzero(flags == flag)).size), key=len)
+    budget, keep = min(sum(map(len, groups)), max_points // 2), []
+    for left, rows in zip(range(len(groups), 0, -1), groups):  # smallest first: what it leaves goes on
+        taken = min(len(rows), (budget - sum(map(len, keep))) // left)
+        keep.append(rng.choice(rows, taken, replace=False))
+    others = np.flatnonzero(flags == "none")
+    keep.append(rng.choice(others, min(len(others), max_points - sum(map(len, keep))), replace=False))
+    return ranks.iloc[np.sort(np.concatenate(keep))]

@@ -247,6 +247,7 @@ STRINGS = {
         "en": "Revenue rank vs value rank ({total:,} customers)",
         "zh": "销售额排名与价值排名对比（{total:,}个客户）",
     },
+    "value.fig.flag_sampled": {"en": "{flag} ({shown} of {total})", "zh": "{flag}（{total}个中的{shown}个）"},
     "value.fig.rank_title": {
         "en": "Revenue rank vs value rank ({shown:,} of {total:,} customers shown)",
         "zh": "销售额排名与价值排名对比（显示{total:,}个客户中的{shown:,}个）",
