@@ -8,6 +8,7 @@ import pytest
 from app_harness import column_types, open_app
 
 from analytics.paging import matching_order, page_of
+from ui.i18n import translate
 
 
 @pytest.fixture
@@ -65,9 +66,11 @@ def test_data_page_ships_one_page_and_pages_searches_and_sorts_on_the_server(app
     assert len(second) == 100 and list(second.iloc[:, 0]) == [f"C{i:05d}" for i in range(101, 201)]
     assert not set(first_ids) & set(second.iloc[:, 0])
 
+    assert translate("table.header_sort_note") in app.caption[-2].value  # header clicks sort one page
     app.selectbox(key="customer_sort").select("revenue").run()
     app.toggle(key="customer_descending").set_value(True).run()
     revenue = app.dataframe[0].value["Revenue"]
+    assert list(app.dataframe[0].value.columns[:3]) == [translate(f"field.{c}") for c in ("customer_id", "name", "revenue")]
     assert app.session_state["customer_page"] == 1  # a new order starts on its first page
     assert revenue.is_monotonic_decreasing and len(revenue) == 100
 

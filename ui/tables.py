@@ -59,13 +59,26 @@ def paged_table(frame: pd.DataFrame, key: str, labels: Mapping[str, str], *, sea
     page = page_of(frame, positions, st.session_state.get(page_key, 1), page_size)
     if st.session_state.get(page_key, 1) != page.page:  # past the end after the rows changed
         st.session_state[page_key] = page.page
-    st.caption(t("table.position", first=fmt.count(page.first, lang()), last=fmt.count(page.last, lang()),
+    position = t("table.position", first=fmt.count(page.first, lang()), last=fmt.count(page.last, lang()),
                  matched=fmt.count(page.matched, lang()), page=fmt.count(page.page, lang()),
-                 pages=fmt.count(page.pages, lang())))
-    shown = page.rows[list(labels)]
+                 pages=fmt.count(page.pages, lang()))
+    # A click on a column header sorts the rows of this page only (the browser's table): said when there are more.
+    st.caption(position + (t("table.header_sort_note") if page.pages > 1 else ""))
+    shown = page.rows[_sorted_column_first(list(labels), sort_column, search_columns)]
     if prepare is not None:
         shown = prepare(shown.copy())
     event = dataframe(shown.rename(columns=dict(labels)), hide_index=True, key=key, **dataframe_options)
     if page.pages > 1:
         st.pagination(page.pages, key=page_key)
     return page, event
+
+
+def _sorted_column_first(columns: list[str], sort_column: str | None, identity: Sequence[str]) -> list[str]:
+    """``columns`` with the sorted one moved just after the columns that name a row (``identity``,
+    the searched ones; else the first column), where a wide table still shows it."""
+    if sort_column is None or sort_column not in columns:
+        return columns
+    rest = [column for column in columns if column != sort_column]
+    named = [column for column in rest if column in identity] or rest[:1]
+    at = max(rest.index(column) for column in named) + 1
+    return rest[:at] + [sort_column] + rest[at:]

@@ -61,6 +61,10 @@ STRINGS = {
     "table.unsorted": {"en": "(as listed)", "zh": "（默认顺序）"},
     "table.descending": {"en": "Largest first", "zh": "从大到小"},
     "table.page": {"en": "Page", "zh": "页码"},
+    "table.header_sort_note": {
+        "en": " · a click on a column header sorts this page only; Sort by sorts every row",
+        "zh": " · 点击列标题只对本页排序；“排序依据”对全部行排序",
+    },
     "table.position": {
         "en": "Rows {first}–{last} of {matched} · page {page} of {pages}",
         "zh": "第 {first}–{last} 行，共 {matched} 行 · 第 {page}/{pages} 页",
