@@ -171,6 +171,8 @@ def _import(mode, file_id, source, choices, report, kind, data, current) -> None
     database.set_active_dataset(outcome.dataset_id)
     name = datasets_module.get_dataset(store, outcome.dataset_id).name
     message = t("upload.done", rows=fmt.count(outcome.rows_inserted, lang()), file=md(source.filename), name=md(name))
+    if report.rows_rejected:
+        message += " " + t("upload.left_out", rows=fmt.counted(report.rows_rejected, "rows", lang()))
     if outcome.rows_skipped:
         message += " " + t("upload.skipped", count=fmt.count(outcome.rows_skipped, lang()))
     st.session_state["upload_done"] = message
@@ -245,7 +247,11 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         _preflight(mode, uploaded.file_id, choices_key, source, choices, current, data)
     else:
         st.info(t("upload.master_target", name=md(current.name)))
-    if st.button(t("upload.import"), type="primary", key="upload_import"):
+    # With rows set aside the button says so: what is imported is decided here, not found out after.
+    label = (t("upload.import_valid", valid=fmt.counted(report.rows_accepted, "rows", lang()),
+               rejected=fmt.count(report.rows_rejected, lang())) if report.rows_rejected and report.rows_accepted
+             else t("upload.import"))
+    if st.button(label, type="primary", key="upload_import"):
         try:
             _import(mode, uploaded.file_id, source, choices, report, kind, data, current)
         except (ingest.DuplicateUploadError, ingest.NothingToWriteError) as error:

@@ -402,7 +402,7 @@ def placements_table(placements: pd.DataFrame, by: str) -> None:
     }), hide_index=True, column_config={
         t("value.fig.customers"): st.column_config.NumberColumn(format="localized"),
         t("value.cut.customer_share"): st.column_config.NumberColumn(format="%.1f%%"),
-        t("value.col.margin_pct"): st.column_config.NumberColumn(format="%.1f"),
+        t("value.col.margin_pct"): st.column_config.NumberColumn(format="%.1f%%"),  # 18.4% beside 5.0%
     })
 
 

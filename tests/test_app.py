@@ -77,6 +77,16 @@ def test_gbk_upload_through_the_data_page_lands(app_database):
     assert app.session_state["active_dataset_id"] == datasets[1].dataset_id
 
 
+def test_an_upload_with_rows_in_error_says_before_and_after_that_they_are_left_out(app_database):
+    app = open_app("pages/data.py")
+    upload(app, "mixed.csv", b"customer,date,amount\nA,2024-01-01,5\nB,not a date,7\nC,2024-01-03,9\n")
+    button = app.button(key="upload_import")
+    assert button.label == "Import 2 rows without errors, leave out 1"
+    button.click().run()
+    assert any("Imported 2 rows" in s.value and "Left out: 1 row with errors" in s.value for s in app.success), \
+        [s.value for s in app.success + app.error]
+
+
 def test_excel_upload_with_sheet_picker(app_database):
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

@@ -114,6 +114,8 @@ def test_whale_sentences():
         "2 customers lose money and destroy 5 of gross profit; without them profit would be 150% of today's."
     )
     assert whale_sentence(whale_curve(rank_metric([1.0, 2.0])), "zh") == STRINGS["conc.whale.no_losses"]["zh"]
+    large = whale_sentence(whale_curve(rank_metric([9e6, -5_819_339.0, 4e6])), "zh")  # scaled as the cards are
+    assert "共侵蚀毛利 582万" in large, large
 
 
 def test_readout_sentences():

@@ -76,7 +76,7 @@ def test_overview_kpis_verdict_and_figures_match_the_analytics(app_database):
     assert shown["Revenue"] == fmt.compact(kpis["revenue"], "en")
     assert shown["Gross profit"] == fmt.compact(kpis["gross_profit"], "en")
     assert shown["Gross margin"] == f"{kpis['margin_pct']:.1f}%"
-    assert shown["Top 20% share"] == fmt.share(concentration.share_of_top(revenue, 0.2), "en")
+    assert shown["Top 20%'s revenue"] == fmt.share(concentration.share_of_top(revenue, 0.2), "en")
     verdict = concentration.concentration_risk(revenue)
     assert risk_sentence(verdict) in texts(app, "success") + texts(app, "warning") + texts(app, "error")
     assert len([line for line in texts(app, "markdown") if "First step:" in line]) == 4
@@ -116,7 +116,7 @@ def test_region_filter_and_date_window_match_the_analytics(app_database):
     assert_clean(app)
     east = features[features["region"] == "East"]
     assert metrics(app)["Customers"] == f"{len(east):,}"
-    assert metrics(app)["Top 20% share"] == fmt.share(
+    assert metrics(app)["Top 20%'s revenue"] == fmt.share(
         concentration.share_of_top(concentration.rank_metric(east["revenue"]), 0.2), "en")
 
     start_day, end_day = date(2025, 1, 1), date(2025, 6, 30)

@@ -143,7 +143,7 @@ def test_report_numbers_equal_the_overview_and_the_80_20_view(app_database):
     assert values["kpi.revenue"] == cards["Revenue"]
     assert values["kpi.gross_profit"] == cards["Gross profit"]
     assert values["kpi.margin_pct"] == cards["Gross margin"]
-    assert values["kpi.top20_share"] == cards["Top 20% share"]
+    assert values["kpi.top20_share"] == cards["Top 20%'s revenue"]
     view = open_app("pages/concentration.py")
     measures = view.dataframe[0].value.set_index("Measure")
     assert values["gini.revenue"] == measures.loc["Gini coefficient", "Revenue"]

@@ -154,7 +154,8 @@ def whale_sentence(whale: WhaleCurve, lang: str = DEFAULT_LANGUAGE) -> str:
         return translate("conc.whale.no_losses", lang)
     return translate(
         "conc.whale.summary", lang,
-        count=fmt.count(whale.loss_makers, lang), amount=fmt.money(whale.profit_destroyed, lang), peak=fmt.share(whale.peak_share, lang),
+        count=fmt.count(whale.loss_makers, lang), peak=fmt.share(whale.peak_share, lang),
+        amount=fmt.compact(whale.profit_destroyed, lang),  # as the cards beside it: 582万, not 5,819,339
     )
 
 

@@ -193,6 +193,14 @@ STRINGS = {
     "upload.master_target": {"en": "Customer attributes will be merged into {name}.", "zh": "客户属性将合并到 {name}。"},
     "upload.dataset_name": {"en": "Dataset name", "zh": "数据集名称"},
     "upload.import": {"en": "Import", "zh": "导入"},
+    "upload.import_valid": {
+        "en": "Import {valid} without errors, leave out {rejected}",
+        "zh": "导入无错误的 {valid}，其余 {rejected} 行不导入",
+    },
+    "upload.left_out": {
+        "en": "Left out: {rows} with errors (the upload history counts them).",
+        "zh": "未导入：{rows}有错误的数据（上传记录中有统计）。",
+    },
     "upload.reading": {"en": "Reading the file…", "zh": "正在读取文件…"},
     "upload.validating": {"en": "Checking every row…", "zh": "正在逐行校验…"},
     "upload.done_cli": {

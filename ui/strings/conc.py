@@ -138,7 +138,7 @@ STRINGS = {
     "conc.filters.all": {"en": "All", "zh": "全部"},
     # KPI cards
     "conc.kpi.active": {"en": "Active", "zh": "活跃客户"},  # short: a KPI card's label has no room
-    "conc.kpi.top20": {"en": "Top 20% share", "zh": "前 20% 占比"},
+    "conc.kpi.top20": {"en": "Top 20%'s revenue", "zh": "前 20% 销售额占比"},  # of revenue, not of value
     "conc.kpi.top20_help": {
         "en": "Share of revenue brought by the 20% of customers who buy the most.",
         "zh": "购买额最高的 20% 客户贡献的销售额占比。",
