@@ -2,7 +2,7 @@
 model on screen, the number of segments following the user, and data too thin for a model."""
 
 import string
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from app_harness import column_types, open_app, rerun, texts
@@ -160,6 +160,15 @@ def test_data_without_repeat_buyers_gets_a_clear_message(app_database, lang):
     assert not app.subheader and not app.dataframe
     segments = open_app(SEGMENTS, active_dataset_id=dataset_id, lang=lang)
     assert translate("seg.potential.not_used", lang) in texts(segments.caption)
+
+
+def test_a_split_date_too_early_for_the_models_says_to_move_it_later(app_database):
+    app = open_app(LIFETIME)
+    dataset = list_datasets(open_store(str(app_database)))[0]
+    app.date_input(key=f"clv_split_{dataset.dataset_id}_{dataset.version}").set_value(
+        dataset.date_min + timedelta(days=20)).run()
+    warning = texts(app.warning)[-1]
+    assert "customers bought more than once" in warning and warning.endswith(translate("clv.advice.later_split")), warning
 
 
 def test_too_few_customers_for_segments_get_a_clear_message(app_database):

@@ -120,10 +120,13 @@ STRINGS = {
         "zh": "截至所选日期没有找到任何购买。",
     },
     "clv.error.too_few_repeat_customers": {
-        "en": "Only {repeat_customers} of {customers} customers bought more than once; the models "
-              "need at least {required}. Choose a later date or a longer history.",
-        "zh": "{customers} 个客户中只有 {repeat_customers} 个有重复购买，模型至少需要 {required} 个。"
-              "请选择更晚的日期或更长的历史数据。",
+        "en": "{repeat_customers} of {customers} customers bought more than once; the models need at "
+              "least {required} who did.",
+        "zh": "{customers} 个客户中有 {repeat_customers} 个重复购买，模型至少需要 {required} 个。",
+    },
+    "clv.advice.later_split": {
+        "en": "A later split date leaves more history to fit the models on.",
+        "zh": "选择更晚的分割日期，可留出更多历史数据用于拟合模型。",
     },
     "clv.error.no_holdout_period": {
         "en": "There are no purchases after {calibration_end}: choose an earlier split date.",
