@@ -80,6 +80,8 @@ def test_gbk_upload_through_the_data_page_lands(app_database):
 def test_an_upload_with_rows_in_error_says_before_and_after_that_they_are_left_out(app_database):
     app = open_app("pages/data.py")
     upload(app, "mixed.csv", b"customer,date,amount\nA,2024-01-01,5\nB,not a date,7\nC,2024-01-03,9\n")
+    revenue = app.metric[2]  # compact, to fit its card; exact in its help
+    assert (revenue.value, revenue.help) == ("14", "Exactly 14.00")
     button = app.button(key="upload_import")
     assert button.label == "Import 2 rows without errors, leave out 1"
     button.click().run()
