@@ -1,6 +1,7 @@
 """The app through Streamlit's AppTest: starts on demo data, uploads land, bad files get messages."""
 
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -75,6 +76,23 @@ def test_gbk_upload_through_the_data_page_lands(app_database):
     store.close()
     assert [(d.name, d.rows, d.customers) for d in datasets[1:]] == [("销售明细", 3, 2)]
     assert app.session_state["active_dataset_id"] == datasets[1].dataset_id
+
+
+@pytest.mark.parametrize("sample, accepted, rejects", [
+    ("sales_en.csv", 36, []),
+    ("销售明细_gbk.csv", 9, [("销售额", "不详")]),  # the sample of a file with a row in error
+])
+def test_the_sample_files_the_readme_offers_upload_as_described(app_database, sample, accepted, rejects):
+    data = (Path(__file__).resolve().parent.parent / "data" / "samples" / sample).read_bytes()
+    app = open_app("pages/data.py")
+    upload(app, sample, data)
+    assert not app.error, [e.value for e in app.error]
+    assert [m.value for m in app.metric][:2] == [str(accepted), str(len(rejects))]
+    if rejects:
+        shown = app.dataframe[-1].value
+        assert list(zip(shown["Column"], shown["Value"])) == rejects, shown
+    app.button(key="upload_import").click().run()
+    assert any(f"Imported {accepted} rows" in s.value for s in app.success), [e.value for e in app.error]
 
 
 def test_an_upload_with_rows_in_error_says_before_and_after_that_they_are_left_out(app_database):
