@@ -220,8 +220,8 @@ def downsample_ranks(ranks: pd.DataFrame, max_points: int = MAX_SCATTER_POINTS, 
         return ranks
     rng = np.random.default_rng(seed)
     flags = ranks["flag"].to_numpy()
-    groups = sorted((rows for flag in RANK_FLAG_COLORS if flag != "none"
-                     if (rows := np.flatnonzero(flags == flag)).size), key=len)
+    groups = [np.flatnonzero(flags == flag) for flag in RANK_FLAG_COLORS if flag != "none"]
+    groups = sorted((rows for rows in groups if rows.size), key=len)
     budget, keep = min(sum(map(len, groups)), max_points // 2), []
     for left, rows in zip(range(len(groups), 0, -1), groups):  # smallest first: what it leaves goes on
         taken = min(len(rows), (budget - sum(map(len, keep))) // left)
