@@ -13,6 +13,9 @@ from ui.layout import page_end
 from ui.markup import md
 
 MAX_REJECTS_SHOWN = 200
+# Table column widths in pixels (Streamlit's 14 px font): a digit or Latin letter, a cell's padding,
+# and where the characters twice as wide begin (CJK).
+CHARACTER_WIDTH, CELL_PADDING, WIDE_CHARACTERS_FROM = 8, 24, 0x2E80
 
 
 def _error_text(error: Exception) -> str:
@@ -56,7 +59,7 @@ def _describe(source: sources.Source) -> None:
         text = t("upload.detected", encoding=source.encoding, delimiter=repr(source.delimiter), line=source.header_line,
                  columns=len(source.headers))
         if source.encoding != source.encoding_detected:
-            text += " " + t("upload.encoding_overridden", detected=source.encoding_detected)
+            text = fmt.sentences([text, t("upload.encoding_overridden", detected=source.encoding_detected)], lang())
     else:
         text = t("upload.detected_excel", sheet=md(source.sheet), line=source.header_line, columns=len(source.headers))
     st.caption(text)
@@ -114,8 +117,9 @@ def _locale_widgets(source: sources.Source, chosen: dict[str, str]) -> tuple[dic
 
 def _report(report: validation.Report) -> None:
     st.subheader(t("upload.report"))
-    # The date range ("2024-01-05 – 2024-03-31") gets the room of about three cards: in one it was cut off.
-    cells = st.columns([1, 1, 1.2, 3] if report.kind == "transactions" else 2)
+    # The date range ("2024-01-05 – 2024-03-31") gets the room of about three cards and the revenue's
+    # label ("Revenue of accepted rows") one and a half: in a card each they were cut off.
+    cells = st.columns([1, 1, 1.5, 3] if report.kind == "transactions" else 2)
     cells[0].metric(t("upload.accepted"), fmt.count(report.rows_accepted, lang()))
     cells[1].metric(t("upload.rejected"), fmt.count(report.rows_rejected, lang()))
     if report.kind == "transactions":
@@ -173,10 +177,11 @@ def _import(mode, file_id, source, choices, report, kind, data, current) -> None
     database.set_active_dataset(outcome.dataset_id)
     name = datasets_module.get_dataset(store, outcome.dataset_id).name
     message = t("upload.done", rows=fmt.count(outcome.rows_inserted, lang()), file=md(source.filename), name=md(name))
-    if report.rows_rejected:
-        message += " " + t("upload.left_out", rows=fmt.counted(report.rows_rejected, "rows", lang()))
-    if outcome.rows_skipped:
-        message += " " + t("upload.skipped", count=fmt.count(outcome.rows_skipped, lang()))
+    message = fmt.sentences([
+        message,
+        report.rows_rejected and t("upload.left_out", rows=fmt.counted(report.rows_rejected, "rows", lang())),
+        outcome.rows_skipped and t("upload.skipped", count=fmt.count(outcome.rows_skipped, lang())),
+    ], lang())
     st.session_state["upload_done"] = message
     st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
     st.rerun()
@@ -211,7 +216,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         if source.preview.empty:
             raise sources.UploadError("headers_only", uploaded.name)
     except Exception as error:  # noqa: BLE001 - every reader failure ends in a message, never a traceback
-        st.error(_error_text(error) + " " + t("upload.nothing_changed"))
+        st.error(fmt.sentences([_error_text(error), t("upload.nothing_changed")], lang()))
         return
     _describe(source)
     with st.expander(t("upload.preview"), expanded=True):
@@ -257,7 +262,7 @@ def upload_tab(current: datasets_module.Dataset) -> None:
         try:
             _import(mode, uploaded.file_id, source, choices, report, kind, data, current)
         except (ingest.DuplicateUploadError, ingest.NothingToWriteError) as error:
-            st.error(_error_text(error) + " " + t("upload.nothing_changed"))
+            st.error(fmt.sentences([_error_text(error), t("upload.nothing_changed")], lang()))
         except Exception as error:  # noqa: BLE001 - the transaction rolled back; say so instead of a traceback
             st.error(_error_text(error))
 
@@ -351,12 +356,26 @@ def customers_tab(current: datasets_module.Dataset) -> None:
     labels = {column: t(f"field.{column}") for column in features.columns}
     days = {labels[column]: st.column_config.DateColumn(format="YYYY-MM-DD")  # a day, not its midnight
             for column in features.columns if pd.api.types.is_datetime64_any_dtype(features[column])}
+    # Numbers grouped (40,214,909.37) in columns as wide as the column's widest number: the browser
+    # sizes a column to the first page it gets and keeps that width, so larger numbers on a later
+    # page or order were cut off on the left ("214,909.37").
+    amounts = {labels[column]: st.column_config.NumberColumn(format="localized",
+                                                             width=_number_width(features[column], labels[column]))
+               for column in features.columns if pd.api.types.is_float_dtype(features[column])}
     page, _ = tables.paged_table(
         features, "customer", labels, search_columns=cache.CUSTOMER_SEARCH_COLUMNS, search_label=t("data.search"),
         order=lambda query, sort, descending: cache.customer_order(current, query, sort, descending),
-        column_config=days,
+        column_config={**days, **amounts},
     )
     st.caption(t("data.customers_shown", shown=fmt.count(page.matched, lang()), total=fmt.count(len(features), lang())))
+
+
+def _number_width(column: pd.Series, label: str) -> int:
+    """Pixels a table column needs for its widest number, grouped with two decimals, and its label
+    (a Chinese character takes about two digits' room)."""
+    widest = max((len(f"{value:,.2f}") for value in (column.min(), column.max()) if pd.notna(value)), default=0)
+    label_room = sum(2 if ord(character) >= WIDE_CHARACTERS_FROM else 1 for character in label)
+    return CELL_PADDING + CHARACTER_WIDTH * max(widest, label_room)
 
 
 SECTIONS = {"upload": upload_tab, "datasets": datasets_tab, "customers": customers_tab}

@@ -80,8 +80,9 @@ def validation_section(dataset: Dataset) -> None:
         with st.spinner(t("clv.checking")):
             check, choice = models.holdout_check(dataset, split)
     except InsufficientDataError as error:  # here the split date is what the user can change
-        advice = " " + t("clv.advice.later_split") if error.reason == "too_few_repeat_customers" else ""
-        st.warning(t(f"clv.error.{error.reason}", **{k: fmt.count(v, lang()) for k, v in error.counts.items()}) + advice)
+        advice = t("clv.advice.later_split") if error.reason == "too_few_repeat_customers" else ""
+        reason = t(f"clv.error.{error.reason}", **{k: fmt.count(v, lang()) for k, v in error.counts.items()})
+        st.warning(fmt.sentences([reason, advice], lang()))
         return
     st.caption(choice_text(choice))
     mae, actual, predicted = st.columns(3)

@@ -22,7 +22,9 @@ VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
 
 def kpi_cards(selection: filters.CustomerSelection) -> None:
     kpis = overview_kpis(selection.features, active_days=filters.ACTIVE_DAYS).loc["all"]
-    customers, active, revenue, profit, margin, top20 = st.columns(6)
+    # Room by what each card holds: the top 20%'s has the longest label ("Top 20%'s revenue"), the money
+    # cards the longest values ("7579万"), the counts short ones.
+    customers, active, revenue, profit, margin, top20 = st.columns([0.9, 0.9, 1.05, 1.05, 1, 1.2])
     count_card(customers, t("data.col_customers"), kpis["customers"])
     count_card(active, t("conc.kpi.active"), kpis["active_customers"],
                t("conc.kpi.active_customers", days=filters.ACTIVE_DAYS))

@@ -58,3 +58,8 @@ def test_money_ticks_label_axes_in_the_language_steps():
     assert ticks["ticktext"] == ["0", "100万", "200万", "300万", "400万"]
     assert fmt.money_ticks([0, 3.4e6], "en")["ticktext"][1] == "1M"
     assert fmt.money_ticks([0.0, 0.0], "en") == fmt.money_ticks([float("nan")], "en") == {}
+
+
+def test_sentences_follow_each_other_as_each_language_writes_them():
+    assert fmt.sentences(["Imported 9 rows.", "", "Left out: 1 row."], "en") == "Imported 9 rows. Left out: 1 row."
+    assert fmt.sentences(["已导入 9 行。", None, "未导入 1 行。"], "zh") == "已导入 9 行。未导入 1 行。"

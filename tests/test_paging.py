@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -60,6 +62,7 @@ def test_data_page_ships_one_page_and_pages_searches_and_sorts_on_the_server(app
     shown_as = column_types(app.dataframe[0])
     for day in ("First order", "Last order"):  # a day, not its midnight
         assert shown_as[day] == {"type": "date", "format": "YYYY-MM-DD"}, shown_as
+    widths = {label: config.get("width") for label, config in json.loads(app.dataframe[0].proto.columns).items()}
     first_ids = list(table.iloc[:, 0])
     app.pagination(key="customer_page").set_value(2).run()
     second = app.dataframe[0].value
@@ -73,6 +76,10 @@ def test_data_page_ships_one_page_and_pages_searches_and_sorts_on_the_server(app
     assert list(app.dataframe[0].value.columns[:3]) == [translate(f"field.{c}") for c in ("customer_id", "name", "revenue")]
     assert app.session_state["customer_page"] == 1  # a new order starts on its first page
     assert revenue.is_monotonic_decreasing and len(revenue) == 100
+    # grouped, in a column wide enough for the largest amount on any page (a later page or order
+    # must not be cut off in a column sized to the first page)
+    assert shown_as["Revenue"]["format"] == "localized"
+    assert widths["Revenue"] >= 7 * len(f"{revenue.max():,.2f}"), widths
 
     app.text_input(key="customer_search").input("C0001").run()
     found = app.dataframe[0].value

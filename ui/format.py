@@ -92,6 +92,12 @@ def compact(amount, lang: str, trim: bool = False) -> str:
     return money(amount, lang)
 
 
+def sentences(parts, lang: str) -> str:
+    """Sentences one after another: a space between them in English, none after Chinese ones
+    (their full stop "。" leaves its own room)."""
+    return ("" if lang == "zh" else " ").join(part for part in parts if part)
+
+
 def day(value, lang: str) -> str:
     """A date as ISO text (2024-03-05), which reads the same in both languages."""
     if _missing(value):
