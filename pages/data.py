@@ -8,6 +8,7 @@ from analytics import export, ingest, locales, mapping, sniffing, sources, valid
 from analytics.auth import PermissionDenied
 from ui import access, cache, database, external, settings, tables
 from ui import format as fmt
+from ui.i18n import TABLE
 from ui.language import lang, option_labels, t, translated_options
 from ui.layout import page_end
 from ui.markup import md
@@ -365,9 +366,17 @@ def customers_tab(current: datasets_module.Dataset) -> None:
     page, _ = tables.paged_table(
         features, "customer", labels, search_columns=cache.CUSTOMER_SEARCH_COLUMNS, search_label=t("data.search"),
         order=lambda query, sort, descending: cache.customer_order(current, query, sort, descending),
-        column_config={**days, **amounts},
+        prepare=_customer_types_in_words, column_config={**days, **amounts},
     )
     st.caption(t("data.customers_shown", shown=fmt.count(page.matched, lang()), total=fmt.count(len(features), lang())))
+
+
+def _customer_types_in_words(shown: pd.DataFrame) -> pd.DataFrame:
+    """One page of customers with the customer type's code in words, as the value pages name it."""
+    if "customer_type" in shown:
+        shown["customer_type"] = shown["customer_type"].map(
+            lambda code: t(f"ctype.{code}") if f"ctype.{code}" in TABLE else code)  # unknown codes as they are
+    return shown
 
 
 def _number_width(column: pd.Series, label: str) -> int:

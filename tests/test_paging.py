@@ -79,6 +79,8 @@ def test_data_page_ships_one_page_and_pages_searches_and_sorts_on_the_server(app
     # grouped, in a column wide enough for the largest amount on any page (a later page or order
     # must not be cut off in a column sized to the first page)
     assert shown_as["Revenue"]["format"] == "localized"
+    assert set(app.dataframe[0].value[translate("field.customer_type")]) <= {
+        translate(f"ctype.{code}") for code in ("consumer", "purchaser", "enterprise", "intermediary", "dealer")}
     assert widths["Revenue"] >= 7 * len(f"{revenue.max():,.2f}"), widths
 
     app.text_input(key="customer_search").input("C0001").run()
