@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-import unicodedata
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,6 +31,7 @@ from ui.report import account, render_report
 from ui.report.document import plotly_js
 from ui.report.pdf import CHROMIUM_ENV, PdfUnavailable, html_to_pdf
 from ui.report.sections import SECTIONS
+from ui.report.text_layer import TYPED, typed_cmap
 from ui.report_actions import BUILT_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,18 +186,12 @@ def test_report_opens_offline_in_chromium_draws_its_charts_and_fetches_nothing(h
     assert requested == [path.as_uri()]
 
 
-# Noto CJK's text layer gives some ideographs as the radicals that share their glyph (户 reads as
-# ⼾, 鱼 as ⻥): NFKC folds the Kangxi radicals, these fold the rest back to the characters typed.
-RADICAL_FOLDS = str.maketrans({"戶": "户", "⻥": "鱼", "⻓": "长", "⻔": "门", "⻋": "车", "⻢": "马", "⻚": "页"})
-
-
 def pdf_text(content: bytes) -> tuple[int, str]:
-    """Pages and text of a PDF, ideographs as typed (``RADICAL_FOLDS``)."""
+    """Pages and text of a PDF, as a reader searching or copying it gets it."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(content))
-    text = unicodedata.normalize("NFKC", "".join(page.extract_text() for page in reader.pages))
-    return len(reader.pages), text.translate(RADICAL_FOLDS)
+    return len(reader.pages), "".join(page.extract_text() for page in reader.pages)
 
 
 @needs_chromium
@@ -217,6 +211,8 @@ def test_the_command_line_writes_the_pdf_with_chinese_section_titles_as_text(dem
     for section in SECTIONS:
         assert translate(f"report.section.{section}", "zh") in text, section
     assert "客户价值报告" in text and "3,000" in text
+    # searchable as typed: no radical stands for an ideograph of the same glyph (客⼾ for 客户)
+    assert not [character for character in text if character in TYPED], "radicals in the text layer"
 
     missing = subprocess.run([sys.executable, "-m", "analytics.cli", "report", "--dataset", "nope", "--out",
                               str(tmp_path / "x.html"), "--db", str(store.path)],
@@ -297,3 +293,16 @@ def test_return_on_account_resources_when_a_cost_of_service_is_recorded(demo):
     text = account.review_html(ctx, customer, "en")
     assert translate("report.account.return", "en", profit=fmt.money(profit, "en"), cost="1,000",
                      ratio=fmt.percent((profit - 1000) / 1000, "en")) in html.unescape(text)
+
+
+def test_text_maps_give_the_ideographs_typed_for_radicals_of_the_same_glyph():
+    cmap = (b"/CIDInit /ProcSet findresource begin\nbegincmap\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+            b"3 beginbfchar\n<41> <5BA2>\n<43> <2F3E>\n<44> <FB01>\nendbfchar\n"  # 客, the radical of 户, ﬁ
+            b"2 beginbfrange\n<50> <52> <2EC9>\n<60> <61> [<2EE5> <0041>]\nendbfrange\nendcmap\nend\n")
+    fixed = typed_cmap(cmap).decode()
+    pairs = dict(re.findall(r"<([0-9A-F]+)> <([0-9A-F]+)>", fixed.split("endcodespacerange")[1]))
+    assert pairs == {"41": "5BA2", "43": "6237", "44": "00660069",  # 户, fi
+                     "50": "8D1D", "51": "D85FDFB7", "52": "8F66",  # 贝, 𧾷 (beyond the BMP), 车
+                     "60": "9C7C", "61": "0041"}  # 鱼, A
+    assert fixed.startswith("/CIDInit") and fixed.rstrip().endswith("end") and fixed.count("beginbfchar") == 1
+    assert typed_cmap(b"begincmap\n1 beginbfchar\n<41> <5BA2>\nendbfchar\nendcmap") is None  # nothing to change

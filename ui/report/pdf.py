@@ -1,6 +1,7 @@
 """The report as PDF: the same HTML, printed by headless Chromium, so charts are the interactive
 report's own (drawn by plotly.js, printed as vectors) and Chinese is set in real CJK glyphs from the
-system's fonts (Debian's fonts-noto-cjk), embedded in the PDF by Chromium.
+system's fonts (Debian's fonts-noto-cjk), embedded in the PDF by Chromium; its text layer gives
+the ideographs typed, not radicals of the same glyph (``text_layer``), so the PDF can be searched.
 
 Nothing reaches the network: the HTML is a local file that loads nothing, and Chromium runs with
 background networking off and every host name resolving nowhere. Chromium's own failures become
@@ -15,6 +16,8 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from ui.report.text_layer import typed_ideographs
 
 CHROMIUM_ENV = "CVD_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -73,4 +76,4 @@ def html_to_pdf(document: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
         if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise PdfUnavailable("chromium_failed", detail=(detail[-1] if detail else f"exit {done.returncode}")[:200])
-        return target.read_bytes()
+        return typed_ideographs(target.read_bytes())
