@@ -1,5 +1,7 @@
 """Data page: upload a spreadsheet, manage datasets and their upload history, browse the customer features."""
 
+import itertools
+
 import pandas as pd
 import streamlit as st
 
@@ -251,7 +253,9 @@ def upload_tab(current: datasets_module.Dataset) -> None:
             mode = st.radio(t("upload.destination"), list(modes), key=translated_options("upload_mode"),
                             horizontal=True, format_func=modes.get)
         if mode == "new":
-            st.text_input(t("upload.dataset_name"), value=uploaded.name.rsplit(".", 1)[0], key="upload_name")
+            taken = {dataset.name for dataset in database.available_datasets()}
+            st.text_input(t("upload.dataset_name"), value=_unused_name(uploaded.name.rsplit(".", 1)[0], taken),
+                          key="upload_name")
         _preflight(mode, uploaded.file_id, choices_key, source, choices, current, data)
     else:
         st.info(t("upload.master_target", name=md(current.name)))
@@ -369,6 +373,12 @@ def customers_tab(current: datasets_module.Dataset) -> None:
         prepare=_customer_types_in_words, column_config={**days, **amounts},
     )
     st.caption(t("data.customers_shown", shown=fmt.count(page.matched, lang()), total=fmt.count(len(features), lang())))
+
+
+def _unused_name(stem: str, taken: set[str]) -> str:
+    """``stem``, or ``stem (2)``, ``stem (3)``... when a dataset has it: a file imported twice does
+    not make two datasets of one name in the picker."""
+    return stem if stem not in taken else next(f"{stem} ({n})" for n in itertools.count(2) if f"{stem} ({n})" not in taken)
 
 
 def _customer_types_in_words(shown: pd.DataFrame) -> pd.DataFrame:

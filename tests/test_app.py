@@ -95,6 +95,19 @@ def test_the_sample_files_the_readme_offers_upload_as_described(app_database, sa
     assert any(f"Imported {accepted} rows" in s.value for s in app.success), [e.value for e in app.error]
 
 
+def test_a_file_imported_again_as_a_new_dataset_gets_a_name_of_its_own(app_database):
+    data = (Path(__file__).resolve().parent.parent / "data" / "samples" / "sales_en.csv").read_bytes()
+    for expected in ("sales_en", "sales_en (2)"):
+        app = open_app("pages/data.py")
+        upload(app, "sales_en.csv", data)
+        assert app.text_input(key="upload_name").value == expected
+        app.button(key="upload_import").click().run()
+    store = Store(app_database)
+    names = [dataset.name for dataset in list_datasets(store)]
+    store.close()
+    assert names.count("sales_en") == 1 and "sales_en (2)" in names
+
+
 def test_an_upload_with_rows_in_error_says_before_and_after_that_they_are_left_out(app_database):
     app = open_app("pages/data.py")
     upload(app, "mixed.csv", b"customer,date,amount\nA,2024-01-01,5\nB,not a date,7\nC,2024-01-03,9\n")

@@ -1,5 +1,6 @@
 """Customer segments: recovery of planted groups, names, determinism, sampling, figures."""
 
+import dataclasses
 import string
 
 import numpy as np
@@ -224,3 +225,15 @@ def test_figures_show_segments_in_both_languages(planted, kmeans_result):
         table = crosstab_heatmap(crosstab, kmeans_result.profiles, lang)
         assert np.asarray(table.data[0].z).sum() == len(features)
         assert list(table.data[0].x) == [translate("value.tier.A", lang), translate("value.tier.C", lang)]
+
+
+def test_a_segment_without_an_average_has_no_colour_in_the_traits_heatmap(kmeans_result):
+    """New customers have no growth: the clustering fills it in, the heatmap must not colour it."""
+    profiles = kmeans_result.profiles.copy()
+    newest = kmeans_result.centers.index[0]
+    profiles.loc[newest, "growth"] = np.nan
+    heatmap = profile_heatmap(dataclasses.replace(kmeans_result, profiles=profiles), "en")
+    missing = np.isnan(np.asarray(heatmap.data[0].z, dtype=float))
+    row, column = list(kmeans_result.centers.index).index(newest), list(kmeans_result.centers.columns).index("growth")
+    assert missing[row, column] and missing.sum() == 1
+    assert heatmap.data[0].customdata[row][column] == "–"

@@ -71,7 +71,9 @@ def profile_heatmap(segmentation: Segmentation, lang: str = "en") -> go.Figure:
                     for column, value in row.items()] for _, row in raw_means.iterrows()]
     average = translate("seg.profile.mean", lang)
     figure = go.Figure(go.Heatmap(
-        z=centers.to_numpy(),
+        # No colour where the segment has no average (a feature its customers lack, filled in for
+        # the clustering only): a coloured cell beside "Average: –" read as a measured value.
+        z=centers.where(raw_means.notna()).to_numpy(), hoverongaps=False,
         x=[translate(f"seg.feature.{column}", lang) for column in centers.columns],
         y=names.tolist(),
         customdata=shown_means,
