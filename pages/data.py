@@ -361,16 +361,21 @@ def customers_tab(current: datasets_module.Dataset) -> None:
     labels = {column: t(f"field.{column}") for column in features.columns}
     days = {labels[column]: st.column_config.DateColumn(format="YYYY-MM-DD")  # a day, not its midnight
             for column in features.columns if pd.api.types.is_datetime64_any_dtype(features[column])}
-    # Numbers grouped (40,214,909.37) in columns as wide as the column's widest number: the browser
-    # sizes a column to the first page it gets and keeps that width, so larger numbers on a later
-    # page or order were cut off on the left ("214,909.37").
-    amounts = {labels[column]: st.column_config.NumberColumn(format="localized",
-                                                             width=_number_width(features[column], labels[column]))
+    # Numbers grouped (40,214,909.37) and customer types in columns as wide as their widest text: the
+    # browser sizes a column to the first page it gets and keeps that width, so larger numbers on a
+    # later page or order were cut off on the left ("214,909.37"), and types in Chinese ("代理商、经").
+    amounts = {labels[column]: st.column_config.NumberColumn(
+                   format="localized", step=0.01,  # two decimals on every row
+                   width=_column_width([f"{value:,.2f}" for value in (features[column].min(), features[column].max())
+                                        if pd.notna(value)] + [labels[column]]))
                for column in features.columns if pd.api.types.is_float_dtype(features[column])}
+    types = {labels["customer_type"]: st.column_config.TextColumn(
+        width=_column_width([t(key) for key in TABLE if key.startswith("ctype.")] + [labels["customer_type"]]))
+    } if "customer_type" in labels else {}
     page, _ = tables.paged_table(
         features, "customer", labels, search_columns=cache.CUSTOMER_SEARCH_COLUMNS, search_label=t("data.search"),
         order=lambda query, sort, descending: cache.customer_order(current, query, sort, descending),
-        prepare=_customer_types_in_words, column_config={**days, **amounts},
+        prepare=_customer_types_in_words, column_config={**days, **amounts, **types},
     )
     st.caption(t("data.customers_shown", shown=fmt.count(page.matched, lang()), total=fmt.count(len(features), lang())))
 
@@ -389,12 +394,13 @@ def _customer_types_in_words(shown: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def _number_width(column: pd.Series, label: str) -> int:
-    """Pixels a table column needs for its widest number, grouped with two decimals, and its label
-    (a Chinese character takes about two digits' room)."""
-    widest = max((len(f"{value:,.2f}") for value in (column.min(), column.max()) if pd.notna(value)), default=0)
-    label_room = sum(2 if ord(character) >= WIDE_CHARACTERS_FROM else 1 for character in label)
-    return CELL_PADDING + CHARACTER_WIDTH * max(widest, label_room)
+def _column_width(texts: list[str]) -> int:
+    """Pixels a table column needs for the longest of ``texts`` (its cells' and its label): the
+    browser sizes a column to the first page it draws and keeps that width (a Chinese character
+    takes about two digits' room)."""
+    room = max((sum(2 if ord(character) >= WIDE_CHARACTERS_FROM else 1 for character in text) for text in texts),
+               default=0)
+    return CELL_PADDING + CHARACTER_WIDTH * room
 
 
 SECTIONS = {"upload": upload_tab, "datasets": datasets_tab, "customers": customers_tab}

@@ -22,9 +22,10 @@ VERDICT_BOXES = {"low": st.success, "moderate": st.warning, "high": st.error}
 
 def kpi_cards(selection: filters.CustomerSelection) -> None:
     kpis = overview_kpis(selection.features, active_days=filters.ACTIVE_DAYS).loc["all"]
-    # Room by what each card holds: the top 20%'s has the longest label ("Top 20%'s revenue"), the money
-    # cards the longest values ("7579万"), the counts short ones.
-    customers, active, revenue, profit, margin, top20 = st.columns([0.9, 0.9, 1.05, 1.05, 1, 1.2])
+    # Two rows of three: six cards in a row were cut off below about 1,440 px with the sidebar open
+    # ("3,…", "Top 20%'s rev…" at 1,280 px).
+    customers, active, revenue = st.columns(3)
+    profit, margin, top20 = st.columns(3)
     count_card(customers, t("data.col_customers"), kpis["customers"])
     count_card(active, t("conc.kpi.active"), kpis["active_customers"],
                t("conc.kpi.active_customers", days=filters.ACTIVE_DAYS))

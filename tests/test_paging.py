@@ -78,7 +78,8 @@ def test_data_page_ships_one_page_and_pages_searches_and_sorts_on_the_server(app
     assert revenue.is_monotonic_decreasing and len(revenue) == 100
     # grouped, in a column wide enough for the largest amount on any page (a later page or order
     # must not be cut off in a column sized to the first page)
-    assert shown_as["Revenue"]["format"] == "localized"
+    assert shown_as["Revenue"]["format"] == "localized" and shown_as["Revenue"]["step"] == 0.01  # two decimals
+    assert widths[translate("field.customer_type")] >= 7 * len(translate("ctype.dealer"))  # the longest type
     assert set(app.dataframe[0].value[translate("field.customer_type")]) <= {
         translate(f"ctype.{code}") for code in ("consumer", "purchaser", "enterprise", "intermediary", "dealer")}
     assert widths["Revenue"] >= 7 * len(f"{revenue.max():,.2f}"), widths
@@ -105,3 +106,14 @@ def test_lifecycle_lists_ship_one_page_each(app_database):
         assert len(tables) == other_tables + 1  # on migration, the retention table beside it
         assert len(app.pagination) == (count(switch.options[0]) > 100)
     assert longest > 100  # some list is longer than a page
+
+
+def test_the_sort_choice_is_carried_over_a_language_switch(app_database):
+    """Its options' labels are translated: without the switch carrying the choice over, a table in
+    the other language fell back to "(as listed)" and its next click reset the page
+    (test_app.test_language_switch_keeps_option_widgets_valid runs the switch itself)."""
+    from ui.language import _TRANSLATED_OPTION_KEYS
+
+    app = open_app("pages/data.py")
+    app.segmented_control(key="data_section").set_value("customers").run()
+    assert "customer_sort" in _TRANSLATED_OPTION_KEYS

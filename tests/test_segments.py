@@ -237,3 +237,4 @@ def test_a_segment_without_an_average_has_no_colour_in_the_traits_heatmap(kmeans
     row, column = list(kmeans_result.centers.index).index(newest), list(kmeans_result.centers.columns).index("growth")
     assert missing[row, column] and missing.sum() == 1
     assert heatmap.data[0].customdata[row][column] == "–"
+    assert heatmap.layout.plot_bgcolor not in ("white", "#ffffff", None)  # blank reads as no data, not as average

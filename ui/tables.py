@@ -12,7 +12,7 @@ from pandas.io.formats.style import Styler
 
 from analytics.paging import DEFAULT_PAGE_SIZE, TablePage, matching_order, page_of
 from ui import format as fmt
-from ui.language import lang, t
+from ui.language import lang, t, translated_options
 
 UNSORTED = ""
 Order = Callable[[str, str | None, bool], np.ndarray]
@@ -50,7 +50,7 @@ def paged_table(frame: pd.DataFrame, key: str, labels: Mapping[str, str], *, sea
         query = cells.pop(0).text_input(search_label or t("table.search"), key=f"{key}_search",
                                         on_change=_reset_page, args=(key,)).strip()
     sort, direction = cells
-    sort_column = sort.selectbox(t("table.sort"), sortable, format_func=names.get, key=f"{key}_sort",
+    sort_column = sort.selectbox(t("table.sort"), sortable, format_func=names.get, key=translated_options(f"{key}_sort"),
                                  on_change=_reset_page, args=(key,)) or None
     descending = direction.toggle(t("table.descending"), key=f"{key}_descending", on_change=_reset_page, args=(key,))
     positions = (order or (lambda q, s, d: matching_order(frame, q, search_columns, s, d)))(query, sort_column,

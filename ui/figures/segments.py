@@ -12,6 +12,8 @@ from ui.figures.theme import ACCENT, NEUTRAL
 from ui.i18n import TABLE, translate
 from ui.markup import plot_text
 
+NO_DATA_COLOR = "#d9d9d9"  # a heatmap cell without a value
+
 SEGMENT_COLORS = px.colors.qualitative.Safe
 
 
@@ -81,7 +83,9 @@ def profile_heatmap(segmentation: Segmentation, lang: str = "en") -> go.Figure:
         colorbar={"title": translate("seg.profile.colorbar", lang)},
         hovertemplate=f"%{{y}} · %{{x}}<br>{average}: %{{customdata}}<br>z = %{{z:.2f}}<extra></extra>",
     ))
-    figure.update_layout(title=translate("seg.profile.title", lang), yaxis_autorange="reversed")
+    # A blank cell shows the plot's grey, not the scale's white (which means "at the average").
+    figure.update_layout(title=translate("seg.profile.title", lang), yaxis_autorange="reversed",
+                         plot_bgcolor=NO_DATA_COLOR)
     return figure
 
 

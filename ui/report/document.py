@@ -54,6 +54,7 @@ ul { margin: 4px 0 10px; padding-left: 20px; }
   section { break-before: page; } section.cover { break-before: auto; }
   h2, h3 { break-after: avoid; } tr, .card, .chart, .verdict { break-inside: avoid; }
   thead { display: table-header-group; } a { color: inherit; text-decoration: none; }
+  .modebar-container { display: none !important; }  /* plotly's toolbar is for the screen, not paper */
 }
 """
 

@@ -147,9 +147,11 @@ def pareto(w: Writer, data: ReportData) -> None:
     w.chart(pareto_figure(curves, mark_share=TOP_SHARE, lang=lang))
     w.add("<ul>")
     for metric, ranked in data.ranked.items():
-        w.add(f"<li>{prose(top_readout(metric, TOP_SHARE, concentration.share_of_top(ranked, TOP_SHARE), lang))} "
-              f"{prose(inverse_readout(metric, VALUE_SHARE, concentration.customers_for_share(ranked, VALUE_SHARE), lang))}"
-              "</li>")
+        readouts = fmt.sentences([
+            prose(top_readout(metric, TOP_SHARE, concentration.share_of_top(ranked, TOP_SHARE), lang)),
+            prose(inverse_readout(metric, VALUE_SHARE, concentration.customers_for_share(ranked, VALUE_SHARE), lang))],
+            lang)
+        w.add(f"<li>{readouts}</li>")
     w.add("</ul>", f"<h3>{esc(w.t('report.measures'))}</h3>")
     summaries = {m: concentration.concentration_summary(r) for m, r in data.ranked.items()}
     rows = [[w.t("conc.kpi.gini")] + [fmt.number(s.gini, lang, 3) for s in summaries.values()],
