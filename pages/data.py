@@ -10,6 +10,7 @@ from analytics import export, ingest, locales, mapping, sniffing, sources, valid
 from analytics.auth import PermissionDenied
 from ui import access, cache, database, external, settings, tables
 from ui import format as fmt
+from ui.figures.value import group_label
 from ui.i18n import TABLE
 from ui.language import lang, option_labels, t, translated_options
 from ui.layout import page_end
@@ -364,11 +365,9 @@ def customers_tab(current: datasets_module.Dataset) -> None:
     # Numbers grouped (40,214,909.37) and customer types in columns as wide as their widest text: the
     # browser sizes a column to the first page it gets and keeps that width, so larger numbers on a
     # later page or order were cut off on the left ("214,909.37"), and types in Chinese ("代理商、经").
-    amounts = {labels[column]: st.column_config.NumberColumn(
-                   format="localized", step=0.01,  # two decimals on every row
-                   width=_column_width([f"{value:,.2f}" for value in (features[column].min(), features[column].max())
-                                        if pd.notna(value)] + [labels[column]]))
-               for column in features.columns if pd.api.types.is_float_dtype(features[column])}
+    amounts = {labels[column]: st.column_config.NumberColumn(format="localized", step=0.01,  # two decimals on every row
+                                                             width=_column_width([widest, labels[column]]))
+               for column, widest in cache.widest_numbers(current).items()}
     types = {labels["customer_type"]: st.column_config.TextColumn(
         width=_column_width([t(key) for key in TABLE if key.startswith("ctype.")] + [labels["customer_type"]]))
     } if "customer_type" in labels else {}
@@ -390,7 +389,7 @@ def _customer_types_in_words(shown: pd.DataFrame) -> pd.DataFrame:
     """One page of customers with the customer type's code in words, as the value pages name it."""
     if "customer_type" in shown:
         shown["customer_type"] = shown["customer_type"].map(
-            lambda code: t(f"ctype.{code}") if f"ctype.{code}" in TABLE else code)  # unknown codes as they are
+            lambda code: code if pd.isna(code) else group_label(code, "customer_type", lang()))
     return shown
 
 

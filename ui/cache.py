@@ -111,6 +111,18 @@ def customer_order(db_path: str, dataset_id: int, version: int, query: str, sort
     return paging.matching_order(frame, query, CUSTOMER_SEARCH_COLUMNS, sort_column, descending)
 
 
+@DatasetLoader
+@_shared
+def widest_numbers(db_path: str, dataset_id: int, version: int) -> dict[str, str]:
+    """Per float column of ``features(dataset)``, the longer of its smallest and largest value grouped
+    with two decimals: what the Data page's table column must be wide enough for (worked out once,
+    not on every rerun: two passes per column, 0.3 s at 10,000,000 customers)."""
+    frame = features.by_key(db_path, dataset_id, version, None, None)
+    return {column: max((f"{value:,.2f}" for value in (frame[column].min(), frame[column].max()) if pd.notna(value)),
+                        key=len, default="")
+            for column in frame.columns if pd.api.types.is_float_dtype(frame[column])}
+
+
 # -- Lifetime value ----------------------------------------------------------------------------
 
 

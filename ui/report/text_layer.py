@@ -66,27 +66,32 @@ def typed_ideographs(pdf: bytes) -> bytes:
 
 
 def _fix_resources(resources, seen: set[int]) -> bool:
-    """Fix the text maps of the fonts in ``resources`` and in the resources of its forms and Type3 fonts."""
+    """Fix the text maps of the fonts and forms in ``resources``, and of what they hold in turn."""
     resources = _resolved(resources)
     if not isinstance(resources, DictionaryObject):
         return False
     changed = False
     for kind in ("/Font", "/XObject"):
         for item in (_resolved(resources.get(kind)) or {}).values():
-            target = _resolved(item)
-            if not isinstance(target, DictionaryObject) or id(target) in seen:
-                continue
-            seen.add(id(target))
-            text_map = _resolved(target.get("/ToUnicode"))
-            if isinstance(text_map, StreamObject):
-                fixed = typed_cmap(text_map.get_data())
-                if fixed is not None:
-                    text_map.set_data(fixed)
-                    changed = True
-            for font in (_resolved(target.get("/DescendantFonts")) or ArrayObject()):
-                changed |= _fix_resources(DictionaryObject({"/Font": DictionaryObject({"/F": font})}), seen)
-            changed |= _fix_resources(target.get("/Resources"), seen)
+            changed |= _fix_object(_resolved(item), seen)
     return changed
+
+
+def _fix_object(target, seen: set[int]) -> bool:
+    """A font's or form's own text map, its descendant fonts' (Type0) and its resources' (Type3, forms)."""
+    if not isinstance(target, DictionaryObject) or id(target) in seen:
+        return False
+    seen.add(id(target))
+    changed = False
+    text_map = _resolved(target.get("/ToUnicode"))
+    if isinstance(text_map, StreamObject):
+        fixed = typed_cmap(text_map.get_data())
+        if fixed is not None:
+            text_map.set_data(fixed)
+            changed = True
+    for font in (_resolved(target.get("/DescendantFonts")) or ArrayObject()):
+        changed |= _fix_object(_resolved(font), seen)
+    return _fix_resources(target.get("/Resources"), seen) or changed
 
 
 def _resolved(value):
@@ -100,7 +105,7 @@ def typed_cmap(cmap: bytes) -> bytes | None:
     if not any(character in TYPED for text in pairs.values() for character in text):
         return None
     typed = {code: "".join(TYPED.get(character, character) for character in text) for code, text in pairs.items()}
-    start = min(match.start() for pattern in (_BFCHAR, _BFRANGE) for match in [pattern.search(cmap)] if match)
+    start = min(match.start() for match in (_BFCHAR.search(cmap), _BFRANGE.search(cmap)) if match)
     head = re.sub(rb"\d+\s*$", b"", cmap[:start].rstrip()) + b"\n"  # the count before the first block goes
     tail = cmap[cmap.rindex(b"endcmap"):]
     blocks = []
