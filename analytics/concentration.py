@@ -40,6 +40,8 @@ HHI_SCALE = 10_000.0
 DEFAULT_TOP_NS = (1, 5, 10, 20)
 DEFAULT_MAX_POINTS = 500
 _MIN_POINTS = 10
+# Customers between two running totals a RankedMetric keeps: a reading sums at most this many.
+_BLOCK = 4096
 RISK_LEVELS = ("low", "moderate", "high")
 
 
@@ -53,16 +55,23 @@ class ConcentrationUndefined(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class RankedMetric:
-    """One metric over all customers, ranked once, largest first."""
+    """One metric over all customers, ranked once, largest first.
+
+    The running total (what the top k customers bring) is kept only every ``_BLOCK`` customers and
+    finished from the ranked values when read: at ten million customers a full running total of
+    each metric would be another 80 MB array to write and hold for a few hundred readings.
+    """
 
     values: np.ndarray
     """The input values, largest first, signed."""
-    cumulative: np.ndarray
-    """Running total of the values clipped at zero: ``cumulative[k - 1]`` is what the top k bring."""
     labels: np.ndarray | pd.api.extensions.ExtensionArray | None
     """Customer names in input order, or None."""
     metric: np.ndarray
     """The input values in input order, to find the customers at given ranks."""
+    block_totals: np.ndarray
+    """Signed totals of the top 0, ``_BLOCK``, 2 x ``_BLOCK``, ... values (see :func:`_block_totals`)."""
+    positive: int
+    """Customers with a positive value: a prefix of the ranking."""
 
     @property
     def n_customers(self) -> int:
@@ -71,7 +80,27 @@ class RankedMetric:
     @property
     def total(self) -> float:
         """The positive total that shares are taken of."""
-        return float(self.cumulative[-1])
+        return self.running_total(self.positive)
+
+    def signed_total(self, k: int) -> float:
+        """What the top ``k`` customers bring, losses counted."""
+        block = min(k // _BLOCK, self.block_totals.size - 1)
+        ascending = self.values[::-1]  # np.sort's own array: sums of the reversed view take longer
+        n = ascending.size
+        return float(self.block_totals[block] + ascending[n - k:n - block * _BLOCK].sum())
+
+    def running_total(self, k: int) -> float:
+        """What the top ``k`` customers bring with values clipped at zero (the Pareto curve's sums)."""
+        return self.signed_total(min(k, self.positive))
+
+    def first_reaching(self, target: float) -> int:
+        """The fewest top customers (at least 1, at most ``positive``) whose running total reaches
+        ``target``, a positive total or less."""
+        full_blocks = self.positive // _BLOCK
+        block = int(np.searchsorted(self.block_totals[1:full_blocks + 1], target, side="left"))
+        start, stop = block * _BLOCK, min((block + 1) * _BLOCK, self.positive)
+        running = np.cumsum(self.values[start:stop]) + self.block_totals[block]
+        return start + min(int(np.searchsorted(running, target, side="left")), stop - start - 1) + 1
 
     def positions(self, ranks) -> np.ndarray:
         """Input positions of the customers at the 0-based ``ranks`` (0: the largest); equal values
@@ -185,16 +214,22 @@ def rank_metric(values: Iterable[float], labels: Sequence | None = None) -> Rank
         if labels.shape != values.shape:
             raise ValueError(f"got {labels.size} labels for {values.size} values")
     ascending = np.sort(values)
-    ranked = ascending[::-1]
-    # The running total of the positive values, a prefix; after it the total stays as it is (the
-    # same sums as a running total of every value clipped at zero, without clipping ten million).
     positive = values.size - int(np.searchsorted(ascending, 0.0, side="right"))
-    cumulative = np.empty(values.size)
-    np.cumsum(ranked[:positive], out=cumulative[:positive])
-    cumulative[positive:] = cumulative[positive - 1] if positive else 0.0
-    if cumulative[-1] <= 0.0:
+    if positive == 0:
         raise ConcentrationUndefined("conc.error.no_positive_total", "no customer has a positive value")
-    return RankedMetric(values=ranked, cumulative=cumulative, labels=labels, metric=values)
+    return RankedMetric(values=ascending[::-1], labels=labels, metric=values,
+                        block_totals=_block_totals(ascending), positive=positive)
+
+
+def _block_totals(ascending: np.ndarray) -> np.ndarray:
+    """Signed totals of the top 0, ``_BLOCK``, 2 x ``_BLOCK``, ... values of ``ascending`` (sorted
+    smallest first): one sum per block of the largest values, counted from the top, then a running
+    total of those few sums."""
+    head = ascending.size % _BLOCK  # the smallest values, short of a whole block: summed when read
+    block_sums = ascending[head:].reshape(-1, _BLOCK).sum(axis=1)
+    totals = np.zeros(block_sums.size + 1)
+    np.cumsum(block_sums[::-1], out=totals[1:])
+    return totals
 
 
 def rank_column(table, column: str) -> RankedMetric:
@@ -234,11 +269,14 @@ def rank_columns(
 def gini(ranked: RankedMetric) -> float:
     """Gini coefficient of the clipped values: 0 when all are equal, (n-1)/n when one has everything.
 
-    Exact over all customers. With y sorted largest first and C its running totals,
-    G = (2 * sum(C) - (n + 1) * total) / (n * total), the usual formula written with prefix sums.
+    Exact over all customers. With x the clipped values sorted smallest first (i from 1),
+    G = sum((2i - n - 1) x_i) / (n * total); only the positive values, the last p, weigh in, so
+    G = ((n - 2p + 1) * total + 2 * sum(j * y_j)) / (n * total) with y the p positive values
+    smallest first (j from 0).
     """
-    n, total = ranked.n_customers, ranked.total
-    return max(0.0, float((2.0 * ranked.cumulative.sum() - (n + 1) * total) / (n * total)))
+    n, p, total = ranked.n_customers, ranked.positive, ranked.total
+    weighted = _index_weighted_sum(ranked.values[::-1][n - p:])
+    return max(0.0, float(((n - 2 * p + 1) * total + 2.0 * weighted) / (n * total)))
 
 
 def share_of_top(ranked: RankedMetric, customer_share: float) -> float:
@@ -246,19 +284,17 @@ def share_of_top(ranked: RankedMetric, customer_share: float) -> float:
     _check_share(customer_share, "customer_share")
     position = customer_share * ranked.n_customers
     whole = min(int(position), ranked.n_customers - 1)
-    before = ranked.cumulative[whole - 1] if whole > 0 else 0.0
     within = (position - whole) * max(ranked.values[whole], 0.0)
-    return float((before + within) / ranked.total)
+    return float((ranked.running_total(whole) + within) / ranked.total)
 
 
 def customers_for_share(ranked: RankedMetric, value_share: float) -> float:
     """Smallest share of customers (0-1), largest first, that brings ``value_share`` of the total."""
     _check_share(value_share, "value_share")
     target = value_share * ranked.total  # never above the total, so some customer reaches it
-    whole = int(np.searchsorted(ranked.cumulative, target, side="left"))
-    before = ranked.cumulative[whole - 1] if whole > 0 else 0.0
-    within = min(1.0, (target - before) / ranked.values[whole])  # that customer's value is positive
-    return float((whole + within) / ranked.n_customers)
+    whole = ranked.first_reaching(target) - 1  # the customers before the one that reaches it
+    within = min(1.0, (target - ranked.running_total(whole)) / ranked.values[whole])  # a positive value
+    return float((whole + max(within, 0.0)) / ranked.n_customers)
 
 
 def top_n_shares(ranked: RankedMetric, ns: Iterable[int] = DEFAULT_TOP_NS) -> dict[int, float]:
@@ -267,14 +303,14 @@ def top_n_shares(ranked: RankedMetric, ns: Iterable[int] = DEFAULT_TOP_NS) -> di
     for n in ns:
         if not (isinstance(n, (int, np.integer)) and n >= 1):
             raise ValueError(f"top-N counts must be positive integers, got {n!r}")
-        shares[int(n)] = float(ranked.cumulative[min(n, ranked.n_customers) - 1] / ranked.total)
+        shares[int(n)] = ranked.running_total(min(n, ranked.n_customers)) / ranked.total
     return shares
 
 
 def hhi(ranked: RankedMetric) -> float:
     """Herfindahl-Hirschman index of the customers' shares, on the 0-10,000 scale."""
     ascending = ranked.values[::-1]  # np.sort's array: np.dot of the reversed view took ten times as long
-    positive = ascending[ranked.n_customers - _count_positive(ranked):]
+    positive = ascending[ranked.n_customers - ranked.positive:]
     return float(HHI_SCALE * np.dot(positive, positive) / ranked.total**2)
 
 
@@ -302,7 +338,7 @@ def pareto_curve(
     """
     n = ranked.n_customers
     ranks = _curve_ranks(n, max_points, _mark_ranks(n, marks))
-    return _curve(ranked, ranks, _prefixed(ranked.cumulative, ranks) / ranked.total)
+    return _curve(ranked, ranks, np.array([ranked.running_total(rank) for rank in ranks]) / ranked.total)
 
 
 def whale_curve(
@@ -315,18 +351,14 @@ def whale_curve(
     nothing. The curve keeps the peak among its at most ``max_points`` points.
     """
     n = ranked.n_customers
-    peak_rank = _count_positive(ranked)  # at least 1: rank_metric takes no metric without a positive value
-    peak_profit = float(ranked.cumulative[peak_rank - 1])
-    # Up to the peak the running profit is the clipped running total (the same sums); after it the
-    # losses (and zeros) are added on from there, so only they are summed again.
-    after_peak = np.append(peak_profit, ranked.values[peak_rank:])
-    np.cumsum(after_peak, out=after_peak)
-    total = float(after_peak[-1])
+    peak_rank = ranked.positive  # at least 1: rank_metric takes no metric without a positive value
+    peak_profit = ranked.total
+    total = ranked.signed_total(n)
     if total <= 0.0:
         raise ConcentrationUndefined("conc.error.no_profit", "total gross profit is not positive")
     loss_makers = int(np.searchsorted(ranked.values[::-1], 0.0, side="left"))
     ranks = _curve_ranks(n, max_points, np.append(_mark_ranks(n, marks), peak_rank))
-    profit = np.where(ranks <= peak_rank, _prefixed(ranked.cumulative, ranks), after_peak[np.maximum(ranks - peak_rank, 0)])
+    profit = np.array([ranked.signed_total(rank) for rank in ranks])
     return WhaleCurve(
         curve=_curve(ranked, ranks, profit / total),
         total_profit=total,
@@ -368,11 +400,6 @@ def _check_share(share: float, name: str) -> None:
         raise ValueError(f"{name} must be between 0 and 1, got {share!r}")
 
 
-def _count_positive(ranked: RankedMetric) -> int:
-    """Customers with a positive value: a prefix of the ranking."""
-    return ranked.n_customers - int(np.searchsorted(ranked.values[::-1], 0.0, side="right"))
-
-
 def _level(value: float, moderate: float, high: float) -> str:
     return "high" if value >= high else "moderate" if value >= moderate else "low"
 
@@ -402,9 +429,15 @@ def _curve_ranks(n: int, max_points: int, required: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate([required, np.rint(even), np.rint(geometric)]).astype(np.int64))
 
 
-def _prefixed(running: np.ndarray, ranks: np.ndarray) -> np.ndarray:
-    """Running totals at ``ranks`` customers, with 0 for none."""
-    return np.where(ranks > 0, running[np.maximum(ranks - 1, 0)], 0.0)
+def _index_weighted_sum(values: np.ndarray) -> float:
+    """``sum(i * values[i])`` a block of values at a time, with no index array as long as ``values``."""
+    head = values.size % _BLOCK
+    blocks = values[head:].reshape(-1, _BLOCK)
+    # Per block: its sum and its values weighted by their place in it, in one pass (a matrix product).
+    weights = np.stack([np.ones(_BLOCK), np.arange(_BLOCK, dtype=float)], axis=1)
+    sums, within = (blocks @ weights).T
+    starts = head + _BLOCK * np.arange(blocks.shape[0], dtype=float)
+    return float(np.dot(values[:head], weights[:head, 1]) + np.dot(starts, sums) + within.sum())
 
 
 def _curve(ranked: RankedMetric, ranks: np.ndarray, value_share: np.ndarray) -> Curve:

@@ -301,7 +301,46 @@ def test_rank_columns_ranks_each_column_as_rank_column_does_and_says_why_the_oth
     for column, metric in ranked.items():
         alone = rank_column(table, column)
         np.testing.assert_array_equal(metric.values, alone.values)
-        np.testing.assert_array_equal(metric.cumulative, alone.cumulative)
+        np.testing.assert_array_equal(metric.block_totals, alone.block_totals)
+        assert metric.positive == alone.positive
         assert list(metric.labels) == list(alone.labels)
     assert {column: error.message_key for column, error in undefined.items()} == {
         "value": "conc.error.missing_metric", "losses": "conc.error.no_positive_total"}
+
+
+@pytest.mark.parametrize("positive", [3 * 4096, 3 * 4096 + 1_234])  # a whole number of blocks, and not
+def test_measures_over_many_blocks_match_a_full_running_total(positive):
+    """The running total is kept every few thousand customers and finished when read: every measure
+    must read what a full running total of the clipped values (and of the signed ones) gives."""
+    rng = np.random.default_rng(positive)
+    gains = np.round(rng.lognormal(3, 1.5, positive), 1) + 0.05  # ties, all positive
+    values = rng.permutation(np.concatenate([gains, np.zeros(500), -np.round(rng.lognormal(1, 1, 2_000), 1)]))
+    n = values.size
+    descending = np.sort(values)[::-1]
+    clipped = np.cumsum(np.clip(descending, 0.0, None))
+    signed = np.cumsum(descending)
+    total = clipped[-1]
+    ranked = rank_metric(values)
+
+    def running(k):
+        return clipped[k - 1] if k else 0.0
+
+    for k in [0, 1, 4095, 4096, 4097, positive - 1, positive, positive + 1, n]:
+        assert ranked.running_total(k) == pytest.approx(running(k), rel=1e-12)
+        assert ranked.signed_total(k) == pytest.approx(signed[k - 1] if k else 0.0, rel=1e-12)
+    for share in np.linspace(0.0, 1.0, 41):
+        position = share * n
+        whole = min(int(position), n - 1)
+        expected = (running(whole) + (position - whole) * max(descending[whole], 0.0)) / total
+        assert share_of_top(ranked, share) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+        whole = int(np.searchsorted(clipped, share * total, side="left"))
+        expected = (whole + min(1.0, (share * total - running(whole)) / descending[whole])) / n
+        assert customers_for_share(ranked, share) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    assert top_n_shares(ranked, (1, 4096, 5_000, n)) == pytest.approx(
+        {1: clipped[0] / total, 4096: clipped[4095] / total, 5_000: clipped[4999] / total, n: 1.0}, rel=1e-12)
+    assert gini(ranked) == pytest.approx((2.0 * clipped.sum() - (n + 1) * total) / (n * total), rel=1e-12)
+    curve = pareto_curve(ranked)
+    assert curve.value_share == pytest.approx(np.append(0.0, clipped)[curve.rank] / total, rel=1e-12)
+    whale = whale_curve(ranked)
+    assert whale.peak_rank == positive and whale.total_profit == pytest.approx(signed[-1], rel=1e-12)
+    assert whale.curve.value_share == pytest.approx(np.append(0.0, signed)[whale.curve.rank] / signed[-1], rel=1e-12)
