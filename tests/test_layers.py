@@ -85,6 +85,19 @@ def test_analytics_runs_without_streamlit():
     assert done.returncode == 0, done.stderr
 
 
+def test_the_pages_modules_load_no_pdf_or_clustering_library():
+    """scikit-learn (about 45 MB) and pypdf (15 MB) are loaded by the first clustering and the first
+    PDF, not by every server process: every session's pages import the cache and the report buttons."""
+    import subprocess
+    import sys
+
+    check = ("import sys, ui.cache, ui.report_actions, ui.figures.concentration, ui.figures.value; "
+             "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'pypdf', 'sklearn'}); "
+             "assert not loaded, loaded")
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
 def test_only_the_store_applies_the_schema():
     """analytics/schema.py is DDL text; the store is the one module that runs it."""
     sources = [ROOT / "app.py"] + sorted(ROOT.glob("pages/*.py")) + sorted(ROOT.glob("ui/**/*.py")) + sorted(

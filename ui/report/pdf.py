@@ -17,8 +17,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ui.report.text_layer import typed_ideographs
-
 CHROMIUM_ENV = "CVD_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT_SECONDS = 120
@@ -76,4 +74,7 @@ def html_to_pdf(document: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
         if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise PdfUnavailable("chromium_failed", detail=(detail[-1] if detail else f"exit {done.returncode}")[:200])
+        # pypdf (15 MB) is loaded by the first PDF, not by every server that shows a report button.
+        from ui.report.text_layer import typed_ideographs
+
         return typed_ideographs(target.read_bytes())
