@@ -327,9 +327,12 @@ def tier_header(tier: str) -> None:
     )
 
 
-def top_customers_table(top: pd.DataFrame) -> None:
-    shown = top[["customer_id", "name", "value", "revenue"]].round({"value": 0, "revenue": 0})
-    tables.dataframe(shown.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, width="stretch", column_config={
+def top_customers_table(cards: list[strategy.StrategyCard]) -> None:
+    """Every tier's top customers in one table, tier first: one grid for the browser to draw, where a
+    tab per tier drew four on every visit."""
+    shown = pd.concat([card.top_customers.assign(tier=t(f"value.tier.{card.tier}")) for card in cards if card.customers])
+    shown = shown[["tier", "customer_id", "name", "value", "revenue"]].round({"value": 0, "revenue": 0})
+    tables.dataframe(shown.rename(columns=lambda c: t(f"value.col.{c}")), hide_index=True, width="stretch", height="content", column_config={
         t(f"value.col.{column}"): st.column_config.NumberColumn(format="localized") for column in ("value", "revenue")
     })
 
@@ -374,14 +377,9 @@ def strategy_section(dataset) -> None:
     for column, card in zip(st.columns(len(cards)), cards):
         with column, st.container(border=True):
             strategy_card(card)
-    # Full width below the cards, one tab per tier: inside a card the table would be cut off.
+    # Full width below the cards: inside a card the table would be cut off.
     st.markdown(f"**{t('value.card.top_customers')}**")
-    for tab, card in zip(st.tabs([t(f"value.tier.{card.tier}") for card in cards]), cards):
-        with tab:
-            if card.customers:
-                top_customers_table(card.top_customers)
-            else:
-                st.info(t("value.card.empty"))
+    top_customers_table(cards)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ui.i18n import TABLE, translate
 from ui.markup import md
 
 PAGE = "pages/value_model.py"
-TOP_COLUMNS = ("customer_id", "name", "value", "revenue")
+TOP_COLUMNS = ("tier", "customer_id", "name", "value", "revenue")
 
 
 def scoring_features(path):
@@ -51,11 +51,14 @@ def show_section(app: AppTest, section: str) -> None:
 
 
 def shown_top_customers(app: AppTest) -> dict[str, list[str]]:
-    """The top-customer tables of the four strategy cards, S first."""
-    headers = [translate(f"value.col.{column}", app.session_state["lang"]) for column in TOP_COLUMNS]
+    """The strategy section's table of every tier's top customers, by tier, S first."""
+    language = app.session_state["lang"]
+    headers = [translate(f"value.col.{column}", language) for column in TOP_COLUMNS]
     tables = [d.value for d in app.dataframe if list(d.value.columns) == headers]
-    assert len(tables) == 4
-    return {tier: list(table[headers[0]]) for tier, table in zip("SABC", tables)}
+    assert len(tables) == 1
+    tiers = tables[0][headers[0]]
+    assert list(tiers.drop_duplicates()) == [translate(f"value.tier.{tier}", language) for tier in "SABC"]
+    return {tier: list(tables[0].loc[tiers == translate(f"value.tier.{tier}", language), headers[1]]) for tier in "SABC"}
 
 
 def weights_in_session(app: AppTest) -> dict[str, float]:
