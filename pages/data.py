@@ -319,15 +319,17 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
     if message := st.session_state.pop("datasets_message", None):
         st.success(message)
     frame = datasets_module.datasets_frame(store)
+    language = lang()
+    shown_names = [fmt.dataset_name(name, is_demo, language) for name, is_demo in zip(frame["name"], frame["is_demo"])]
     tables.dataframe(pd.DataFrame({
-        t("data.col_name"): frame["name"], t("data.col_rows"): _counts(frame["rows"]),
+        t("data.col_name"): shown_names, t("data.col_rows"): _counts(frame["rows"]),
         t("data.col_customers"): _counts(frame["customers"]), t("data.col_from"): frame["date_min"],
         t("data.col_to"): frame["date_max"], t("data.col_source"): frame["source_file"],
         t("data.col_created"): frame["created"], t("data.col_demo"): frame["is_demo"],
     }), hide_index=True)
     names = dict(zip(frame["dataset_id"], frame["name"]))
     ids = list(names)
-    picked = st.selectbox(t("data.pick"), ids, index=ids.index(current.dataset_id), format_func=names.get,
+    picked = st.selectbox(t("data.pick"), ids, index=ids.index(current.dataset_id), format_func=dict(zip(ids, shown_names)).get,
                           key=f"manage_pick_{current.dataset_id}")  # follows the active dataset
     if picked != current.dataset_id and st.button(t("data.switch"), key="manage_switch"):
         database.set_active_dataset(picked)

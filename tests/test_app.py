@@ -253,3 +253,14 @@ def test_upload_history_and_rollback_on_the_data_page(app_database):
     assert not app.exception
     assert any("Rolled back upload" in s.value for s in app.success)
     assert stored(app_database)[1] == before[1]
+
+
+def test_the_datasets_section_names_the_demo_in_the_language(app_database):
+    """Listed and picked by its translated name, as in the sidebar; renaming starts from the stored name."""
+    app = open_app("pages/data.py", lang="zh")
+    app.segmented_control(key="data_section").set_value("datasets").run()
+    assert not app.exception
+    assert list(app.dataframe[0].value.iloc[:, 0]) == ["演示：经销商"]
+    picker = next(s for s in app.selectbox if s.key.startswith("manage_pick_"))
+    assert picker.options == ["演示：经销商"]
+    assert next(i for i in app.text_input if i.key.startswith("rename_")).value == "Demo: distributor"

@@ -63,3 +63,10 @@ def test_money_ticks_label_axes_in_the_language_steps():
 def test_sentences_follow_each_other_as_each_language_writes_them():
     assert fmt.sentences(["Imported 9 rows.", "", "Left out: 1 row."], "en") == "Imported 9 rows. Left out: 1 row."
     assert fmt.sentences(["已导入 9 行。", None, "未导入 1 行。"], "zh") == "已导入 9 行。未导入 1 行。"
+
+
+def test_the_shipped_demo_is_named_in_the_language_and_other_datasets_as_stored():
+    assert fmt.dataset_name("Demo: distributor", True, "zh") == "演示：经销商"
+    assert fmt.dataset_name("Demo: distributor", True, "en") == "Demo: distributor"
+    assert fmt.dataset_name("Demo: distributor", False, "zh") == "Demo: distributor"  # an upload of that name
+    assert fmt.dataset_name("Q3 sales", True, "zh") == "Q3 sales"  # the demo, renamed

@@ -106,8 +106,10 @@ def test_report_in_both_languages_has_every_section_and_the_numbers_of_the_analy
     kpis = overview_kpis(features, active_days=365).loc["all"]
     model = whole_model(StoreSource(store, dataset), ReportSettings())
     tiers = pd.Series(model.tiering.labels).value_counts()
-    for lang in ("en", "zh"):
+    assert dataset.is_demo and dataset.name == "Demo: distributor"
+    for lang, shown_name in (("en", "Demo: distributor"), ("zh", "演示：经销商")):
         document = render_report(data, lang)
+        assert f"<title>{html.escape(translate('report.title', lang))} · {shown_name}</title>" in document
         for section in SECTIONS:
             assert f'<section id="{section}">' in document
             assert f"<h2>{html.escape(translate(f'report.section.{section}', lang))}</h2>" in document

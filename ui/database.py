@@ -14,9 +14,10 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from analytics.datasets import Dataset, list_datasets
-from analytics.demo import DEMO_NAME, seed_demo_if_empty
+from analytics.demo import seed_demo_if_empty
 from analytics.store import Store, StoreError, database_path, is_fatal, open_store, read_only_requested
-from ui.language import t, translated_options
+from ui import format as fmt
+from ui.language import lang, t, translated_options
 
 # Every run must start in app.py, which signs people in (team mode) before any page draws. Streamlit
 # still knows the older way of multipage apps: a fresh server, while st.navigation has not been
@@ -102,10 +103,8 @@ def active_dataset() -> Dataset:
 
 def dataset_label(dataset: Dataset) -> str:
     """The name a person sees: the demo's in the interface language (unless someone renamed it)."""
-    if not dataset.is_demo:
-        return dataset.name
-    name = t("app.demo_name") if dataset.name == DEMO_NAME else dataset.name
-    return f"{name} ({t('app.demo_label')})"
+    name = fmt.dataset_name(dataset.name, dataset.is_demo, lang())
+    return f"{name} ({t('app.demo_label')})" if dataset.is_demo else name
 
 
 def dataset_selector() -> Dataset:

@@ -2,7 +2,8 @@
 
 One module so that a number looks the same everywhere: one missing-value marker, thousands
 separators on counts and amounts, no "-0%", compact amounts in thousands and millions (K, M, B)
-or in 万 and 亿, ISO dates, and English plurals ("1 customer", "2 customers"). Functions take the
+or in 万 and 亿, ISO dates, English plurals ("1 customer", "2 customers"), and the shipped demo
+dataset's name in the language (sidebar, Data page and reports alike). Functions take the
 language explicitly so figure builders (which have no session) use them too.
 """
 
@@ -14,6 +15,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from analytics.demo import DEMO_NAME
 from ui.i18n import translate
 
 
@@ -90,6 +92,12 @@ def compact(amount, lang: str, trim: bool = False) -> str:
             decimals = max(0, 2 - int(np.floor(np.log10(abs(scaled)))))
             return f"{scaled:.{decimals}f}{suffix}"
     return money(amount, lang)
+
+
+def dataset_name(name: str, is_demo: bool, lang: str) -> str:
+    """A dataset's name as a person reads it: the shipped demo's in the language, unless someone
+    renamed it. Renaming and deleting still go by the stored name."""
+    return translate("app.demo_name", lang) if is_demo and name == DEMO_NAME else name
 
 
 def sentences(parts, lang: str) -> str:

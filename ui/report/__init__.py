@@ -10,6 +10,7 @@ Chromium). Pure (no Streamlit): the pages (``ui.report_actions``) and the comman
 from __future__ import annotations
 
 from analytics.report.data import ReportData, ReportSettings, Selection, Source, gather
+from ui import format as fmt
 from ui.report import lifecycle, sections
 from ui.report.document import Writer, document
 from ui.report.pdf import html_to_pdf
@@ -26,7 +27,7 @@ def render_report(data: ReportData, lang: str) -> str:
                     lifecycle.lifetime, lifecycle.notes):
         section(w, data)
     w.p(w.t("report.footer", made=data.made.isoformat(sep=" ")), "caption")
-    return document(w.t("report.title") + " · " + data.dataset.name, "".join(w.parts), lang, charts=w.charts > 0)
+    return document(w.t("report.title") + " · " + fmt.dataset_name(data.dataset.name, data.dataset.is_demo, lang), "".join(w.parts), lang, charts=w.charts > 0)
 
 
 def make_report(source: Source, dataset, settings: ReportSettings, lang: str, file_format: str = "html",

@@ -40,7 +40,7 @@ def review_html(ctx: Context, customer_id: str, lang: str) -> str:
     name = row["name"] if isinstance(row["name"], str) else customer_id
     title = w.t("report.account.title", name=name)
     w.add(f'<section class="cover"><h1>{esc(title)}</h1>')
-    w.p(f"{customer_id} · {ctx.dataset.name} · {ctx.made.isoformat(sep=' ')}", "muted")
+    w.p(f"{customer_id} · {fmt.dataset_name(ctx.dataset.name, ctx.dataset.is_demo, w.lang)} · {ctx.made.isoformat(sep=' ')}", "muted")
     _standing(w, ctx, customer_id, explanation, row)
     w.add("</section>")
     _history(w, ctx, customer_id)
@@ -158,7 +158,7 @@ def reviews_zip(ctx: Context, lang: str) -> bytes:
             archive.writestr(file, review_html(ctx, customer_id, lang))
             links.append(f'<li><a href="{esc(file)}">{esc(translate(f"value.tier.{tier}", lang))} · '
                          f"{esc(name if isinstance(name, str) else customer_id)} ({esc(customer_id)})</a></li>")
-        title = translate("report.account.index", lang) + " · " + ctx.dataset.name
+        title = translate("report.account.index", lang) + " · " + fmt.dataset_name(ctx.dataset.name, ctx.dataset.is_demo, lang)
         body = (f"<h1>{esc(title)}</h1>"
                 + (f"<ol>{''.join(links)}</ol>" if links else f"<p>{esc(translate('report.account.none', lang))}</p>"))
         archive.writestr("index.html", document(title, body, lang, charts=False))

@@ -59,7 +59,7 @@ def cover(w: Writer, data: ReportData) -> None:
     shares = {tier: fmt.share(share, lang) for tier, share in settings.tier_shares.items()}
     lifetime = settings.lifetime
     rows = [
-        (w.t("report.cover.dataset"), data.dataset.name),
+        (w.t("report.cover.dataset"), fmt.dataset_name(data.dataset.name, data.dataset.is_demo, lang)),
         (w.t("report.cover.period"), f"{fmt.day(start, lang)} – {fmt.day(end, lang)}"),
         (w.t("report.cover.made"), data.made.isoformat(sep=" ")),
         (w.t("report.cover.language"), LANGUAGES[lang]),
@@ -72,7 +72,7 @@ def cover(w: Writer, data: ReportData) -> None:
     if settings.preset:
         rows.insert(5, (w.t("report.cover.preset"), preset_name(settings.preset, lang)))
     w.add(f'<section class="cover" id="cover"><h1>{esc(w.t("report.title"))}</h1>')
-    w.p(data.dataset.name, "muted")
+    w.p(fmt.dataset_name(data.dataset.name, data.dataset.is_demo, lang), "muted")
     w.table(["", ""], rows)
     w.add(f"<h3>{esc(w.t('report.cover.weights'))}</h3>")
     used = data.model.weights_used
