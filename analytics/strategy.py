@@ -129,14 +129,25 @@ def relationship_grid() -> pd.DataFrame:
 
 
 def margin_thresholds(table: pd.DataFrame) -> tuple[float, float] | None:
-    """Terciles of customer margin_pct (low below the first, high above the second), or None
-    when no customer has a margin (no cost data)."""
+    """The margins (``margin_pct``) up to which a third and two thirds of the revenue is earned,
+    customers taken from the lowest margin up: a group is low margin below the first and high above
+    the second. None when no customer has a margin (no cost data).
+
+    A group's margin is its gross profit over its revenue, a mean of its customers' margins weighted
+    by revenue, so the bands it is read against weigh customers by revenue too. Terciles of customers
+    counted alike sit above the margin of any large group wherever small customers earn higher
+    margins (in the demo at 100,000 customers: 17.3% and 27.9%, the company's margin 15.3%).
+    """
     if "margin_pct" not in table.columns:
         return None
-    margins = pd.to_numeric(table["margin_pct"], errors="coerce").dropna()
-    if margins.empty:
+    margins = pd.to_numeric(table["margin_pct"], errors="coerce").to_numpy(dtype=float)
+    known = ~np.isnan(margins)  # a margin is known only where revenue is positive
+    if not known.any():
         return None
-    low, high = np.quantile(margins, [1 / 3, 2 / 3])
+    order = np.argsort(margins[known], kind="stable")
+    ascending = margins[known][order]
+    earned = np.cumsum(table["revenue"].to_numpy(dtype=float)[known][order])
+    low, high = ascending[np.searchsorted(earned, earned[-1] * np.array([1 / 3, 2 / 3]))]
     return float(low), float(high)
 
 
@@ -147,7 +158,7 @@ def place_in_matrix(
 
     Count level compares a group's customer share with the equal share (see ``FEW_FACTOR``);
     margin level compares the group's margin (gross profit / revenue) with ``thresholds``
-    (default: terciles of customer margins). Level and bond are None without margin data.
+    (default: ``margin_thresholds``). Level and bond are None without margin data.
     Groups without customers or without a group value are left out.
     """
     if by not in ("tier", "customer_type"):

@@ -337,6 +337,23 @@ def test_groups_are_placed_by_customer_share_and_margin():
     assert no_cost["level"].isna().all()
 
 
+def test_margin_bands_weigh_customers_by_revenue_as_group_margins_do():
+    """One large account at 15% and ten small ones at 30%: two thirds of the revenue is earned at 15%,
+    so a group of the small ones is high margin and the large one medium. Terciles of customers counted
+    alike (30% and 30%) would call the large account low and nothing high."""
+    table = pd.DataFrame({
+        "tier": ["S"] + ["C"] * 10, "revenue": [1000.0] + [10.0] * 10,
+        "gross_profit": [150.0] + [3.0] * 10, "margin_pct": [15.0] + [30.0] * 10,
+    })
+    assert strategy.margin_thresholds(table) == (15.0, 15.0)
+    placed = strategy.place_in_matrix(table, "tier").set_index("group")
+    assert placed["margin_level"].to_dict() == {"S": "medium", "C": "high"}
+    assert strategy.margin_thresholds(table.assign(margin_pct=np.nan)) is None
+    # A third of the revenue earned at up to 10%, two thirds at up to 20%:
+    spread = pd.DataFrame({"revenue": [100.0, 100.0, 100.0], "margin_pct": [30.0, 10.0, 20.0]})
+    assert strategy.margin_thresholds(spread) == (10.0, 20.0)
+
+
 def test_target_level_stays_inside_the_tier_range():
     assert strategy.target_level("S", "responsible") == "partner"
     assert strategy.target_level("B", "basic") == "passive"

@@ -236,7 +236,7 @@ def strategy_cards(db_path: str, dataset_id: int, version: int, choice: ValueCho
 @DatasetLoader
 @_shared_many
 def matrix_placements(db_path: str, dataset_id: int, version: int, choice: ValueChoice, by: str) -> pd.DataFrame:
-    """``strategy.place_in_matrix`` of the whole dataset by ``by``, at its margin terciles."""
+    """``strategy.place_in_matrix`` of the whole dataset by ``by``, at its revenue-weighted margin terciles."""
     table = value_table.by_key(db_path, dataset_id, version, choice)
     return strategy.place_in_matrix(table, by, strategy.margin_thresholds(table))
 
