@@ -17,8 +17,10 @@ three sessions have each visited every page, and again once one of them has draw
 the pages that show one section at a time. The floor first: a one-line Streamlit page, served
 and loaded the same way. Then, without the server: dimension scores and the
 80/20 set at 10,000,000 customers, both against numpy floors (``np.sort`` of one feature column per
-dimension scored; ``np.sort`` and ``np.argsort`` of the 80/20 set's three metrics), each the median of ``--repeats`` runs. One
-table of figures and targets at the end.
+dimension scored; ``np.sort`` and ``np.argsort`` of the 80/20 set's three metrics), each the median of ``--repeats`` runs,
+every run right after memory was touched and freed (``big_timings``), and what touching fresh memory
+costs on this machine right after a free and after a few seconds idle. One table of figures and
+targets at the end.
 
 Run: .venv/bin/python bench/bench_pages_browser.py [--customers N] [--big N] [--repeats R] [--db PATH]
 (``--db`` keeps the generated database for the next run; ``--customers 0`` skips the pages,
@@ -68,6 +70,11 @@ NO_PLACEHOLDER = "() => !document.querySelector(\"[data-testid='stSkeleton']\")"
 TARGETS = {"warm": 1.0, "cold": 3.0, "mb": 1.0, "together": 3.0, "rss_mb": 600.0, "dimensions": 5.0,
            "pareto": 1.5}
 TIMEOUT_MS = 300_000
+# Memory touched and freed before each timed cold-path run, per customer: more than the dimension
+# scores touch (120 bytes of results and their work arrays), so neither they nor a floor meets memory
+# idle long enough for the host to have taken it back (big_timings).
+SETTLE_BYTES_PER_CUSTOMER = 200
+IDLE_SECONDS = 3.0
 # Warm loads of a page, the median reported: single loads varied 0.5-1.5 s from one run to the next
 # (the browser compiles the page's code anew on the first reloads, garbage collection).
 WARM_LOADS = 3
@@ -204,13 +211,35 @@ def sort_each(columns: list) -> None:
         np.sort(column)
 
 
+def fresh_memory_cost(nbytes: int) -> tuple[float, float]:
+    """Seconds to touch ``nbytes`` of fresh memory right after as much was freed, and after
+    ``IDLE_SECONDS`` idle: on a virtual machine with free page reporting the host takes idle free
+    memory back and maps it again on first touch."""
+    import numpy as np
+
+    def touch() -> float:
+        start = time.perf_counter()
+        np.ones(nbytes // 8)
+        return time.perf_counter() - start
+
+    touch()
+    after_free = touch()
+    time.sleep(IDLE_SECONDS)
+    return after_free, touch()
+
+
 def big_timings(n: int, repeats: int) -> dict:
     """Dimension scores and the 80/20 set (``bench_concentration.analyse``: revenue, gross profit and
     value ranked, curves, readouts, Gini, HHI, top-N, whale curve, risk) at ``n`` customers, against
     numpy floors for the three metrics: ``np.sort`` (values only) and ``np.argsort`` (an order).
     Each the median of ``repeats`` runs, measured in turn so that a busy spell hits all alike, with
-    that run's CPU time, user and system: on a virtual machine, memory touched for the first time can
-    cost seconds of system time that vary from run to run (the host maps it), while user time is steady."""
+    that run's CPU time, user and system.
+
+    Every run, of the work and of its floor alike, starts right after ``SETTLE_BYTES_PER_CUSTOMER``
+    per customer were touched and freed: the memory it touches first is then mapped, as on a machine
+    that keeps free memory. On this virtual machine memory idle for a second or two goes back to the
+    host (free page reporting) and costs up to 2 s per GB when touched again; the dimension scores
+    return 1.2 GB, the floor keeps 80 MB at a time. ``fresh_memory_cost`` measures that charge apart."""
     import numpy as np
 
     from analytics.dimensions import dimension_scores
@@ -218,6 +247,7 @@ def big_timings(n: int, repeats: int) -> dict:
     from bench.bench_value_model import synthetic_features
 
     def timed(function) -> tuple[float, float, float]:
+        np.ones(n * SETTLE_BYTES_PER_CUSTOMER // 8)  # touched, and freed at once
         gc.collect()
         before, start = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
         function()
@@ -230,7 +260,9 @@ def big_timings(n: int, repeats: int) -> dict:
     features = synthetic_features(n)
     dimensions = [timed(partial(dimension_scores, features)) for _ in range(repeats)]
     # Its floor: np.sort of one numeric feature column per dimension it scores (each score ranks one).
-    scored = len(dimension_scores(features).dimensions)
+    scores = dimension_scores(features)
+    scored, result_bytes = len(scores.dimensions), scores.money.nbytes + scores.matrix.nbytes + scores.missing.nbytes
+    del scores
     ranked = [features[column].to_numpy(dtype=float) for column in features.select_dtypes("number").columns[:scored]]
     dimension_floor = [timed(partial(sort_each, ranked)) for _ in range(repeats)]
     del features, ranked
@@ -241,7 +273,8 @@ def big_timings(n: int, repeats: int) -> dict:
         runs["sort_floor"].append(timed(partial(sort_each, columns)))
         runs["argsort_floor"].append(timed(lambda: [np.argsort(column) for column in columns]))
         runs["pareto"].append(timed(lambda: analyse(customers)))
-    return ({"dimensions": median_run(dimensions), "dimension_floor": median_run(dimension_floor), "scored": scored}
+    return ({"dimensions": median_run(dimensions), "dimension_floor": median_run(dimension_floor), "scored": scored,
+             "result_bytes": result_bytes, "fresh_memory": fresh_memory_cost(result_bytes)}
             | {name: median_run(times) for name, times in runs.items()})
 
 
@@ -300,6 +333,11 @@ def report(results: dict | None, big: dict | None, customers: int, n_big: int) -
                           ("80/20 set", "pareto"), ("  its floor", "sort_floor")):
             wall, user, system = big[key]
             print(f"  {name:<20} {wall:5.2f} s: user {user:5.2f} s, system {system:5.2f} s")
+        after_free, after_idle = big["fresh_memory"]
+        print(f"\nThis machine, touching {big['result_bytes'] / 1e9:.2f} GB of fresh memory (what the dimension scores "
+              f"return): {after_free:.2f} s right after as much was freed, {after_idle:.2f} s after {IDLE_SECONDS:.0f} s "
+              "idle.\nThe runs above start right after a free (SETTLE_BYTES_PER_CUSTOMER); where the two differ, "
+              "memory idle on this machine is taken back by the host and mapped again when touched.")
 
 
 def main() -> None:
