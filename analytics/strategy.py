@@ -146,7 +146,7 @@ def margin_thresholds(table: pd.DataFrame) -> tuple[float, float] | None:
         return None
     order = np.argsort(margins[known], kind="stable")
     ascending = margins[known][order]
-    earned = np.cumsum(table["revenue"].to_numpy(dtype=float)[known][order])
+    earned = np.cumsum(np.maximum(table["revenue"].to_numpy(dtype=float)[known][order], 0.0))
     low, high = ascending[np.searchsorted(earned, earned[-1] * np.array([1 / 3, 2 / 3]))]
     return float(low), float(high)
 
