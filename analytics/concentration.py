@@ -314,6 +314,13 @@ def hhi(ranked: RankedMetric) -> float:
     return float(HHI_SCALE * np.dot(positive, positive) / ranked.total**2)
 
 
+def left_out(ranked: RankedMetric) -> tuple[int, float]:
+    """Customers with a negative value and what they take away together (a positive amount): the
+    shares count them at zero, the whale curve with their sign."""
+    negative = int(np.searchsorted(ranked.values[::-1], 0.0, side="left"))
+    return negative, ranked.total - ranked.signed_total(ranked.n_customers) if negative else 0.0
+
+
 def concentration_summary(
     ranked: RankedMetric, ns: Iterable[int] = DEFAULT_TOP_NS
 ) -> ConcentrationSummary:
@@ -356,7 +363,7 @@ def whale_curve(
     total = ranked.signed_total(n)
     if total <= 0.0:
         raise ConcentrationUndefined("conc.error.no_profit", "total gross profit is not positive")
-    loss_makers = int(np.searchsorted(ranked.values[::-1], 0.0, side="left"))
+    loss_makers, _ = left_out(ranked)
     ranks = _curve_ranks(n, max_points, np.append(_mark_ranks(n, marks), peak_rank))
     profit = np.array([ranked.signed_total(rank) for rank in ranks])
     return WhaleCurve(

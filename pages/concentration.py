@@ -11,6 +11,7 @@ from ui.figures.concentration import (
     customer_table,
     inverse_readout,
     pareto_figure,
+    positive_total_note,
     risk_gauge,
     risk_sentence,
     top_readout,
@@ -48,6 +49,9 @@ def curves_and_readouts(ranked: dict[str, concentration.RankedMetric]) -> None:
         right.markdown(inverse_readout(metric, share, concentration.customers_for_share(metric_ranked, share), lang()))
     curves = {metric: concentration.pareto_curve(r, marks=(top,)) for metric, r in ranked.items()}
     st.plotly_chart(pareto_figure(curves, mark_share=top, lang=lang()))
+    for metric, metric_ranked in ranked.items():
+        if note := positive_total_note(metric, metric_ranked, t("conc.section.profit"), lang()):
+            st.caption(note)
 
 
 def measures(ranked: dict[str, concentration.RankedMetric]) -> None:

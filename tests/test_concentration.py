@@ -12,6 +12,7 @@ from analytics.concentration import (
     customers_for_share,
     gini,
     hhi,
+    left_out,
     pareto_curve,
     rank_column,
     rank_columns,
@@ -119,6 +120,11 @@ def test_whale_curve_peak_and_loss_makers():
     assert whale.loss_makers == 2
     assert whale.profit_destroyed == pytest.approx(5.0)
     np.testing.assert_allclose(whale.curve.value_share, [0.0, 1.0, 1.5, 1.5, 1.3, 1.0])
+
+
+def test_left_out_counts_the_negative_values_and_what_they_take_away():
+    assert left_out(rank_metric([10.0, -3.0, 0.0, 5.0, -2.0])) == (2, pytest.approx(5.0))
+    assert left_out(rank_metric([10.0, 0.0, 5.0])) == (0, 0.0)
 
 
 def test_whale_curve_without_losses_peaks_at_100_percent():

@@ -164,6 +164,25 @@ def test_top_share_slider_and_inverse_readout_match_the_analytics(app_database):
     assert app.slider(key="conc_top_share").value == 35  # kept while another section was shown
 
 
+def test_the_curves_say_their_shares_leave_losses_out_where_the_whale_curve_counts_them(app_database):
+    _, _, features = demo(app_database)
+    profit = concentration.rank_metric(features["gross_profit"])
+    losing = features["gross_profit"] < 0
+    assert losing.any()
+    app = open_app(CONCENTRATION)
+    notes = [text for text in texts(app, "caption") if text.startswith("Gross profit: shares here are of")]
+    assert notes == [
+        f"Gross profit: shares here are of {fmt.money(features['gross_profit'].clip(lower=0).sum(), 'en')}, what the "
+        f"customers with a positive figure bring; the {losing.sum():,} with a negative one (together "
+        f"-{fmt.money(-features.loc[losing, 'gross_profit'].sum(), 'en')}) count as zero. The whale curve under "
+        "Profit and losses counts their losses, so its shares are of the net total."]
+    assert profit.total == pytest.approx(features["gross_profit"].clip(lower=0).sum())
+    returns = int((features["revenue"] < 0).sum())  # customers whose returns exceed their purchases
+    revenue_note = (f"Revenue: shares here are of {fmt.money(features['revenue'].clip(lower=0).sum(), 'en')}, what "
+                    f"the customers with a positive figure bring; the {returns:,} with a negative one")
+    assert sum(text.startswith(revenue_note) for text in texts(app, "caption")) == (1 if returns else 0)
+
+
 def test_risk_thresholds_set_on_the_80_20_page_drive_both_verdicts(app_database):
     app = open_app(CONCENTRATION)
     app.segmented_control(key="conc_section").set_value("risk").run()

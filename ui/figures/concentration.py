@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
+from analytics import concentration
 from analytics.concentration import Curve, RiskVerdict, WhaleCurve
 from ui import format as fmt
 from ui.figures.theme import ACCENT, NEUTRAL, TIER_COLORS
@@ -157,6 +158,18 @@ def whale_sentence(whale: WhaleCurve, lang: str = DEFAULT_LANGUAGE) -> str:
         count=fmt.count(whale.loss_makers, lang), peak=fmt.share(whale.peak_share, lang),
         amount=fmt.compact(whale.profit_destroyed, lang),  # as the cards beside it: 582万, not 5,819,339
     )
+
+
+def positive_total_note(metric: str, ranked: concentration.RankedMetric, whale_section: str,
+                        lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """Why the curves' shares differ from the whale curve's when some customers have a negative
+    figure (the shares count them at zero, the whale curve with their loss); None when none has."""
+    negative, lost = concentration.left_out(ranked)
+    if not negative:
+        return None
+    return translate("conc.page.positive_total", lang, metric=translate(f"conc.metric.{metric}", lang),
+                     total=fmt.money(ranked.total, lang), count=fmt.count(negative, lang),
+                     lost=fmt.money(lost, lang), section=whale_section)
 
 
 def top_readout(

@@ -19,6 +19,7 @@ from ui import format as fmt
 from ui.figures.concentration import (
     inverse_readout,
     pareto_figure,
+    positive_total_note,
     risk_sentence,
     top_readout,
     whale_figure,
@@ -152,7 +153,11 @@ def pareto(w: Writer, data: ReportData) -> None:
             prose(inverse_readout(metric, VALUE_SHARE, concentration.customers_for_share(ranked, VALUE_SHARE), lang))],
             lang)
         w.add(f"<li>{readouts}</li>")
-    w.add("</ul>", f"<h3>{esc(w.t('report.measures'))}</h3>")
+    w.add("</ul>")
+    for metric, ranked in data.ranked.items():
+        if note := positive_total_note(metric, ranked, w.t("report.section.whale"), lang):
+            w.p(note, "caption")
+    w.add(f"<h3>{esc(w.t('report.measures'))}</h3>")
     summaries = {m: concentration.concentration_summary(r) for m, r in data.ranked.items()}
     rows = [[w.t("conc.kpi.gini")] + [fmt.number(s.gini, lang, 3) for s in summaries.values()],
             [w.t("conc.kpi.hhi")] + [fmt.number(s.hhi, lang, 0) for s in summaries.values()]]
