@@ -264,3 +264,4 @@ def test_the_datasets_section_names_the_demo_in_the_language(app_database):
     picker = next(s for s in app.selectbox if s.key.startswith("manage_pick_"))
     assert picker.options == ["演示：经销商"]
     assert next(i for i in app.text_input if i.key.startswith("rename_")).value == "Demo: distributor"
+

@@ -114,10 +114,11 @@ def dataset_selector() -> Dataset:
     ids = [d.dataset_id for d in available]
     labels = {d.dataset_id: dataset_label(d) for d in available}
     key = translated_options(f"dataset_picker_{current.dataset_id}_{len(ids)}")
-    st.sidebar.selectbox(
-        t("app.dataset"), ids, index=ids.index(current.dataset_id), format_func=labels.get, key=key,
-        on_change=lambda: set_active_dataset(st.session_state[key]),
-    )
+    # The choice goes in through the session only: a language switch hands it back there, and a
+    # picker given an index as well made Streamlit log a stack trace on the server.
+    st.session_state.setdefault(key, current.dataset_id)
+    st.sidebar.selectbox(t("app.dataset"), ids, format_func=labels.get, key=key,
+                         on_change=lambda: set_active_dataset(st.session_state[key]))
     return active_dataset()
 
 
