@@ -109,7 +109,7 @@ def top_customers(table: pd.DataFrame, revenue: concentration.RankedMetric | Non
     top = table.nlargest(TOP_CUSTOMERS, "revenue")
     st.subheader(t("conc.page.top_customers", n=len(top)))
     shares = None if revenue is None else top["revenue"].clip(lower=0) / revenue.total
-    tables.dataframe(customer_table(top, lang(), shares), hide_index=True)
+    tables.dataframe(customer_table(top, lang(), shares), hide_index=True, height="content")  # all 20, no inner scroll
 
 
 def loss_makers(table: pd.DataFrame, selection: filters.CustomerSelection) -> None:

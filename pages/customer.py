@@ -145,9 +145,9 @@ def _value_breakdown(explanation: CustomerExplanation) -> None:
     st.subheader(t("life.customer.breakdown"))
     st.plotly_chart(dimension_breakdown_figure(explanation, lang()))
     lifts, sinks = st.columns(2)
-    none = fmt.missing(lang())
-    lifts.markdown(f"**{t('value.explain.lifts')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.lifts) or none))
-    sinks.markdown(f"**{t('value.explain.sinks')}**: " + (", ".join(t(f"value.dim.{d}") for d in explanation.sinks) or none))
+    for column, key, dimensions in ((lifts, "value.explain.lifts", explanation.lifts),
+                                    (sinks, "value.explain.sinks", explanation.sinks)):
+        column.markdown(fmt.labelled(t(key), fmt.listed((t(f"value.dim.{d}") for d in dimensions), lang()), lang()))
     breakdown = explanation.breakdown
     columns = {name: t(f"value.col.{name}") for name in ("dimension", "weight_share", "dimension_score", "value")}
     tables.dataframe(pd.DataFrame({

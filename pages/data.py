@@ -344,14 +344,15 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
             st.session_state["datasets_message"] = t("data.renamed", name=md(new_name.strip()))
             st.rerun()
     with right:
-        typed = st.text_input(t("data.delete_confirm", name=md(names[picked])), key=f"delete_{picked}")
+        shown = dict(zip(ids, shown_names))[picked]
+        typed = st.text_input(t("data.delete_confirm", name=md(shown)), key=f"delete_{picked}")
         reason = access.blocked("delete_dataset")
         if st.button(t("data.delete"), key="manage_delete", disabled=reason is not None, help=reason):
-            if typed.strip() != names[picked]:
+            if typed.strip() not in {names[picked], shown}:  # the demo's name as shown, or as stored
                 st.error(t("data.delete_mismatch"))
             elif _allowed(lambda: datasets_module.delete_dataset(store, picked, actor=access.actor())):
                 database.set_active_dataset(None)
-                st.session_state["datasets_message"] = t("data.deleted", name=md(names[picked]))
+                st.session_state["datasets_message"] = t("data.deleted", name=md(shown))
                 st.rerun()
     _history(store, picked, names)
 

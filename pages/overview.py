@@ -107,7 +107,7 @@ def strategy_lines(table: pd.DataFrame, selection: filters.CustomerSelection) ->
     for card in filters.strategy_cards(selection, table, top_n=0):
         swatch = f'<span style="color:{TIER_COLORS[card.tier]}">&#9632;</span>'
         line = t(
-            "conc.overview.strategy_line", tier=t(f"value.tier.{card.tier}"), customers=fmt.count(card.customers, lang()),
+            "conc.overview.strategy_line", tier=t(f"value.tier.{card.tier}"), customers=fmt.counted(card.customers, "customers", lang()),
             revenue_share=fmt.share(card.revenue_share, lang()),
             level=t("value.card.target_level", level=t(f"value.level.{card.target_level}")),
             action=t(card.actions[0]),

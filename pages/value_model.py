@@ -407,8 +407,10 @@ def placements_table(placements: pd.DataFrame, by: str) -> None:
 def matrix_section(table: pd.DataFrame, dataset) -> None:
     st.subheader(t("value.section.matrix"))
     st.caption(t("value.matrix_note"))
-    if strategy.margin_thresholds(table) is None:
+    if (bands := strategy.margin_thresholds(table)) is None:
         st.info(t("value.matrix_no_margin"))
+    else:
+        st.caption(t("value.matrix_bands", low=f"{bands[0]:.1f}%", high=f"{bands[1]:.1f}%"))
     # One grouping drawn at a time (st.tabs would compute and ship both).
     groupings = {"tier": t("value.fig.by_tier"), "customer_type": t("value.fig.by_customer_type")}
     by = st.radio(t("value.matrix_by"), list(groupings), format_func=groupings.get, horizontal=True,

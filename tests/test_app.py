@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.datasets import list_datasets
 from analytics.store import Store
+from ui.i18n import translate
 
 GBK_SALES = "客户编号,客户名称,订单日期,销售额,成本,备注\nK1,华东贸易,2024-01-05,1000,600,首单\nK2,西部商行,2024/02/01,500,450,\nK1,华东贸易,2024年3月1日,800,500,\n"
 
@@ -264,4 +265,10 @@ def test_the_datasets_section_names_the_demo_in_the_language(app_database):
     picker = next(s for s in app.selectbox if s.key.startswith("manage_pick_"))
     assert picker.options == ["演示：经销商"]
     assert next(i for i in app.text_input if i.key.startswith("rename_")).value == "Demo: distributor"
+    delete = next(i for i in app.text_input if i.key.startswith("delete_"))
+    assert "演示：经销商" in delete.label
+    delete.input("演示：经销商").run()  # the name on screen confirms, as the stored one would
+    app.button(key="manage_delete").click().run()
+    assert not app.exception and translate("data.delete_mismatch", "zh") not in [e.value for e in app.error]
+    assert list_datasets(Store(app_database)) == []  # deleted
 

@@ -70,3 +70,11 @@ def test_the_shipped_demo_is_named_in_the_language_and_other_datasets_as_stored(
     assert fmt.dataset_name("Demo: distributor", True, "en") == "Demo: distributor"
     assert fmt.dataset_name("Demo: distributor", False, "zh") == "Demo: distributor"  # an upload of that name
     assert fmt.dataset_name("Q3 sales", True, "zh") == "Q3 sales"  # the demo, renamed
+
+
+def test_lists_and_labels_take_the_language_s_punctuation():
+    assert fmt.listed(["Economic value", "Profit per head"], "en") == "Economic value, Profit per head"
+    assert fmt.listed(["经济效益", "人均利润贡献"], "zh") == "经济效益、人均利润贡献"
+    assert fmt.listed([], "zh") == fmt.missing("zh")
+    assert fmt.labelled("Lifts the value", "Economic value", "en") == "**Lifts the value**: Economic value"
+    assert fmt.labelled("拉高价值的维度", "经济效益", "zh") == "**拉高价值的维度**：经济效益"

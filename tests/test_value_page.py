@@ -270,3 +270,17 @@ def test_the_matrix_grouping_is_kept_while_another_section_is_shown(app_database
     assert app.radio(key="value_matrix_by").value == "customer_type"
     shown_as = column_types(app.dataframe[-1])  # percentages read alike: 18.4% beside 5.0%
     assert shown_as["Margin %"]["format"] == shown_as["Share of customers"]["format"] == "%.1f%%", shown_as
+
+
+def test_the_matrix_states_the_margin_bands_it_reads_groups_against(app_database):
+    features = scoring_features(app_database)
+    model, _ = expected(features, PRESETS["balanced"])
+    low, high = strategy.margin_thresholds(value_table(features, model))
+    assert low < high
+    app = open_app(PAGE, lang="en")
+    show_section(app, "matrix")
+    assert f"In this dataset: low margin below {low:.1f}%, high above {high:.1f}%." in [c.value for c in app.caption]
+    placed = app.dataframe[-1].value.set_index("Group")
+    for group, margin in placed["Margin %"].items():
+        level = "Low margin" if margin < low else "High margin" if margin > high else "Medium margin"
+        assert placed.loc[group, "Profit margin"] == level

@@ -100,6 +100,17 @@ def dataset_name(name: str, is_demo: bool, lang: str) -> str:
     return translate("app.demo_name", lang) if is_demo and name == DEMO_NAME else name
 
 
+def listed(items, lang: str) -> str:
+    """Items in a run of text: "a, b, c" in English, "a、b、c" in Chinese; the missing marker for none."""
+    items = list(items)
+    return translate("format.list_separator", lang).join(items) if items else missing(lang)
+
+
+def labelled(label: str, text: str, lang: str) -> str:
+    """A bold label before its text, with the language's colon: "**Label**: text", "**标签**：text"."""
+    return f"**{label}**{translate('format.label_colon', lang)}{text}"
+
+
 def sentences(parts, lang: str) -> str:
     """Sentences one after another: a space between them in English, none after Chinese ones
     (their full stop "。" leaves its own room)."""

@@ -95,9 +95,8 @@ def _breakdown(w: Writer, explanation) -> None:
              for d, share, score, value in zip(breakdown["dimension"], breakdown["weight_share"], breakdown["score"],
                                                breakdown["value"])],
             [False, True, True, True])
-    none = fmt.missing(lang)
-    w.p(f"**{w.t('value.explain.lifts')}**: " + (", ".join(w.t(f"value.dim.{d}") for d in explanation.lifts) or none))
-    w.p(f"**{w.t('value.explain.sinks')}**: " + (", ".join(w.t(f"value.dim.{d}") for d in explanation.sinks) or none))
+    for key, dimensions in (("value.explain.lifts", explanation.lifts), ("value.explain.sinks", explanation.sinks)):
+        w.p(fmt.labelled(w.t(key), fmt.listed((w.t(f"value.dim.{d}") for d in dimensions), lang), lang))
     w.add("</section>")
 
 

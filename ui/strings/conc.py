@@ -153,8 +153,8 @@ STRINGS = {
     "conc.overview.largest": {"en": "The {n} largest customers", "zh": "最大的 {n} 个客户"},
     "conc.overview.strategy": {"en": "Strategy per tier", "zh": "各等级的客户策略"},
     "conc.overview.strategy_line": {
-        "en": "**{tier}**: {customers} customers, {revenue_share} of revenue. {level}. First step: {action}.",
-        "zh": "**{tier}**：{customers} 个客户，贡献 {revenue_share} 的销售额。{level}。首要措施：{action}。",
+        "en": "**{tier}**: {customers}, {revenue_share} of revenue. {level}. First step: {action}.",
+        "zh": "**{tier}**：{customers}，贡献 {revenue_share} 的销售额。{level}。首要措施：{action}。",
     },
     # the 80/20 page
     "conc.section.pick": {"en": "Section shown", "zh": "显示的部分"},

@@ -2,6 +2,8 @@
 
 STRINGS = {
     "format.missing": {"en": "–", "zh": "–"},
+    "format.list_separator": {"en": ", ", "zh": "、"},
+    "format.label_colon": {"en": ": ", "zh": "："},
     # Compact amount steps, largest first: "power suffix|..." (thousands and millions; 万 and 亿).
     "format.scales": {"en": "1e9 B|1e6 M|1e3 K", "zh": "1e8 亿|1e4 万"},
     "format.customers.one": {"en": "{n} customer", "zh": "{n} 个客户"},

@@ -181,10 +181,12 @@ STRINGS = {
     "value.count_level.medium": {"en": "Medium number", "zh": "客户数量中等"},
     "value.count_level.few": {"en": "Few customers", "zh": "客户数量少"},
     "value.margin_level.high": {"en": "High margin", "zh": "高利润率"},
+    "value.matrix_bands": {"en": "In this dataset: low margin below {low}, high above {high}.",
+                           "zh": "本数据集：利润率低于 {low} 为低，高于 {high} 为高。"},
     "value.margin_level.medium": {"en": "Medium margin", "zh": "中等利润率"},
     "value.margin_level.low": {"en": "Low margin", "zh": "低利润率"},
     "value.matrix_note": {
-        "en": "A group has few customers below half the equal share of customers and many above 1.5 times it; its margin (gross profit over revenue) is low below the margin up to which a third of the revenue is earned, and high above the one for two thirds, customers taken from the lowest margin up.",
+        "en": "A group has few customers below half the equal share of customers and many above 1.5 times it; its margin (gross profit over revenue) is low below the margin up to which a third of the revenue is earned, and high above the one for two thirds, customers taken from the lowest margin up (revenue-weighted terciles of customer margins).",
         "zh": "客户占比低于平均占比一半的组为“客户数量少”，高于平均占比1.5倍的为“客户数量多”；组的利润率（毛利÷销售额）按销售额加权的三分位数分高低：将客户按利润率从低到高排列，低于累计销售额达三分之一处的利润率为低，高于达三分之二处的为高。",
     },
     # Customer explanation and rank comparison
