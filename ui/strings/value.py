@@ -278,7 +278,7 @@ STRINGS = {
     "value.presets": {"en": "Weight presets", "zh": "权重方案"},
     "value.preset": {"en": "Preset", "zh": "方案"},
     "value.preset_custom_label": {"en": "{name} (custom)", "zh": "{name}（自定义）"},
-    "value.preset_load": {"en": "Load into the sliders", "zh": "载入权重"},
+    "value.preset_load": {"en": "Load preset", "zh": "载入权重"},
     "value.preset_loaded": {"en": "Loaded preset: {name}", "zh": "已载入方案：{name}"},
     "value.preset_missing": {"en": "The preset {name} no longer exists.", "zh": "方案“{name}”已不存在。"},
     "value.preset_matches": {"en": "The sliders match the preset {name}.", "zh": "当前权重与方案“{name}”一致。"},
