@@ -12,7 +12,7 @@ from ui import access, cache, database, external, settings, tables
 from ui import format as fmt
 from ui.figures.value import group_label
 from ui.i18n import TABLE
-from ui.language import lang, option_labels, t, translated_options
+from ui.language import lang, option_labels, t, translated_choice, translated_options
 from ui.layout import page_end
 from ui.markup import md
 
@@ -80,9 +80,8 @@ def _mapping_widgets(source: sources.Source, fields: tuple) -> dict[str, str]:
         label = t(f"field.{field.name}") + (" *" if field.required else "")
         default = suggested.get(field.name, "")
         value = columns[index % 3].selectbox(
-            label, options, index=options.index(default),
-            key=translated_options(f"map_{source.filename}_{source.sheet}_{field.name}"),
-            format_func=labels.get,
+            label, options, format_func=labels.get,
+            **translated_choice(f"map_{source.filename}_{source.sheet}_{field.name}", default),
         )
         if value:
             chosen[field.name] = value
@@ -103,10 +102,10 @@ def _locale_widgets(source: sources.Source, chosen: dict[str, str]) -> tuple[dic
         kind = validation.FIELDS[name].kind
         detected = validation.detect_locale(source, header, kind)
         options = list(locales.DECIMALS if kind == "number" else locales.DATE_ORDERS)
-        default = options.index(detected) if detected in options else (0 if detected is None else None)
+        default = detected if detected in options else (options[0] if detected is None else None)
         picked = columns[index % 3].selectbox(
-            t(f"field.{name}") + f" · {md(header)}", options, index=default,
-            key=translated_options(f"locale_{source.filename}_{source.sheet}_{name}_{header}"),
+            t(f"field.{name}") + f" · {md(header)}", options,
+            **translated_choice(f"locale_{source.filename}_{source.sheet}_{name}_{header}", default),
             format_func=option_labels("locale."), placeholder=t("upload.locale_choose"),
             help=t(f"upload.locale_detected_{detected or 'none'}"),
         )

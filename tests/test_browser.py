@@ -86,21 +86,25 @@ def test_overview_renders_without_an_exception_box(server, page, tmp_path):
     assert "demo data" in page.locator("[data-testid='stSidebar']").inner_text()
 
 
-def test_a_language_switch_after_an_upload_keeps_the_server_log_clean(server, page, tmp_path):
-    """The language switch hands the sidebar's dataset picker its choice back through the session;
-    with the uploaded (second) dataset active, a picker also given an index made Streamlit log a stack
-    trace on the server."""
+def test_language_switches_around_an_upload_keep_the_server_log_clean(server, page, tmp_path):
+    """A language switch hands every translated option widget its choice back through the session:
+    the column mapping of a file waiting to be imported, then the sidebar's dataset picker with the
+    import (the second dataset) active. Widgets also given an index made Streamlit log a stack trace."""
     root = Path(__file__).resolve().parent.parent
+    switches = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']")
     page.goto(f"{server}/data", wait_until="domcontentloaded")
     wait_until_drawn(page, "Data")
     page.locator("input[type=file]").set_input_files(str(root / "data" / "samples" / "sales_en.csv"))
-    page.get_by_role("button", name="Import").first.click()
-    page.get_by_text("All pages now use it").wait_for(timeout=60_000)
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("button", name="Import").first.wait_for(timeout=60_000)
+    switches.first.click()
     page.get_by_role("option", name="中文").click()
-    page.get_by_role("heading", name="数据").wait_for(timeout=60_000)
-    wait_until_drawn(page, "数据")
-    assert page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").nth(1).input_value() == "sales_en"
+    page.get_by_role("button", name="导入").first.click()  # the mapping, carried over, imports as before
+    page.get_by_text("所有页面已切换到该数据集").wait_for(timeout=60_000)
+    switches.first.click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_role("heading", name="Data").wait_for(timeout=60_000)
+    wait_until_drawn(page, "Data")
+    assert switches.nth(1).locator("input").input_value() == "sales_en"
     assert page.locator("[data-testid='stException']").count() == 0
     assert "created with a default value" not in (tmp_path / "server.log").read_text()
 

@@ -181,6 +181,9 @@ def test_the_curves_say_their_shares_leave_losses_out_where_the_whale_curve_coun
     revenue_note = (f"Revenue: shares here are of {fmt.money(features['revenue'].clip(lower=0).sum(), 'en')}, what "
                     f"the customers with a positive figure bring; the {returns:,} with a negative one")
     assert sum(text.startswith(revenue_note) for text in texts(app, "caption")) == (1 if returns else 0)
+    notes = [text for text in texts(app, "caption") if ": shares here are of" in text]
+    on_the_whale_curve = [text for text in notes if "whale curve" in text]
+    assert len(on_the_whale_curve) == 1 and on_the_whale_curve[0].startswith("Gross profit:")  # not revenue or value
 
 
 def test_risk_thresholds_set_on_the_80_20_page_drive_both_verdicts(app_database):

@@ -17,7 +17,7 @@ from analytics.datasets import Dataset, list_datasets
 from analytics.demo import seed_demo_if_empty
 from analytics.store import Store, StoreError, database_path, is_fatal, open_store, read_only_requested
 from ui import format as fmt
-from ui.language import lang, t, translated_options
+from ui.language import lang, t, translated_choice
 
 # Every run must start in app.py, which signs people in (team mode) before any page draws. Streamlit
 # still knows the older way of multipage apps: a fresh server, while st.navigation has not been
@@ -113,11 +113,8 @@ def dataset_selector() -> Dataset:
     available = available_datasets()
     ids = [d.dataset_id for d in available]
     labels = {d.dataset_id: dataset_label(d) for d in available}
-    key = translated_options(f"dataset_picker_{current.dataset_id}_{len(ids)}")
-    # The choice goes in through the session only: a language switch hands it back there, and a
-    # picker given an index as well made Streamlit log a stack trace on the server.
-    st.session_state.setdefault(key, current.dataset_id)
-    st.sidebar.selectbox(t("app.dataset"), ids, format_func=labels.get, key=key,
+    key = f"dataset_picker_{current.dataset_id}_{len(ids)}"
+    st.sidebar.selectbox(t("app.dataset"), ids, format_func=labels.get, **translated_choice(key, current.dataset_id),
                          on_change=lambda: set_active_dataset(st.session_state[key]))
     return active_dataset()
 

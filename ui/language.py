@@ -48,6 +48,14 @@ def translated_options(key: str) -> str:
     return key
 
 
+def translated_choice(key: str, default) -> dict:
+    """Keyword arguments for an option widget with translated labels (``translated_options``) that
+    starts at ``default``. The choice goes in through the session only: a language switch hands it
+    back there, and a widget given an index as well makes Streamlit log a stack trace."""
+    st.session_state.setdefault(translated_options(key), default)
+    return {"key": key}
+
+
 def _switch_language() -> None:
     """Carry every translated option widget's choice over to the new language.
 

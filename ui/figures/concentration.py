@@ -162,14 +162,16 @@ def whale_sentence(whale: WhaleCurve, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def positive_total_note(metric: str, ranked: concentration.RankedMetric, whale_section: str,
                         lang: str = DEFAULT_LANGUAGE) -> str | None:
-    """Why the curves' shares differ from the whale curve's when some customers have a negative
-    figure (the shares count them at zero, the whale curve with their loss); None when none has."""
+    """What the shares are of when some customers have a negative figure (they count at zero), and
+    for gross profit why the whale curve reads differently (it counts the losses); None when none has."""
     negative, lost = concentration.left_out(ranked)
     if not negative:
         return None
-    return translate("conc.page.positive_total", lang, metric=translate(f"conc.metric.{metric}", lang),
-                     total=fmt.money(ranked.total, lang), count=fmt.count(negative, lang),
-                     lost=fmt.money(lost, lang), section=whale_section)
+    note = translate("conc.page.positive_total", lang, metric=translate(f"conc.metric.{metric}", lang),
+                     total=fmt.money(ranked.total, lang), count=fmt.count(negative, lang), lost=fmt.money(lost, lang))
+    if metric != "gross_profit":
+        return note
+    return fmt.sentences([note, translate("conc.page.whale_counts_losses", lang, section=whale_section)], lang)
 
 
 def top_readout(

@@ -159,8 +159,12 @@ STRINGS = {
     # the 80/20 page
     "conc.section.pick": {"en": "Section shown", "zh": "显示的部分"},
     "conc.page.positive_total": {
-        "en": "{metric}: shares here are of {total}, what the customers with a positive figure bring; the {count} with a negative one (together -{lost}) count as zero. The whale curve under {section} counts their losses, so its shares are of the net total.",
-        "zh": "{metric}：此处占比以取值为正的客户合计 {total} 为基数，{count} 个取值为负的客户（合计 -{lost}）按零计。“{section}”中的鲸鱼曲线计入其亏损，占比以净额为基数。",
+        "en": "{metric}: shares here are of {total}, what the customers with a positive figure bring; the {count} with a negative one (together -{lost}) count as zero.",
+        "zh": "{metric}：此处占比以取值为正的客户合计 {total} 为基数，{count} 个取值为负的客户（合计 -{lost}）按零计。",
+    },
+    "conc.page.whale_counts_losses": {
+        "en": "The whale curve under {section} counts their losses, so its shares are of the net total.",
+        "zh": "“{section}”中的鲸鱼曲线计入其亏损，占比以净额为基数。",
     },
     "conc.section.curves": {"en": "80/20 curves", "zh": "80/20 曲线"},
     "conc.section.profit": {"en": "Profit and losses", "zh": "利润与亏损"},
