@@ -104,7 +104,7 @@ def active_dataset() -> Dataset:
 def dataset_label(dataset: Dataset) -> str:
     """The name a person sees: the demo's in the interface language (unless someone renamed it)."""
     name = fmt.dataset_name(dataset.name, dataset.is_demo, lang())
-    return f"{name} ({t('app.demo_label')})" if dataset.is_demo else name
+    return t("app.demo_label", name=name) if dataset.is_demo else name
 
 
 def dataset_selector() -> Dataset:

@@ -5,7 +5,7 @@ STRINGS = {
     "app.title": {"en": "Customer value dashboard", "zh": "客户价值仪表板"},
     "app.language": {"en": "Language", "zh": "语言"},
     "app.dataset": {"en": "Dataset", "zh": "数据集"},
-    "app.demo_label": {"en": "demo data", "zh": "演示数据"},
+    "app.demo_label": {"en": "{name} (demo data)", "zh": "{name}（演示数据）"},
     "app.demo_name": {"en": "Demo: distributor", "zh": "演示：经销商"},
     "app.demo_notice": {
         "en": "You are looking at demo data from a fictional distributor. Upload your own sales on the Data page.",
