@@ -328,7 +328,8 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
     }), hide_index=True)
     names = dict(zip(frame["dataset_id"], frame["name"]))
     ids = list(names)
-    picked = st.selectbox(t("data.pick"), ids, index=ids.index(current.dataset_id), format_func=dict(zip(ids, shown_names)).get,
+    shown_by_id = dict(zip(ids, shown_names))
+    picked = st.selectbox(t("data.pick"), ids, index=ids.index(current.dataset_id), format_func=shown_by_id.get,
                           key=f"manage_pick_{current.dataset_id}")  # follows the active dataset
     if picked != current.dataset_id and st.button(t("data.switch"), key="manage_switch"):
         database.set_active_dataset(picked)
@@ -343,7 +344,7 @@ def datasets_tab(current: datasets_module.Dataset) -> None:
             st.session_state["datasets_message"] = t("data.renamed", name=md(new_name.strip()))
             st.rerun()
     with right:
-        shown = dict(zip(ids, shown_names))[picked]
+        shown = shown_by_id[picked]
         typed = st.text_input(t("data.delete_confirm", name=md(shown)), key=f"delete_{picked}")
         reason = access.blocked("delete_dataset")
         if st.button(t("data.delete"), key="manage_delete", disabled=reason is not None, help=reason):
