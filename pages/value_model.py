@@ -407,7 +407,7 @@ def placements_table(placements: pd.DataFrame, by: str) -> None:
 def matrix_section(table: pd.DataFrame, dataset) -> None:
     st.subheader(t("value.section.matrix"))
     st.caption(t("value.matrix_note"))
-    if (bands := strategy.margin_thresholds(table)) is None:
+    if (bands := models.margin_bands(dataset)) is None:
         st.info(t("value.matrix_no_margin"))
     else:
         st.caption(t("value.matrix_bands", low=f"{bands[0]:.1f}%", high=f"{bands[1]:.1f}%"))

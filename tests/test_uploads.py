@@ -7,6 +7,7 @@ lines were rejected and why, and that nothing reaches the database before the im
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,6 +17,7 @@ from analytics import export, ingest
 from analytics.datasets import rollback_upload, upload_history
 from analytics.mapping import suggest_mapping
 from analytics.readers import open_upload
+from analytics.table_uploads import validate_customers, validate_transactions
 from analytics.validation import ChoiceNeeded, Choices, check, default_choices
 
 # 40 European lines: semicolons, decimal commas with dot thousands, DD.MM.YYYY dates (10 of them with
@@ -163,3 +165,17 @@ def test_rejected_rows_csv_is_formula_safe():
     text = export.to_csv_bytes(report.rejects).decode("utf-8-sig")
     assert "'=1+1" in text and "'@SUM(A1)" not in text  # the id was fine; the bad amount and date are listed
     assert "\n=" not in text and ",=" not in text and ",@" not in text
+
+
+def test_file_text_reaches_the_upload_sql_only_as_bound_values():
+    """The row plan's SQL names the file's columns c0, c1, ... and binds every header and cell: quotes,
+    semicolons and SQL in them come out as typed (transactions, their unmapped columns, a master's)."""
+    header, cell = "Notes'); DROP TABLE transactions; --", "x' OR '1'='1"
+    raw = open_upload("odd.csv", f'customer,date,amount,"{header}"\n{cell},2024-01-01,10,"a""b"\nB,2024-01-02,5,{cell}\n'.encode())
+    upload = validate_transactions(raw, suggest_mapping(list(raw.frame.columns)))
+    assert upload.transactions["customer_id"].tolist() == [cell, "B"]
+    assert [json.loads(extra) for extra in upload.transactions["extra"]] == [{header: 'a"b'}, {header: cell}]
+    raw = open_upload("master.csv", f'customer,"{header}"\n{cell},{cell}\n'.encode())
+    master = validate_customers(raw, suggest_mapping(list(raw.frame.columns)))
+    assert master.customers["customer_id"].tolist() == [cell]
+    assert json.loads(master.customers["extra"].iloc[0]) == {header: cell}

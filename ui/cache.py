@@ -234,11 +234,19 @@ def strategy_cards(db_path: str, dataset_id: int, version: int, choice: ValueCho
 
 
 @DatasetLoader
+@_shared
+def margin_bands(db_path: str, dataset_id: int, version: int) -> tuple[float, float] | None:
+    """``strategy.margin_thresholds`` of the whole dataset: its customers' margins and revenue, whatever
+    the weights (a sort of every customer's margin, once per dataset rather than on every rerun)."""
+    return strategy.margin_thresholds(features.by_key(db_path, dataset_id, version, None, None))
+
+
+@DatasetLoader
 @_shared_many
 def matrix_placements(db_path: str, dataset_id: int, version: int, choice: ValueChoice, by: str) -> pd.DataFrame:
-    """``strategy.place_in_matrix`` of the whole dataset by ``by``, at its revenue-weighted margin terciles."""
+    """``strategy.place_in_matrix`` of the whole dataset by ``by``, at its ``margin_bands``."""
     table = value_table.by_key(db_path, dataset_id, version, choice)
-    return strategy.place_in_matrix(table, by, strategy.margin_thresholds(table))
+    return strategy.place_in_matrix(table, by, margin_bands.by_key(db_path, dataset_id, version))
 
 
 @DatasetLoader

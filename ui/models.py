@@ -108,6 +108,11 @@ def strategy_cards(dataset: Dataset, blend: float = 1.0, top_n: int = 5) -> list
     return cache.strategy_cards(dataset, value_choice(dataset), blend, top_n)
 
 
+def margin_bands(dataset: Dataset) -> tuple[float, float] | None:
+    """The margins below which a group is low and above which high (``strategy.margin_thresholds``)."""
+    return cache.margin_bands(dataset)
+
+
 def matrix_placements(dataset: Dataset, by: str) -> pd.DataFrame:
     """The relationship matrix of the whole dataset by tier or customer type (``strategy.place_in_matrix``)."""
     return cache.matrix_placements(dataset, value_choice(dataset), by)
